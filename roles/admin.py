@@ -1,0 +1,123 @@
+"""The org chart in the Django admin; every change keeps history (django-simple-history)."""
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Assignment, Department, Difficulty, Duty, Post, Step
+
+
+class PostInline(admin.TabularInline):
+    model = Post
+    fields = ["title", "title_en", "is_leader", "head_count", "reports_to", "order"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_en", "code", "is_manager_office", "order"]
+    list_filter = ["is_manager_office"]
+    search_fields = ["name", "name_en", "code"]
+    prepopulated_fields = {"code": ["name_en"]}
+    inlines = [PostInline]
+
+
+class DutyInline(admin.TabularInline):
+    model = Duty
+    fields = ["kind", "text", "text_en", "order"]
+    extra = 0
+
+
+class DifficultyInline(admin.StackedInline):
+    model = Difficulty
+    fields = ["code", "name", "name_en", "condition", "condition_en", "order"]
+    extra = 0
+    show_change_link = True
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fields = ["user", "start", "end"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+class GroupSyncMixin:
+    """Who holds a post decides the department groups they belong to; keep them in step after a save."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.sync_department_groups()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.sync_department_groups()
+
+
+@admin.register(Post)
+class PostAdmin(GroupSyncMixin, SimpleHistoryAdmin):
+    list_display = ["title", "title_en", "department", "is_leader", "head_count", "reports_to"]
+    list_filter = ["department", "is_leader"]
+    search_fields = ["title", "title_en", "department__name"]
+    list_select_related = ["department", "reports_to"]
+    inlines = [AssignmentInline, DutyInline, DifficultyInline]
+
+
+class ChainFormSet(forms.BaseInlineFormSet):
+    """A difficulty's steps, refused unless they form a chain the playbook can follow."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE", False)
+        ]
+        kept.sort(key=lambda data: data["order"])
+        orders = [data["order"] for data in kept]
+        if len(set(orders)) != len(orders):
+            raise ValidationError(_("Two steps have the same order."))
+        try:
+            Difficulty.check_chain([data["department"] for data in kept])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    formset = ChainFormSet
+    fields = ["order", "department", "deadline_minutes"]
+    extra = 0
+    min_num = 1
+
+
+@admin.register(Difficulty)
+class DifficultyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_en", "post", "code"]
+    list_filter = ["post__department", "post"]
+    search_fields = ["name", "name_en", "condition", "code"]
+    list_select_related = ["post"]
+    inlines = [StepInline]
+
+
+@admin.register(Duty)
+class DutyAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "post", "kind", "order"]
+    list_filter = ["kind", "post__department", "post"]
+    search_fields = ["text", "text_en"]
+    list_select_related = ["post"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(GroupSyncMixin, SimpleHistoryAdmin):
+    list_display = ["user", "post", "start", "end"]
+    list_filter = ["post__department", "post", "end"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "post__title"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "post"]
+    date_hierarchy = "start"

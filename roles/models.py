@@ -1,0 +1,261 @@
+"""The org chart and the playbook, with the invariants that keep a difficulty's contact chain callable."""
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Bilingual(models.Model):
+    """Playbook text is stored in Chinese with English beside; pages show the reader's language."""
+
+    class Meta:
+        abstract = True
+
+    def localized(self, field):
+        english = getattr(self, f"{field}_en", "")
+        if english and (get_language() or "").startswith("en"):
+            return english
+        return getattr(self, field)
+
+
+class Department(Bilingual):
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    is_manager_office = models.BooleanField(
+        _("shop manager's office"),
+        default=False,
+        help_text=_("The top of the org chart: whatever stays unsolved ends here."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="department"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_manager_office"],
+                condition=Q(is_manager_office=True),
+                name="one_manager_office",
+                violation_error_message=_("There is already a shop manager's office."),
+            )
+        ]
+
+    def __str__(self):
+        return self.localized("name")
+
+    def save(self, *args, **kwargs):
+        # The auth group mirrors the department, so permissions can be granted by department.
+        if self.group_id is None:
+            self.group, _created = Group.objects.get_or_create(name=self.name)
+        elif self.group.name != self.name:
+            self.group.name = self.name
+            self.group.save(update_fields=["name"])
+        super().save(*args, **kwargs)
+
+    @property
+    def leader_post(self):
+        return next((post for post in self.posts.all() if post.is_leader), None)
+
+
+class Post(Bilingual):
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="posts", verbose_name=_("department")
+    )
+    title = models.CharField(_("title"), max_length=50, unique=True)
+    title_en = models.CharField(_("English title"), max_length=80, blank=True)
+    is_leader = models.BooleanField(_("leads the department"), default=False)
+    head_count = models.PositiveSmallIntegerField(_("planned head count"), default=1)
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("reports to"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["department__order", "-is_leader", "order", "pk"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department"],
+                condition=Q(is_leader=True),
+                name="one_leader_post_per_department",
+                violation_error_message=_("This department already has a leader post."),
+            )
+        ]
+
+    def __str__(self):
+        return self.localized("title")
+
+    def clean(self):
+        seen = {self.pk} if self.pk else set()
+        boss = self.reports_to
+        while boss is not None:
+            if boss.pk in seen or boss is self:
+                raise ValidationError(
+                    {"reports_to": _("This would make a loop: %(post)s already reports to this post.")
+                     % {"post": boss}}
+                )
+            seen.add(boss.pk)
+            boss = boss.reports_to
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+
+
+class Assignment(models.Model):
+    """A person holds a post from one day to another; one person may hold several posts."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("person")
+    )
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("post"))
+    start = models.DateField(_("from"), default=timezone.localdate)
+    end = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while the person holds it."))
+    history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["post", "start"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="assignment_ends_after_start",
+                violation_error_message=_("An assignment cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} · {self.post}"
+
+    def clean(self):
+        if not (self.user_id and self.post_id):
+            return
+        overlapping = Assignment.objects.filter(user_id=self.user_id, post_id=self.post_id).exclude(pk=self.pk)
+        if self.end:
+            overlapping = overlapping.filter(start__lte=self.end)
+        overlapping = overlapping.filter(Q(end__isnull=True) | Q(end__gte=self.start))
+        if overlapping.exists():
+            raise ValidationError(_("This person already holds this post during these dates."))
+
+
+class Duty(Bilingual):
+    class Kind(models.TextChoices):
+        MAIN = "main", _("Main duty (主要工作)")
+        SUPPORTING = "supporting", _("Supporting duty (监理工作)")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="duties", verbose_name=_("post"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MAIN)
+    text = models.TextField(_("duty"))
+    text_en = models.TextField(_("English"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["post", "kind", "order", "pk"]
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+
+    def __str__(self):
+        return self.localized("text")[:60]
+
+
+class Difficulty(Bilingual):
+    """A difficulty a post meets: when it applies, and whom to contact, in order, until it is solved."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="difficulties", verbose_name=_("post"))
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    condition = models.TextField(_("condition"))
+    condition_en = models.TextField(_("English condition"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["post", "order", "pk"]
+        verbose_name = _("difficulty")
+        verbose_name_plural = _("difficulties")
+        constraints = [models.UniqueConstraint(fields=["post", "name"], name="difficulty_name_unique_per_post")]
+
+    def __str__(self):
+        return self.localized("name")
+
+    @staticmethod
+    def check_chain(departments):
+        """Refuse a contact chain the playbook cannot follow; `departments` in step order."""
+        if not departments:
+            raise ValidationError(_("A difficulty needs at least one step; the last is the shop manager."))
+        if not departments[-1].is_manager_office:
+            raise ValidationError(_("The last step must be the shop manager: whatever stays unsolved goes there."))
+        if any(d.is_manager_office for d in departments[:-1]):
+            raise ValidationError(_("The shop manager can only be the last step."))
+        if len({d.pk for d in departments}) != len(departments):
+            raise ValidationError(_("A department can appear only once in a chain."))
+        for department in departments:
+            if not department.posts.filter(is_leader=True).exists():
+                raise ValidationError(
+                    _("%(department)s has no leader post, so nobody can be contacted there.")
+                    % {"department": department}
+                )
+
+
+class Step(models.Model):
+    """One rung of a contact chain: contact the leader of a department."""
+
+    difficulty = models.ForeignKey(Difficulty, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("contact the leader of"),
+    )
+    deadline_minutes = models.PositiveIntegerField(
+        _("deadline (working minutes)"),
+        default=240,
+        help_text=_("Working time this contact has before the case moves on by itself."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["difficulty", "order"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [models.UniqueConstraint(fields=["difficulty", "order"], name="step_order_unique")]
+
+    def __str__(self):
+        return f"{self.order}. {self.department}"
+
+    def clean(self):
+        if self.department_id and not self.department.posts.filter(is_leader=True).exists():
+            raise ValidationError(
+                {"department": _("%(department)s has no leader post, so nobody can be contacted there.")
+                 % {"department": self.department}}
+            )
+
+    @property
+    def contact_post(self):
+        return self.department.leader_post

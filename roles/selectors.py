@@ -1,0 +1,55 @@
+"""Read queries for the org chart pages and for other apps that need to know who holds a post."""
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .models import Assignment, Department, Difficulty, Post, Step
+
+
+def current_assignments(on=None):
+    return Assignment.objects.current(on).select_related("user").order_by("start", "pk")
+
+
+def org_chart(on=None):
+    """Departments in order, each with its posts and today's holders, in a fixed number of queries."""
+    return Department.objects.prefetch_related(
+        Prefetch(
+            "posts",
+            queryset=Post.objects.select_related("reports_to").prefetch_related(
+                Prefetch("assignments", queryset=current_assignments(on), to_attr="current")
+            ),
+        )
+    )
+
+
+def posts_held(user, on=None):
+    return list(
+        Post.objects.filter(assignments__in=Assignment.objects.current(on).filter(user=user))
+        .select_related("department")
+        .distinct()
+    )
+
+
+def holders(post, on=None):
+    """The people who hold `post` today, longest-serving first."""
+    return [a.user for a in current_assignments(on).filter(post=post)]
+
+
+def post_page(post_id):
+    """A post with its duties, difficulties and each step's contact post and its holders today."""
+    steps = Step.objects.select_related("department").prefetch_related(
+        Prefetch(
+            "department__posts",
+            queryset=Post.objects.filter(is_leader=True).prefetch_related(
+                Prefetch("assignments", queryset=current_assignments(), to_attr="current")
+            ),
+        )
+    )
+    return (
+        Post.objects.select_related("department", "reports_to")
+        .prefetch_related(
+            "duties",
+            Prefetch("difficulties", queryset=Difficulty.objects.prefetch_related(Prefetch("steps", queryset=steps))),
+            Prefetch("assignments", queryset=current_assignments(), to_attr="current"),
+        )
+        .get(pk=post_id)
+    )

@@ -1,0 +1,133 @@
+"""Every change to the org chart that is not a plain admin edit: loading the playbook, the demo team,
+and keeping the department auth groups in step with who holds which post."""
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shopteam.errors import ServiceError
+
+from . import playbook
+from .models import Assignment, Department, Difficulty, Duty, Post, Step
+
+
+@transaction.atomic
+def load_playbook():
+    """Create whatever of the playbook is missing; never duplicate, never overwrite an admin's edit.
+
+    Returns a dict of how many rows of each kind were created (all zero on a second run).
+    """
+    created = dict.fromkeys(["departments", "posts", "duties", "difficulties", "steps"], 0)
+    departments = {}
+    for order, (code, name, name_en, is_manager_office) in enumerate(playbook.DEPARTMENTS):
+        departments[code], made = Department.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "name_en": name_en, "is_manager_office": is_manager_office, "order": order},
+        )
+        created["departments"] += made
+
+    posts = {}
+    for order, (title, title_en, department, is_leader, _boss) in enumerate(playbook.POSTS):
+        posts[title], made = Post.objects.get_or_create(
+            title=title,
+            defaults={
+                "title_en": title_en,
+                "department": departments[department],
+                "is_leader": is_leader,
+                "order": order,
+            },
+        )
+        created["posts"] += made
+    for title, _en, _department, _leader, boss in playbook.POSTS:
+        post = posts[title]
+        if boss and post.reports_to_id is None:
+            post.reports_to = posts[boss]
+            post.save(update_fields=["reports_to"])
+
+    for title, duties in playbook.DUTIES.items():
+        post = posts[title]
+        if post.duties.exists():
+            continue  # the admin owns this post's duties once they exist
+        Duty.objects.bulk_create(
+            Duty(post=post, kind=kind, text=text, text_en=text_en, order=order)
+            for order, (kind, text, text_en) in enumerate(duties, start=1)
+        )
+        created["duties"] += len(duties)
+
+    for order, (code, title, name, name_en, condition, condition_en, chain) in enumerate(playbook.DIFFICULTIES):
+        difficulty, made = Difficulty.objects.get_or_create(
+            code=code,
+            defaults={
+                "post": posts[title],
+                "name": name,
+                "name_en": name_en,
+                "condition": condition,
+                "condition_en": condition_en,
+                "order": order,
+            },
+        )
+        created["difficulties"] += made
+        if made:
+            chain_departments = [departments[c] for c in chain]
+            Difficulty.check_chain(chain_departments)
+            for position, department in enumerate(chain_departments, start=1):
+                Step.objects.create(difficulty=difficulty, order=position, department=department)
+            created["steps"] += len(chain_departments)
+    return created
+
+
+@transaction.atomic
+def load_demo_team():
+    """Add the demo people and their posts; refused outside demo mode because they share one password."""
+    if not settings.DEMO_MODE:
+        raise ServiceError(_("The demo team can only be loaded in demo mode (DEBUG or SHOPTEAM_DEMO)."))
+    load_playbook()
+    User = get_user_model()
+    created = []
+    username, full_name = playbook.DEMO_ADMIN
+    people = [(username, full_name, [])] + playbook.DEMO_PEOPLE
+    for username, full_name, titles in people:
+        user, made = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": full_name, "email": f"{username}@shopteam.example"},
+        )
+        if made:
+            user.set_password(playbook.DEMO_PASSWORD)
+            if username == playbook.DEMO_ADMIN[0]:
+                user.is_staff = user.is_superuser = True
+            user.save()
+            created.append(username)
+        for title in titles:
+            post = Post.objects.get(title=title)
+            if not Assignment.objects.current().filter(user=user, post=post).exists():
+                Assignment.objects.create(user=user, post=post, start=timezone.localdate().replace(month=1, day=1))
+    sync_department_groups()
+    return created
+
+
+@transaction.atomic
+def sync_department_groups(*, users=None, on=None):
+    """Make each person a member of exactly the department groups of the posts they hold today.
+
+    Groups that do not mirror a department (made by an admin by hand) are left alone. Safe to run twice.
+    Returns how many memberships were added or removed.
+    """
+    User = get_user_model()
+    department_groups = set(Group.objects.filter(department__isnull=False).values_list("pk", flat=True))
+    wanted = {}
+    for user_id, group_id in Assignment.objects.current(on).values_list("user_id", "post__department__group_id"):
+        wanted.setdefault(user_id, set()).add(group_id)
+    people = User.objects.all() if users is None else User.objects.filter(pk__in=[u.pk for u in users])
+    Membership = User.groups.through
+    changed = 0
+    for user in people.prefetch_related("groups"):
+        have = {g.pk for g in user.groups.all()} & department_groups
+        want = wanted.get(user.pk, set())
+        if have - want:
+            Membership.objects.filter(user_id=user.pk, group_id__in=have - want).delete()
+        if want - have:
+            Membership.objects.bulk_create(Membership(user_id=user.pk, group_id=g) for g in want - have)
+        changed += len(have ^ want)
+    return changed

@@ -1,0 +1,1 @@
+"""The one notification service: in-app list, e-mail, DingTalk and WeCom group robots."""

@@ -1,0 +1,32 @@
+"""Shared fixtures: the playbook loaded, and the demo team built with factories."""
+import os
+
+import pytest
+
+# Playwright runs an event loop in the test thread; without this, creating the test database fails with
+# SynchronousOnlyOperation once a browser is running (ENVIRONMENT.md).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from roles.services import load_playbook  # noqa: E402
+from tests.factories import TeamBuilder  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _english_free_settings(settings, tmp_path):
+    settings.AXES_ENABLED = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def playbook(db):
+    load_playbook()
+
+
+@pytest.fixture
+def team(playbook):
+    """The playbook's eight people, one per post, the marketing leader also holding data analysis."""
+    return TeamBuilder().build()
