@@ -17,5 +17,6 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("roles.urls")),
+    path("notifications/", include("shopteam.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,229 @@
+"""Each channel posts what its robot expects; a failure is recorded and retried; nothing is sent twice."""
+import base64
+import hashlib
+import hmac
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from shopteam.notifications.models import Delivery, WebhookChannel
+from shopteam.notifications.services import DeliveryFailed, send_delivery
+from shopteam.notifications.tasks import deliver, retry_stuck_deliveries
+from tests.factories import UserFactory
+
+from .factories import DeliveryFactory, WebhookChannelFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def robot_delivery(channel, text="库存预警\nSKU-1 低于补货点"):
+    return DeliveryFactory(kind=channel.kind, channel=channel, recipient=None, address="", text=text)
+
+
+def test_dingtalk_robot_gets_a_text_message(robot_server):
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
+    delivery = robot_delivery(channel)
+
+    assert send_delivery(delivery) is True
+
+    [(path, query, body)] = robot_server.posts
+    assert path == "/robot/send" and query == {"access_token": "abc"}
+    assert body == {"msgtype": "text", "text": {"content": "库存预警\nSKU-1 低于补货点"}}
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT and delivery.attempts == 1 and delivery.sent_at
+
+
+def test_signed_dingtalk_robot_gets_a_timestamp_and_a_correct_signature(robot_server):
+    secret = "SEC0123456789abcdef"
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc", secret=secret)
+    before = round(time.time() * 1000)
+
+    send_delivery(robot_delivery(channel))
+
+    [(_path, query, body)] = robot_server.posts
+    assert query["access_token"] == "abc"
+    timestamp = query["timestamp"]
+    # DingTalk refuses a timestamp more than an hour from its clock; it must be now, in milliseconds.
+    assert before <= int(timestamp) <= round(time.time() * 1000)
+    expected = base64.b64encode(
+        hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+    ).decode()
+    assert query["sign"] == expected  # parse_qsl undid the URL encoding, so "+" and "/" survived it
+    assert body["msgtype"] == "text"
+
+
+def test_wecom_robot_gets_a_text_message(robot_server):
+    channel = WebhookChannelFactory(
+        kind=WebhookChannel.Kind.WECOM, url=f"{robot_server.url}/cgi-bin/webhook/send?key=k-1"
+    )
+    send_delivery(robot_delivery(channel, text="新案件"))
+
+    [(path, query, body)] = robot_server.posts
+    assert path == "/cgi-bin/webhook/send" and query == {"key": "k-1"}
+    assert body == {"msgtype": "text", "text": {"content": "新案件"}}
+
+
+def test_email_goes_to_the_address_with_the_text():
+    user = UserFactory(email="kefu@shop.example")
+    delivery = DeliveryFactory(recipient=user, subject="新案件", text="请处理\n\nhttp://shop/cases/1/")
+
+    assert send_delivery(delivery) is True
+
+    [message] = mail.outbox
+    assert message.to == ["kefu@shop.example"] and message.subject == "新案件"
+    assert "http://shop/cases/1/" in message.body
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        ((500, {"error": "boom"}), "HTTP Error 500"),
+        ((200, {"errcode": 310000, "errmsg": "sign not match"}), "310000"),
+    ],
+    ids=["http-500", "errcode"],
+)
+def test_a_refused_message_is_recorded_failed_with_the_error(robot_server, reply, error):
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
+    delivery = robot_delivery(channel)
+    robot_server.replies.append(reply)
+
+    with pytest.raises(DeliveryFailed):
+        send_delivery(delivery)
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.attempts == 1 and error in delivery.last_error and delivery.sent_at is None
+    assert delivery.claimed_at is None  # released, so the retry can take it
+
+
+def test_an_unreachable_robot_is_recorded_failed():
+    channel = WebhookChannelFactory(url="http://127.0.0.1:9/robot/send?access_token=abc")  # nothing listens
+    delivery = robot_delivery(channel)
+    with pytest.raises(DeliveryFailed):
+        send_delivery(delivery)
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED and delivery.last_error
+
+
+def test_the_task_retries_a_failing_robot_until_it_answers(robot_server):
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
+    delivery = robot_delivery(channel)
+    robot_server.replies += [(500, {}), (200, {"errcode": 130101, "errmsg": "send too fast"})]
+
+    result = deliver.apply(args=[delivery.pk])
+
+    assert result.successful()
+    assert len(robot_server.posts) == 3
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT and delivery.attempts == 3 and delivery.last_error == ""
+
+
+def test_the_task_requests_a_retry_with_backoff_then_gives_up(robot_server):
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
+    delivery = robot_delivery(channel)
+    robot_server.always = (500, {})
+
+    result = deliver.apply(args=[delivery.pk])
+
+    assert result.failed() and isinstance(result.result, DeliveryFailed)
+    assert len(robot_server.posts) == deliver.max_retries + 1
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED and delivery.attempts == deliver.max_retries + 1
+    assert "HTTP Error 500" in delivery.last_error
+    assert deliver.retry_backoff and deliver.autoretry_for == (DeliveryFailed,)
+
+
+def test_the_first_failure_asks_celery_for_a_retry(robot_server):
+    from celery.exceptions import Retry
+
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
+    delivery = robot_delivery(channel)
+    robot_server.always = (500, {})
+    # As apply() runs it, minus apply()'s own loop over the retries: the Retry comes back to us.
+    deliver.push_request(id="t-1", retries=0, is_eager=True, called_directly=False)
+    try:
+        with pytest.raises(Retry) as retry:
+            deliver.run(delivery.pk)
+    finally:
+        deliver.pop_request()
+    assert retry.value.when is not None and 0 <= retry.value.when <= 30
+    assert Delivery.objects.get(pk=delivery.pk).attempts == 1
+
+
+def test_sending_twice_sends_once(robot_server):
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
+    delivery = robot_delivery(channel)
+
+    assert send_delivery(delivery) is True
+    assert send_delivery(Delivery.objects.get(pk=delivery.pk)) is False
+    assert deliver.apply(args=[delivery.pk]).result is False
+
+    assert len(robot_server.posts) == 1
+    assert Delivery.objects.get(pk=delivery.pk).attempts == 1
+
+
+def test_a_delivery_another_worker_is_sending_is_left_alone_until_its_claim_expires(robot_server):
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
+    delivery = robot_delivery(channel)
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=timezone.now())
+
+    assert send_delivery(delivery) is False
+    assert robot_server.posts == []
+
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=timezone.now() - timedelta(minutes=6))
+    assert send_delivery(delivery) is True
+    assert len(robot_server.posts) == 1
+
+
+def test_a_robot_turned_off_after_the_message_was_written_is_not_posted_to(robot_server):
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
+    delivery = robot_delivery(channel)
+    WebhookChannel.objects.filter(pk=channel.pk).update(active=False)
+
+    with pytest.raises(DeliveryFailed):
+        send_delivery(Delivery.objects.get(pk=delivery.pk))
+    assert robot_server.posts == []
+
+
+def test_the_sweep_requeues_only_pending_deliveries_whose_task_was_lost(monkeypatch):
+    lost = DeliveryFactory()
+    fresh = DeliveryFactory()
+    sent = DeliveryFactory(status=Delivery.Status.SENT)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk__in=[lost.pk, sent.pk]).update(created_at=an_hour_ago)
+    queued = []
+    monkeypatch.setattr(deliver, "delay", queued.append)
+
+    assert retry_stuck_deliveries() == 1
+    assert queued == [lost.pk]
+    assert fresh.pk not in queued
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_the_same_delivery_at_once_post_it_once(robot_server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
+    delivery = robot_delivery(channel)
+    robot_server.delay = 0.5  # the second worker arrives while the first is still posting
+    start = threading.Barrier(2)
+
+    def worker():
+        start.wait()
+        try:
+            return send_delivery(Delivery.objects.get(pk=delivery.pk))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        results = sorted(pool.map(lambda _n: worker(), range(2)))
+
+    assert results == [False, True]
+    assert len(robot_server.posts) == 1
+    assert Delivery.objects.get(pk=delivery.pk).attempts == 1
