@@ -1,6 +1,5 @@
 """Read queries for the org chart pages and for other apps that need to know who holds a post."""
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from .models import Assignment, Department, Difficulty, Post, Step
 
@@ -27,6 +26,16 @@ def posts_held(user, on=None):
         .select_related("department")
         .distinct()
     )
+
+
+def holds(user, post, on=None):
+    return Assignment.objects.current(on).filter(user=user, post=post).exists()
+
+
+def holds_manager_post(user, on=None):
+    return Assignment.objects.current(on).filter(
+        user=user, post__is_leader=True, post__department__is_manager_office=True
+    ).exists()
 
 
 def holders(post, on=None):

@@ -178,6 +178,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         (_queue / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 
+# Escalation: a step's deadline when the difficulty does not set one (free-form cases), and how long before a
+# deadline its contacts are warned, both in working minutes.
+ESCALATION_DEFAULT_STEP_MINUTES = env.int("ESCALATION_DEFAULT_STEP_MINUTES", default=240)
+ESCALATION_WARN_WORKING_MINUTES = env.int("ESCALATION_WARN_WORKING_MINUTES", default=60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("roles.urls")),
+    path("cases/", include("escalation.urls")),
     path("notifications/", include("shopteam.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

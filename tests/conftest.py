@@ -12,8 +12,9 @@ from tests.factories import TeamBuilder  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _english_free_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,

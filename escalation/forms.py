@@ -1,0 +1,34 @@
+"""Forms for raising and acting on cases: they check shape; the services check the rules."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from roles.models import Difficulty, Post
+
+
+class RaiseCaseForm(forms.Form):
+    post = forms.ModelChoiceField(queryset=Post.objects.none(), label=_("Raised as"))
+    difficulty = forms.ModelChoiceField(
+        queryset=Difficulty.objects.none(),
+        required=False,
+        label=_("Difficulty"),
+        empty_label=_("None of these (free-form: goes to my leader, then the shop manager)"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+    def __init__(self, *args, posts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = Post.objects.filter(pk__in=[p.pk for p in posts])
+        self.fields["difficulty"].queryset = Difficulty.objects.filter(post__in=posts).select_related("post")
+        self.fields["difficulty"].label_from_instance = lambda d: f"{d} — {d.localized('condition')}"
+        if len(posts) == 1:
+            self.fields["post"].initial = posts[0]
+
+
+class CaseActionForm(forms.Form):
+    """One text box and the hop the person saw, so a decision on a stale page is refused."""
+
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Note"))
+    hop = forms.IntegerField(widget=forms.HiddenInput, required=False)

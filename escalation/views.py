@@ -1,0 +1,155 @@
+"""Case pages: raise, list, read and act; the shop manager's dashboard."""
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from roles.selectors import posts_held
+from shopteam.errors import ServiceError
+from shopteam.workcalendar.selectors import calendar_warning
+
+from . import charts, selectors, services
+from .forms import CaseActionForm, RaiseCaseForm
+from .models import Case
+
+# action -> (service, the keyword its text goes to, whether it checks the hop the person saw, message)
+ACTIONS = {
+    "accept": (services.accept_case, None, True, gettext_lazy("You accepted the case.")),
+    "comment": (services.comment_on_case, "note", False, gettext_lazy("Comment added.")),
+    "ask": (services.ask_reporter, "question", True,
+            gettext_lazy("The reporter was asked; the clock stops until they answer.")),
+    "answer": (services.answer_reporter_question, "answer", False,
+               gettext_lazy("Your answer was sent; the clock runs again.")),
+    "pass": (services.pass_on, "reason", True, gettext_lazy("The case was passed on to the next step.")),
+    "resolve": (services.resolve_case, "resolution", True, gettext_lazy("The case is resolved.")),
+    "reopen": (services.reopen_case, "reason", False, gettext_lazy("The case is open again.")),
+}
+
+
+def raise_case(request):
+    posts = posts_held(request.user)
+    if not posts:
+        messages.error(request, _("You hold no post, so you cannot raise a case. Ask an admin to assign you."))
+        return redirect("roles:my_posts")
+    initial = {k: request.GET[k] for k in ("post", "difficulty") if request.GET.get(k, "").isdigit()}
+    form = RaiseCaseForm(request.POST or None, posts=posts, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.raise_case(
+                by=request.user,
+                post=form.cleaned_data["post"],
+                difficulty=form.cleaned_data["difficulty"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Case #%(id)s raised and sent to %(post)s.") % {
+                "id": case.pk, "post": case.current_post or _("the admins")})
+            return redirect(case)
+    return render(request, "escalation/raise_case.html", {"form": form})
+
+
+def _filters(request):
+    query = request.GET
+    filters = {key: query[key] for key in ("box", "status") if query.get(key)}
+    for key in ("department", "difficulty", "resolved_step"):
+        if query.get(key, "").isdigit():
+            filters[key] = int(query[key])
+    for key in ("with_manager", "overdue", "due_soon", "reached_manager"):
+        if query.get(key) == "1":
+            filters[key] = True
+    for key in ("since", "until", "resolved_since"):
+        if query.get(key):
+            try:
+                day = datetime.strptime(query[key], "%Y-%m-%d")
+            except ValueError:
+                continue
+            filters[key] = timezone.make_aware(day)
+    return filters
+
+
+def case_list(request):
+    filters = _filters(request)
+    cases = selectors.case_list(request.user, filters=filters)
+    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "escalation/case_list.html",
+        {"page": page, "filters": filters, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+def case_detail(request, pk):
+    try:
+        case, events = selectors.case_page(pk, request.user)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    user = request.user
+    is_contact = case.contacts.filter(pk=user.pk).exists() or (case.with_admins and user.is_superuser)
+    return render(
+        request,
+        "escalation/case_detail.html",
+        {
+            "case": case,
+            "events": events,
+            "is_contact": is_contact and case.is_open,
+            "is_reporter": user.pk == case.reporter_id,
+            "form": CaseActionForm(initial={"hop": case.hop}),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+def case_action(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        case, _events = selectors.case_page(pk, request.user)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    form = CaseActionForm(request.POST)
+    form.is_valid()
+    service, text_keyword, checks_hop, done = ACTIONS[action]
+    arguments = {"by": request.user}
+    if text_keyword:
+        arguments[text_keyword] = form.cleaned_data.get("note", "")
+    if checks_hop:
+        arguments["hop"] = form.cleaned_data.get("hop")
+    try:
+        service(case, **arguments)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    next_url = request.POST.get("next", "")
+    if next_url == "dashboard":
+        return redirect("escalation:dashboard")
+    return redirect("escalation:case_detail", pk=get_object_or_404(Case, pk=pk).pk)
+
+
+def dashboard(request):
+    if not selectors.sees_every_case(request.user):
+        raise PermissionDenied
+    figures = selectors.dashboard()
+    return render(
+        request,
+        "escalation/dashboard.html",
+        {
+            **figures,
+            "weekly_chart": charts.cases_per_week(figures["weekly"], figures["departments"]),
+            "calendar_warning": calendar_warning(timezone.localdate()) if request.user.is_staff else None,
+            "action_form": CaseActionForm(),
+        },
+    )

@@ -1,0 +1,146 @@
+"""Who may see and act on a case, through the pages, per role."""
+import pytest
+from django.urls import reverse
+
+from escalation.models import Case
+from roles.models import Difficulty, Post
+from tests.escalation.factories import raise_difficulty
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(team, clock):
+    return raise_difficulty(team, "客服忙碌", reporter=team["kefu_lead"])
+
+
+def detail(case):
+    return reverse("escalation:case_detail", args=[case.pk])
+
+
+def act(case, action):
+    return reverse("escalation:case_action", args=[case.pk, action])
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("kefu_lead", 200),  # the reporter
+        ("marketing_lead", 200),  # the current contact
+        ("manager", 200),  # the shop manager sees every case
+        ("kefu_a", 404),  # same group as the reporter, but not involved
+        ("finance_lead", 404),
+        ("photo_a", 404),
+    ],
+)
+def test_only_the_people_involved_and_the_manager_can_see_a_case(client, team, case, username, status):
+    client.force_login(team[username])
+    assert client.get(detail(case)).status_code == status
+
+
+def test_a_past_handler_keeps_seeing_the_case(client, team, case):
+    client.post(act(case, "pass"), {"note": "营销组在做活动", "hop": case.hop})  # anonymous: refused
+    client.force_login(team["marketing_lead"])
+    client.post(act(case, "pass"), {"note": "营销组在做活动", "hop": case.hop})
+    case.refresh_from_db()
+    assert case.current_post.title == "店长"
+    assert client.get(detail(case)).status_code == 200
+
+
+def test_someone_not_involved_cannot_act_and_nothing_changes(client, team, case):
+    client.force_login(team["photo_a"])
+    for action in ("accept", "resolve", "pass", "comment", "reopen", "ask", "answer"):
+        assert client.post(act(case, action), {"note": "我来", "hop": case.hop}).status_code == 404
+    assert Case.objects.get(pk=case.pk).events.count() == case.events.count()
+
+
+def test_the_reporter_cannot_resolve_their_own_case_through_the_page(client, team, case):
+    client.force_login(team["kefu_lead"])
+    response = client.post(act(case, "resolve"), {"note": "算了", "hop": case.hop}, follow=True)
+    assert "只有" in response.content.decode() or "Only the people" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == Case.Status.WAITING
+
+
+def test_the_contact_accepts_and_resolves_through_the_page(client, team, case):
+    client.force_login(team["marketing_lead"])
+    page = client.get(detail(case)).content.decode()
+    assert act(case, "accept") in page and act(case, "pass") in page
+    client.post(act(case, "accept"), {"hop": case.hop})
+    client.post(act(case, "resolve"), {"note": "两位营销同事帮忙接待", "hop": case.hop})
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED and case.handler == team["marketing_lead"]
+
+
+def test_an_empty_reason_is_refused_with_a_message(client, team, case):
+    client.force_login(team["marketing_lead"])
+    response = client.post(act(case, "pass"), {"note": "", "hop": case.hop}, follow=True)
+    assert response.status_code == 200
+    assert list(response.context["messages"])
+    assert Case.objects.get(pk=case.pk).current_post.title == "营销策划组组长"
+
+
+def test_raising_a_case_from_my_posts(client, team, clock):
+    client.force_login(team["kefu_lead"])
+    page = client.get(reverse("roles:my_posts")).content.decode()
+    difficulty = Difficulty.objects.get(name="客服忙碌")
+    assert f"difficulty={difficulty.pk}" in page
+    form = client.get(reverse("escalation:raise_case"), {"difficulty": difficulty.pk}).content.decode()
+    assert "某一时刻在岗客服无法应对" in form
+    response = client.post(
+        reverse("escalation:raise_case"),
+        {"post": difficulty.post_id, "difficulty": difficulty.pk, "description": "双十一咨询量暴增"},
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == detail(case)
+    assert case.current_post.title == "营销策划组组长"
+
+
+def test_raising_with_an_empty_description_or_a_post_not_held_changes_nothing(client, team, clock):
+    client.force_login(team["kefu_a"])
+    post = Post.objects.get(title="客服A")
+    response = client.post(reverse("escalation:raise_case"), {"post": post.pk, "description": " "})
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    other = Post.objects.get(title="客服组组长")
+    response = client.post(reverse("escalation:raise_case"), {"post": other.pk, "description": "试试"})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not Case.objects.exists()
+
+
+def test_someone_with_no_post_cannot_raise_a_case(client, team):
+    client.force_login(UserFactory())
+    response = client.get(reverse("escalation:raise_case"))
+    assert response.status_code == 302 and response["Location"] == reverse("roles:my_posts")
+
+
+def test_case_list_shows_only_visible_cases(client, team, case):
+    other = raise_difficulty(team, "财务支出")  # marketing -> finance
+    client.force_login(team["finance_lead"])
+    page = client.get(reverse("escalation:case_list")).content.decode()
+    assert f"#{other.pk} " in page and f"#{case.pk} " not in page
+    waiting = client.get(reverse("escalation:case_list"), {"box": "mine"}).content.decode()
+    assert f"#{other.pk} " in waiting
+
+
+def test_the_dashboard_is_the_shop_managers_home_and_nobody_elses(client, team, case):
+    client.force_login(team["manager"])
+    assert client.get(reverse("home"))["Location"] == reverse("escalation:dashboard")
+    assert client.get(reverse("escalation:dashboard")).status_code == 200
+    client.force_login(team["marketing_lead"])
+    assert client.get(reverse("home"))["Location"] == reverse("roles:my_posts")
+    assert client.get(reverse("escalation:dashboard")).status_code == 403
+
+
+def test_the_history_shows_every_hop_with_the_working_time_spent(client, team, case, clock):
+    import datetime
+
+    from tests.escalation.conftest import SHANGHAI
+
+    clock.move_to(datetime.datetime(2026, 11, 23, 11, 0, tzinfo=SHANGHAI))
+    client.force_login(team["marketing_lead"])
+    client.post(act(case, "pass"), {"note": "营销组人手不够", "hop": case.hop})
+    client.force_login(team["kefu_lead"])
+    page = client.get(detail(case)).content.decode()
+    assert "营销组人手不够" in page and "王店长" in page
+    assert page.count('data-event="routed"') == 2
+    assert "1 h 0 min" in page or "1 小时 0 分" in page

@@ -1,0 +1,130 @@
+"""Deadlines in working time: a warning before, and the case moving on by itself once it passes."""
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+
+from escalation import services
+from escalation.models import Case, CaseEvent
+from tests.escalation.conftest import SHANGHAI
+from tests.escalation.factories import raise_difficulty
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day, hour, minute=0):
+    return datetime.datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def test_deadline_is_counted_in_working_time_over_the_weekend(team, clock):
+    clock.move_to(at(27, 16, 0))  # Friday 16:00: 120 minutes left today, the rest on Monday
+    case = raise_difficulty(team, "客服忙碌")
+    assert case.deadline == datetime.datetime(2026, 11, 30, 11, 0, tzinfo=SHANGHAI)
+
+
+def test_the_contacts_are_warned_once_before_the_deadline(team, clock):
+    case = raise_difficulty(team, "客服忙碌")  # deadline 15:30
+    clock.move_to(at(23, 14, 0))
+    assert services.warn_before_deadlines() == []
+    clock.move_to(at(23, 14, 45))
+    assert [c.pk for c in services.warn_before_deadlines()] == [case.pk]
+    assert services.warn_before_deadlines() == []
+    assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 1
+
+
+def test_a_passed_deadline_moves_the_case_on_once_and_names_the_deadline(team, clock):
+    case = raise_difficulty(team, "盘点不清")
+    clock.move_to(at(23, 15, 29))
+    assert services.move_on_overdue_cases() == []
+    clock.move_to(at(23, 15, 30))
+    moved = services.move_on_overdue_cases()
+    assert [c.pk for c in moved] == [case.pk]
+    assert services.move_on_overdue_cases() == []
+    case.refresh_from_db()
+    assert case.current_post.title == "营销策划组组长"
+    breach = case.events.get(kind=CaseEvent.Kind.DEADLINE_PASSED)
+    assert "2026-11-23 15:30" in breach.note and "客服组组长" in breach.note
+    assert breach.actor is None and breach.working_minutes == 240
+
+
+def test_at_the_shop_manager_a_passed_deadline_is_written_once_and_the_case_stays(team, clock):
+    case = raise_difficulty(team, "售后困难")
+    clock.move_to(at(24, 9, 30))
+    services.move_on_overdue_cases()
+    services.move_on_overdue_cases()
+    case.refresh_from_db()
+    assert case.current_post.title == "店长" and case.is_open
+    assert case.events.filter(kind=CaseEvent.Kind.DEADLINE_PASSED).count() == 1
+
+
+def test_a_new_warning_for_each_step(team, clock):
+    case = raise_difficulty(team, "盘点不清")
+    clock.move_to(at(23, 15, 0))
+    services.warn_before_deadlines()
+    clock.move_to(at(23, 15, 31))
+    services.move_on_overdue_cases()
+    clock.move_to(at(24, 10, 0))  # next deadline: Tuesday 10:31 (149 minutes on Monday, 91 on Tuesday)
+    services.warn_before_deadlines()
+    assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_the_deadline_job_run_concurrently_moves_a_case_one_step(team, clock):
+    case = raise_difficulty(team, "盘点不清")
+    clock.move_to(at(23, 15, 31))
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            services.move_on_overdue_cases()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    case.refresh_from_db()
+    assert case.current_post.title == "营销策划组组长"
+    assert case.events.filter(kind=CaseEvent.Kind.DEADLINE_PASSED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_handlers_passing_on_at_once_move_the_case_one_step(team, clock):
+    from roles.models import Post
+    from tests.factories import AssignmentFactory
+
+    second = AssignmentFactory(post=Post.objects.get(title="客服组组长")).user
+    case = raise_difficulty(team, "盘点不清")
+    hop = case.hop
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run(user):
+        try:
+            barrier.wait()
+            services.pass_on(Case.objects.get(pk=case.pk), by=user, reason="忙不过来", hop=hop)
+            outcomes.append("moved")
+        except services.ServiceError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(u,)) for u in (team["kefu_lead"], second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["moved", "refused"]
+    case.refresh_from_db()
+    assert case.current_post.title == "营销策划组组长"
+    assert case.events.filter(kind=CaseEvent.Kind.PASSED_ON).count() == 1
