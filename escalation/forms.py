@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from roles.models import Difficulty, Post
+from roles.selectors import difficulties_for
 
 
 class RaiseCaseForm(forms.Form):
@@ -21,7 +22,7 @@ class RaiseCaseForm(forms.Form):
     def __init__(self, *args, posts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = Post.objects.filter(pk__in=[p.pk for p in posts])
-        self.fields["difficulty"].queryset = Difficulty.objects.filter(post__in=posts).select_related("post")
+        self.fields["difficulty"].queryset = difficulties_for(posts).select_related("post")
         self.fields["difficulty"].label_from_instance = lambda d: f"{d} — {d.localized('condition')}"
         if len(posts) == 1:
             self.fields["post"].initial = posts[0]

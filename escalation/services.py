@@ -169,8 +169,8 @@ def raise_case(*, by, post, description, difficulty=None, title=""):
         raise ServiceError(_("Write what happened, so the contact knows what to do."))
     if not roles_selectors.holds(by, post):
         raise ServiceError(_("You can raise a case only for a post you hold."))
-    if difficulty is not None and difficulty.post_id != post.pk:
-        raise ServiceError(_("That difficulty belongs to another post."))
+    if difficulty is not None and difficulty.post.department_id != post.department_id:
+        raise ServiceError(_("That difficulty belongs to another group."))
     chain = build_chain(post=post, difficulty=difficulty)
     if not chain:
         raise ServiceError(_("There is no one to send this case to: the org chart has no shop manager post."))

@@ -43,8 +43,14 @@ def holders(post, on=None):
     return [a.user for a in current_assignments(on).filter(post=post)]
 
 
+def difficulties_for(posts):
+    """The difficulties a post can meet: the playbook lists them under the group leader, and they are the
+    whole group's (an agent of an overloaded customer-service group is overloaded too)."""
+    return Difficulty.objects.filter(post__department__in={p.department_id for p in posts})
+
+
 def post_page(post_id):
-    """A post with its duties, difficulties and each step's contact post and its holders today."""
+    """A post with its duties, its group's difficulties and each step's contact post and holders today."""
     steps = Step.objects.select_related("department").prefetch_related(
         Prefetch(
             "department__posts",
@@ -53,12 +59,12 @@ def post_page(post_id):
             ),
         )
     )
-    return (
+    post = (
         Post.objects.select_related("department", "reports_to")
-        .prefetch_related(
-            "duties",
-            Prefetch("difficulties", queryset=Difficulty.objects.prefetch_related(Prefetch("steps", queryset=steps))),
-            Prefetch("assignments", queryset=current_assignments(), to_attr="current"),
-        )
+        .prefetch_related("duties", Prefetch("assignments", queryset=current_assignments(), to_attr="current"))
         .get(pk=post_id)
     )
+    post.group_difficulties = list(
+        difficulties_for([post]).select_related("post").prefetch_related(Prefetch("steps", queryset=steps))
+    )
+    return post

@@ -139,3 +139,18 @@ def test_a_case_needs_a_description_and_a_post_the_reporter_holds(team, clock):
     with pytest.raises(ServiceError, match="post you hold"):
         services.raise_case(by=team["kefu_a"], post=post, description="试试")
     assert not Case.objects.exists()
+
+
+def test_a_group_member_raises_the_groups_difficulty(team, clock):
+    from roles.models import Difficulty
+
+    case = services.raise_case(
+        by=team["kefu_a"], post=Post.objects.get(title="客服A"),
+        difficulty=Difficulty.objects.get(name="客服忙碌"), description="咨询排队三十人",
+    )
+    assert case.current_post.title == "营销策划组组长"
+    with pytest.raises(ServiceError, match="another group"):
+        services.raise_case(
+            by=team["kefu_a"], post=Post.objects.get(title="客服A"),
+            difficulty=Difficulty.objects.get(name="拍照量大"), description="照片太多",
+        )
