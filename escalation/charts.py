@@ -1,5 +1,6 @@
 """Charts for the dashboard, drawn on the server as SVG (pygal): no JavaScript, no CDN, prints well."""
 import pygal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
@@ -11,13 +12,21 @@ STYLE = Style(
 )
 
 
-def cases_per_week(weekly, departments):
-    """A stacked bar per week, one colour per department; `weekly` is (week, department id, count)."""
-    weeks = sorted({week for week, _d, _n in weekly})
-    counts = {(week, department): n for week, department, n in weekly}
+def cases_per_week(weekly, departments, weeks):
+    """A stacked bar per week (every week shown, empty ones too), one colour per department;
+    `weekly` is (week start, department id, count)."""
+    counts = {}
+    for week, department, n in weekly:
+        key = (timezone.localtime(week).date() if hasattr(week, "tzinfo") else week, department)
+        counts[key] = counts.get(key, 0) + n
+    totals = [sum(counts.get((week, d.pk), 0) for d in departments) for week in weeks]
+    top = max(totals, default=0)
     chart = pygal.StackedBar(
-        style=STYLE, height=300, width=800, legend_at_bottom=True, legend_at_bottom_columns=4,
-        x_label_rotation=0, print_values=False, show_y_guides=True, disable_xml_declaration=True,
+        style=STYLE, height=300, width=480,
+        # Whole cases only: a fixed range with at most eight guides keeps the ticks on integers.
+        range=(0, max(top, 1)), max_scale=min(max(top, 1), 8), min_scale=1,
+        legend_at_bottom=True, legend_at_bottom_columns=4,
+        x_label_rotation=0, truncate_label=-1, print_values=False, show_y_guides=True, disable_xml_declaration=True,
         title=_("Cases raised per week, by department"), no_data_text=_("No cases yet"),
     )
     chart.x_labels = [week.strftime("%m-%d") for week in weeks]

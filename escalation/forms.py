@@ -14,7 +14,10 @@ class RaiseCaseForm(forms.Form):
         label=_("Difficulty"),
         empty_label=_("None of these (free-form: goes to my leader, then the shop manager)"),
     )
-    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    title = forms.CharField(
+        label=_("Title"), max_length=120, required=False,
+        help_text=_("Optional: left empty, the difficulty and the first words of the description are used."),
+    )
     description = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )

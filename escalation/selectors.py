@@ -15,6 +15,7 @@ from shopteam.workcalendar.calc import add_working_minutes
 from .models import Case, CaseEvent
 
 HEALTH_WINDOW_DAYS = 90
+CHART_WEEKS = 12
 FAILING_SHARE = 0.5  # a chain "mostly fails" when at least half its cases reach the shop manager
 FAILING_MIN_CASES = 3
 
@@ -92,7 +93,7 @@ def dashboard(now=None):
         Q(current_post__department__is_manager_office=True) | Q(with_admins=True)
     )
     base = Case.objects.select_related("reporter", "current_post", "difficulty", "department")
-    waiting = list(base.filter(pk__in=with_manager.values("pk")).order_by("deadline", "created_at")[:15])
+    waiting = list(base.filter(pk__in=with_manager.values("pk")).order_by("deadline", "created_at")[:8])
     overdue = base.filter(deadline__lt=now, status__in=open_moving).order_by("deadline")
     due_soon = base.filter(deadline__gte=now, deadline__lte=soon, status__in=open_moving).order_by("deadline")
     counts = Case.objects.aggregate(
@@ -114,7 +115,8 @@ def dashboard(now=None):
     mean = resolved_month.aggregate(mean=Avg("working_minutes"))["mean"]
     median = medians_by(resolved_month, [], "working_minutes").get((), None)
 
-    weeks_from = timezone.localtime(now) - timedelta(weeks=12)
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    weeks_from = today - timedelta(days=today.weekday(), weeks=CHART_WEEKS - 1)
     weekly = (
         Case.objects.filter(created_at__gte=weeks_from)
         .annotate(week=TruncWeek("created_at"))
@@ -135,6 +137,7 @@ def dashboard(now=None):
         "resolve_median": median,
         "resolved_count": resolved_month.count(),
         "weekly": list(weekly),
+        "weeks": [(weeks_from + timedelta(weeks=n)).date() for n in range(CHART_WEEKS)],
         "departments": departments,
         "health": playbook_health(now),
     }

@@ -73,7 +73,7 @@ def _notify_after_commit(users, *, title, body, case, event):
         )
 
 
-def _route(case, *, now, start, actor, note=""):
+def _route(case, *, now, start, actor):
     """Send the case to the first step from `start` on whose post someone holds; skip vacant posts.
 
     With nobody left in the chain the case goes to the admins. Saves the case and writes the events.
@@ -103,8 +103,7 @@ def _route(case, *, now, start, actor, note=""):
         for user in holders:
             assign_perm(VIEW, user, case)
         CaseEvent.objects.create(
-            case=case, kind=CaseEvent.Kind.ROUTED, actor=actor, to_post=post, to_people=_names(holders),
-            step=index, note=note,
+            case=case, kind=CaseEvent.Kind.ROUTED, actor=actor, to_post=post, to_people=_names(holders), step=index
         )
         _notify_after_commit(
             holders,
@@ -162,6 +161,11 @@ def _require_open(case):
         raise ServiceError(_("This case is resolved; its reporter can reopen it."))
 
 
+def _default_title(difficulty, description):
+    first_line = description.splitlines()[0][:40]
+    return f"{difficulty}: {first_line}" if difficulty else first_line
+
+
 @transaction.atomic
 def raise_case(*, by, post, description, difficulty=None, title=""):
     description = (description or "").strip()
@@ -180,7 +184,7 @@ def raise_case(*, by, post, description, difficulty=None, title=""):
         post=post,
         department_id=post.department_id,
         difficulty=difficulty,
-        title=(title or "").strip()[:120] or (str(difficulty) if difficulty else description[:60]),
+        title=(title or "").strip()[:120] or _default_title(difficulty, description),
         description=description,
         chain=chain,
     )
@@ -297,7 +301,7 @@ def pass_on(case, *, by, reason, hop=None):
         raise ServiceError(_("The shop manager is the last step: this case cannot be passed on further."))
     now = timezone.now()
     _end_step(case, kind=CaseEvent.Kind.PASSED_ON, actor=by, now=now, note=reason)
-    return _route(case, now=now, start=case.step + 1, actor=by, note=reason)
+    return _route(case, now=now, start=case.step + 1, actor=by)
 
 
 @transaction.atomic
@@ -349,7 +353,7 @@ def reopen_case(case, *, by, reason):
     case.resolution = ""
     case.resolved_step = None
     case.working_minutes = None
-    return _route(case, now=timezone.now(), start=start, actor=by, note=reason)
+    return _route(case, now=timezone.now(), start=start, actor=by)
 
 
 def move_on_overdue_case(case_id, *, now=None):
@@ -387,7 +391,7 @@ def move_on_overdue_case(case_id, *, now=None):
             )
             return case
         _end_step(case, kind=CaseEvent.Kind.DEADLINE_PASSED, actor=None, now=now, note=note)
-        return _route(case, now=now, start=case.step + 1, actor=None, note=note)
+        return _route(case, now=now, start=case.step + 1, actor=None)
 
 
 def move_on_overdue_cases(*, now=None):
@@ -404,20 +408,21 @@ def warn_before_deadlines(*, now=None):
     """Tell the contacts once per hop that a deadline is near; a claim on warned_hop makes it once only."""
     now = now or timezone.now()
     lead = settings.ESCALATION_WARN_WORKING_MINUTES
+    # A deadline within `lead` working minutes of now is one before the moment `lead` working minutes on.
+    horizon = add_working_minutes(now, lead)
+    due = (
+        Case.objects.filter(
+            deadline__gt=now, deadline__lte=horizon, status__in=[Case.Status.WAITING, Case.Status.IN_PROGRESS]
+        )
+        .exclude(warned_hop=F("hop"))
+        .values_list("pk", "hop")
+    )
     warned = []
-    candidates = Case.objects.filter(
-        deadline__gt=now, status__in=[Case.Status.WAITING, Case.Status.IN_PROGRESS]
-    ).exclude(warned_hop=F("hop"))
-    for case in candidates.only("pk", "deadline", "hop"):
-        if working_minutes_between(now, case.deadline) > lead:
-            continue
+    for pk, hop in list(due):
         with transaction.atomic():
-            claimed = Case.objects.filter(pk=case.pk, hop=case.hop, deadline=case.deadline).exclude(
-                warned_hop=case.hop
-            ).update(warned_hop=case.hop)
-            if not claimed:
-                continue
-            case = Case.objects.get(pk=case.pk)
+            if not Case.objects.filter(pk=pk, hop=hop).exclude(warned_hop=hop).update(warned_hop=hop):
+                continue  # another run claimed it, or the case moved on meanwhile
+            case = Case.objects.get(pk=pk)
             deadline = timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M")
             CaseEvent.objects.create(
                 case=case, kind=CaseEvent.Kind.WARNED, step=case.step, from_post=case.current_post,

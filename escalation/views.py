@@ -148,7 +148,7 @@ def dashboard(request):
         "escalation/dashboard.html",
         {
             **figures,
-            "weekly_chart": charts.cases_per_week(figures["weekly"], figures["departments"]),
+            "weekly_chart": charts.cases_per_week(figures["weekly"], figures["departments"], figures["weeks"]),
             "calendar_warning": calendar_warning(timezone.localdate()) if request.user.is_staff else None,
             "action_form": CaseActionForm(),
         },

@@ -22,6 +22,15 @@ def _test_settings(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service tests match English messages; pages pick their own language per request (LocaleMiddleware)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def playbook(db):
     load_playbook()

@@ -15,6 +15,8 @@ def working_time(minutes):
     if minutes is None:
         return "—"
     minutes = int(round(minutes))
+    if minutes == 0:
+        return _("under 1 min")
     hours, rest = divmod(minutes, 60)
     if hours:
         return _("%(h)d h %(m)d min") % {"h": hours, "m": rest}

@@ -170,9 +170,9 @@ def _send_email(delivery):
 def _robot(delivery):
     channel = delivery.channel
     if channel is None:
-        raise ChannelError("the group robot was deleted")
+        raise ChannelError(_("the group robot was deleted"))
     if not channel.active:
-        raise ChannelError("the group robot is turned off")
+        raise ChannelError(_("the group robot is turned off"))
     return channel
 
 
@@ -198,7 +198,7 @@ def _send_wecom(delivery):
 def _post_json(url, payload):
     """Both robots answer HTTP 200 with {"errcode": 0} on success; anything else is a failure."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise ChannelError("the webhook URL must start with http:// or https://")
+        raise ChannelError(_("the webhook URL must start with http:// or https://"))
     request = urllib.request.Request(
         url,
         data=json.dumps(payload, ensure_ascii=False).encode(),

@@ -144,3 +144,15 @@ def test_the_history_shows_every_hop_with_the_working_time_spent(client, team, c
     assert "营销组人手不够" in page and "王店长" in page
     assert page.count('data-event="routed"') == 2
     assert "1 h 0 min" in page or "1 小时 0 分" in page
+
+
+def test_admins_see_and_correct_cases_in_the_admin_but_never_delete_them(client, team, case):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = client.get(reverse("admin:escalation_case_change", args=[case.pk])).content.decode()
+    assert case.title in page and "营销策划组组长" in page
+    assert client.get(reverse("admin:escalation_case_delete", args=[case.pk])).status_code == 403
+    event = case.events.first()
+    assert client.get(reverse("admin:escalation_caseevent_delete", args=[event.pk])).status_code == 403
+    client.force_login(team["manager"])  # the shop manager is not an admin
+    assert client.get(reverse("admin:escalation_case_changelist")).status_code == 302

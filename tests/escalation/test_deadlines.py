@@ -44,7 +44,7 @@ def test_a_passed_deadline_moves_the_case_on_once_and_names_the_deadline(team, c
     case.refresh_from_db()
     assert case.current_post.title == "营销策划组组长"
     breach = case.events.get(kind=CaseEvent.Kind.DEADLINE_PASSED)
-    assert "2026-11-23 15:30" in breach.note and "客服组组长" in breach.note
+    assert "2026-11-23 15:30" in breach.note and "Customer-service leader" in breach.note
     assert breach.actor is None and breach.working_minutes == 240
 
 
@@ -69,29 +69,34 @@ def test_a_new_warning_for_each_step(team, clock):
     assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_the_deadline_job_run_concurrently_moves_a_case_one_step(team, clock):
-    case = raise_difficulty(team, "盘点不清")
-    clock.move_to(at(23, 15, 31))
-    barrier = threading.Barrier(4)
+def run_at_once(job, times=4):
+    """Run `job` in `times` threads released together; each thread has its own database connection."""
+    barrier = threading.Barrier(times)
     errors = []
 
     def run():
         try:
             barrier.wait()
-            services.move_on_overdue_cases()
+            job()
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
+    threads = [threading.Thread(target=run) for _ in range(times)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_the_deadline_job_run_concurrently_moves_a_case_one_step(team, clock):
+    case = raise_difficulty(team, "盘点不清")
+    clock.move_to(at(23, 15, 31))
+    run_at_once(services.move_on_overdue_cases)
     case.refresh_from_db()
     assert case.current_post.title == "营销策划组组长"
     assert case.events.filter(kind=CaseEvent.Kind.DEADLINE_PASSED).count() == 1
@@ -128,3 +133,12 @@ def test_two_handlers_passing_on_at_once_move_the_case_one_step(team, clock):
     case.refresh_from_db()
     assert case.current_post.title == "营销策划组组长"
     assert case.events.filter(kind=CaseEvent.Kind.PASSED_ON).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_the_warning_job_run_concurrently_warns_once(team, clock):
+    case = raise_difficulty(team, "盘点不清")
+    clock.move_to(at(23, 15, 0))
+    run_at_once(services.warn_before_deadlines)
+    assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 1
