@@ -154,3 +154,23 @@ def test_a_group_member_raises_the_groups_difficulty(team, clock):
             by=team["kefu_a"], post=Post.objects.get(title="客服A"),
             difficulty=Difficulty.objects.get(name="拍照量大"), description="照片太多",
         )
+
+
+def test_a_robot_that_is_down_does_not_block_the_case(team, clock, django_capture_on_commit_callbacks):
+    from unittest.mock import patch
+
+    from shopteam.notifications.models import Delivery, WebhookChannel
+    from shopteam.notifications.tasks import deliver
+
+    # Nothing listens on port 9 of this machine: every post to the robot is refused.
+    WebhookChannel.objects.create(name="客服群", kind=WebhookChannel.Kind.WECOM, url="http://127.0.0.1:9/send?key=k")
+    with (
+        patch.object(deliver, "delay", side_effect=lambda pk: deliver.apply(args=[pk])),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        case = raise_difficulty(team, "客服忙碌")
+    case.refresh_from_db()
+    assert case.current_post.title == "营销策划组组长" and case.status == Case.Status.WAITING
+    assert Notification.objects.filter(recipient=team["marketing_lead"], url=case.get_absolute_url()).exists()
+    robot = Delivery.objects.get(kind=Delivery.Kind.WECOM)
+    assert robot.status == Delivery.Status.FAILED and robot.attempts == deliver.max_retries + 1
