@@ -2,6 +2,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from shopteam.admin import ReadOnlyAdmin
+
 from .models import Case, CaseEvent
 
 
@@ -38,17 +40,8 @@ class CaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "case", "kind", "actor", "from_post", "to_post", "working_minutes"]
     list_filter = ["kind"]
     search_fields = ["note", "case__title"]
     list_select_related = ["case", "actor", "from_post", "to_post"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

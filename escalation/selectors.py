@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -35,7 +35,9 @@ def case_list(user, *, filters):
     cases = visible_cases(user).select_related("reporter", "current_post", "difficulty", "department", "handler")
     now = timezone.now()
     if filters.get("box") == "mine":
-        cases = cases.filter(contacts=user, status__in=Case.OPEN)
+        # EXISTS rather than a join: a join would need DISTINCT over every column, text and JSON included.
+        mine = Case.contacts.through.objects.filter(case=OuterRef("pk"), user=user)
+        cases = cases.filter(Exists(mine), status__in=Case.OPEN)
     elif filters.get("box") == "reported":
         cases = cases.filter(reporter=user)
     if filters.get("status") == "open":
@@ -66,7 +68,7 @@ def case_list(user, *, filters):
         cases = cases.filter(created_at__lt=filters["until"])
     if filters.get("resolved_since"):
         cases = cases.filter(resolved_at__gte=filters["resolved_since"])
-    return cases.distinct() if filters.get("box") == "mine" else cases
+    return cases
 
 
 def case_page(case_id, user):
@@ -89,18 +91,16 @@ def dashboard(now=None):
     since_month = month_start(now)
     open_moving = [Case.Status.WAITING, Case.Status.IN_PROGRESS]
     soon = add_working_minutes(now, settings.ESCALATION_WARN_WORKING_MINUTES)
-    with_manager = Case.objects.filter(status__in=Case.OPEN).filter(
-        Q(current_post__department__is_manager_office=True) | Q(with_admins=True)
-    )
+    at_manager = Q(current_post__department__is_manager_office=True) | Q(with_admins=True)
     base = Case.objects.select_related("reporter", "current_post", "difficulty", "department")
-    waiting = list(base.filter(pk__in=with_manager.values("pk")).order_by("deadline", "created_at")[:8])
+    waiting = list(base.filter(at_manager, status__in=Case.OPEN).order_by("deadline", "created_at")[:8])
     overdue = base.filter(deadline__lt=now, status__in=open_moving).order_by("deadline")
     due_soon = base.filter(deadline__gte=now, deadline__lte=soon, status__in=open_moving).order_by("deadline")
-    counts = Case.objects.aggregate(
-        waiting=Count("pk", filter=Q(pk__in=with_manager.values("pk"))),
+    counts = Case.objects.filter(status__in=Case.OPEN).aggregate(
+        waiting=Count("pk", filter=at_manager),
         overdue=Count("pk", filter=Q(deadline__lt=now, status__in=open_moving)),
         due_soon=Count("pk", filter=Q(deadline__gte=now, deadline__lte=soon, status__in=open_moving)),
-        admins=Count("pk", filter=Q(with_admins=True, status__in=Case.OPEN)),
+        admins=Count("pk", filter=Q(with_admins=True)),
     )
 
     departments = list(Department.objects.all())
@@ -164,7 +164,9 @@ def playbook_health(now=None):
     ):
         solved[(difficulty_id, step)] = n
     step_medians = medians_by(
-        CaseEvent.objects.filter(case__in=cases, kind__in=CaseEvent.STEP_ENDS),
+        CaseEvent.objects.filter(
+            case__created_at__gte=since, case__difficulty__isnull=False, kind__in=CaseEvent.STEP_ENDS
+        ),
         ["case__difficulty", "step"],
         "working_minutes",
     )

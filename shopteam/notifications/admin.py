@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from shopteam.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Delivery, Notification, WebhookChannel
 
@@ -30,19 +32,6 @@ class WebhookChannelAdmin(SimpleHistoryAdmin):
                 self.message_user(
                     request, _("%(channel)s: the test message was sent.") % {"channel": channel}
                 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History is written by the service, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)

@@ -39,6 +39,7 @@ def bulk_cases(count, *, team, start, days=365, seed=7):
             deadline=None if resolved else created + timedelta(hours=rng.randrange(1, 48)),
             resolved_at=created + timedelta(hours=rng.randrange(1, 72)) if resolved else None,
             resolution="已解决" if resolved else "", resolved_step=step if resolved else None,
+            handler=team.holder(leaders[steps[step].department_id].title) if resolved else None,
             working_minutes=sum(minutes) if resolved else None,
             reached_manager=step == len(chain) - 1, hop=step + 1,
         )
@@ -65,4 +66,13 @@ def bulk_cases(count, *, team, start, days=365, seed=7):
                 continue
             events.append(CaseEvent(case=case, kind=kind, step=index, working_minutes=minutes[index]))
     CaseEvent.objects.bulk_create(events, batch_size=5000)
+    Contact = Case.contacts.through
+    Contact.objects.bulk_create(
+        (
+            Contact(case_id=case.pk, user_id=team.holder(case.current_post.title).pk)
+            for case in cases
+            if case.current_post
+        ),
+        batch_size=5000,
+    )
     return cases

@@ -69,26 +69,27 @@ def test_a_new_warning_for_each_step(team, clock):
     assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 2
 
 
-def run_at_once(job, times=4):
-    """Run `job` in `times` threads released together; each thread has its own database connection."""
-    barrier = threading.Barrier(times)
-    errors = []
+def run_at_once(*jobs):
+    """Run the jobs in threads released together, each with its own database connection; returns what
+    each returned or raised, in order."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes = [None] * len(jobs)
 
-    def run():
+    def run(index, job):
         try:
             barrier.wait()
-            job()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
+            outcomes[index] = job()
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            outcomes[index] = error
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(times)]
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(jobs)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
@@ -96,7 +97,8 @@ def run_at_once(job, times=4):
 def test_the_deadline_job_run_concurrently_moves_a_case_one_step(team, clock):
     case = raise_difficulty(team, "盘点不清")
     clock.move_to(at(23, 15, 31))
-    run_at_once(services.move_on_overdue_cases)
+    outcomes = run_at_once(*[services.move_on_overdue_cases] * 4)
+    assert not [o for o in outcomes if isinstance(o, Exception)]
     case.refresh_from_db()
     assert case.current_post.title == "营销策划组组长"
     assert case.events.filter(kind=CaseEvent.Kind.DEADLINE_PASSED).count() == 1
@@ -111,25 +113,13 @@ def test_two_handlers_passing_on_at_once_move_the_case_one_step(team, clock):
     second = AssignmentFactory(post=Post.objects.get(title="客服组组长")).user
     case = raise_difficulty(team, "盘点不清")
     hop = case.hop
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def run(user):
-        try:
-            barrier.wait()
-            services.pass_on(Case.objects.get(pk=case.pk), by=user, reason="忙不过来", hop=hop)
-            outcomes.append("moved")
-        except services.ServiceError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+    def pass_on_as(user):
+        return lambda: services.pass_on(Case.objects.get(pk=case.pk), by=user, reason="忙不过来", hop=hop)
 
-    threads = [threading.Thread(target=run, args=(u,)) for u in (team["kefu_lead"], second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["moved", "refused"]
+    outcomes = run_at_once(pass_on_as(team["kefu_lead"]), pass_on_as(second))
+    outcomes = sorted("refused" if isinstance(o, services.ServiceError) else "moved" for o in outcomes)
+    assert outcomes == ["moved", "refused"]
     case.refresh_from_db()
     assert case.current_post.title == "营销策划组组长"
     assert case.events.filter(kind=CaseEvent.Kind.PASSED_ON).count() == 1
@@ -140,5 +130,6 @@ def test_two_handlers_passing_on_at_once_move_the_case_one_step(team, clock):
 def test_the_warning_job_run_concurrently_warns_once(team, clock):
     case = raise_difficulty(team, "盘点不清")
     clock.move_to(at(23, 15, 0))
-    run_at_once(services.warn_before_deadlines)
+    outcomes = run_at_once(*[services.warn_before_deadlines] * 4)
+    assert not [o for o in outcomes if isinstance(o, Exception)]
     assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 1
