@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
@@ -65,12 +65,19 @@ def _stop_clock(case, now):
     return case.clock_minutes
 
 
-def _notify_after_commit(users, *, title, body, case, event):
+def _notify_after_commit(users, *, case, event, message):
+    """Tell `users` once the change is committed. `message` returns (title, body); it is built in the shop's
+    language, not in the language of whoever happened to trigger the change."""
     users = list(users)
-    if users:
-        transaction.on_commit(
-            lambda: notify(users, title=title, body=body, url=case.get_absolute_url(), event=event)
-        )
+    if not users:
+        return
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = message()
+            notify(users, title=title, body=body, url=case.get_absolute_url(), event=event)
+
+    transaction.on_commit(send)
 
 
 def _route(case, *, now, start, actor):
@@ -107,15 +114,17 @@ def _route(case, *, now, start, actor):
         )
         _notify_after_commit(
             holders,
-            title=_("Case #%(id)s needs you: %(title)s") % {"id": case.pk, "title": case.title},
-            body=_("%(reporter)s raised it; you are the contact for %(post)s. Deadline: %(deadline)s.")
-            % {
-                "reporter": case.reporter.get_full_name() or case.reporter.get_username(),
-                "post": post,
-                "deadline": timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M"),
-            },
             case=case,
             event="case.assigned",
+            message=lambda post=post: (
+                _("Case #%(id)s needs you: %(title)s") % {"id": case.pk, "title": case.title},
+                _("%(reporter)s raised it; you are the contact for %(post)s. Deadline: %(deadline)s.")
+                % {
+                    "reporter": case.reporter.get_full_name() or case.reporter.get_username(),
+                    "post": post,
+                    "deadline": timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M"),
+                },
+            ),
         )
         return case
     admins = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
@@ -132,10 +141,12 @@ def _route(case, *, now, start, actor):
     )
     _notify_after_commit(
         admins,
-        title=_("Case #%(id)s has nobody to go to") % {"id": case.pk},
-        body=_("Every post in its chain, the shop manager's included, is vacant. Assign someone in the admin."),
         case=case,
         event="case.to_admins",
+        message=lambda: (
+            _("Case #%(id)s has nobody to go to") % {"id": case.pk},
+            _("Every post in its chain, the shop manager's included, is vacant. Assign someone in the admin."),
+        ),
     )
     return case
 
@@ -209,10 +220,12 @@ def accept_case(case, *, by, hop=None):
                              step=case.step)
     _notify_after_commit(
         [case.reporter],
-        title=_("Case #%(id)s was accepted") % {"id": case.pk},
-        body=_("%(name)s is working on it.") % {"name": by.get_full_name() or by.get_username()},
         case=case,
         event="case.accepted",
+        message=lambda: (
+            _("Case #%(id)s was accepted") % {"id": case.pk},
+            _("%(name)s is working on it.") % {"name": by.get_full_name() or by.get_username()},
+        ),
     )
     return case
 
@@ -229,10 +242,12 @@ def comment_on_case(case, *, by, note):
     others = {case.reporter, *case.contacts.all()} - {by}
     _notify_after_commit(
         others,
-        title=_("New comment on case #%(id)s") % {"id": case.pk},
-        body=note,
         case=case,
         event="case.commented",
+        message=lambda: (
+            _("New comment on case #%(id)s") % {"id": case.pk},
+            note,
+        ),
     )
     return event
 
@@ -254,10 +269,12 @@ def ask_reporter(case, *, by, question, hop=None):
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.INFO_REQUESTED, actor=by, step=case.step, note=question)
     _notify_after_commit(
         [case.reporter],
-        title=_("Case #%(id)s: more information needed") % {"id": case.pk},
-        body=question,
         case=case,
         event="case.info_requested",
+        message=lambda: (
+            _("Case #%(id)s: more information needed") % {"id": case.pk},
+            question,
+        ),
     )
     return case
 
@@ -281,10 +298,12 @@ def answer_reporter_question(case, *, by, answer):
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.INFO_GIVEN, actor=by, step=case.step, note=answer)
     _notify_after_commit(
         case.contacts.all(),
-        title=_("Case #%(id)s: the reporter answered") % {"id": case.pk},
-        body=answer,
         case=case,
         event="case.info_given",
+        message=lambda: (
+            _("Case #%(id)s: the reporter answered") % {"id": case.pk},
+            answer,
+        ),
     )
     return case
 
@@ -329,10 +348,12 @@ def resolve_case(case, *, by, resolution, hop=None):
     case.contacts.clear()
     _notify_after_commit(
         [case.reporter],
-        title=_("Case #%(id)s was resolved") % {"id": case.pk},
-        body=resolution,
         case=case,
         event="case.resolved",
+        message=lambda: (
+            _("Case #%(id)s was resolved") % {"id": case.pk},
+            resolution,
+        ),
     )
     return case
 
@@ -384,10 +405,12 @@ def move_on_overdue_case(case_id, *, now=None):
                                      from_post=case.current_post, note=note)
             _notify_after_commit(
                 case.contacts.all(),
-                title=_("Case #%(id)s is overdue") % {"id": case.pk},
-                body=note,
                 case=case,
                 event="case.overdue",
+                message=lambda: (
+                    _("Case #%(id)s is overdue") % {"id": case.pk},
+                    note,
+                ),
             )
             return case
         _end_step(case, kind=CaseEvent.Kind.DEADLINE_PASSED, actor=None, now=now, note=note)
@@ -431,10 +454,12 @@ def warn_before_deadlines(*, now=None):
             )
             _notify_after_commit(
                 case.contacts.all(),
-                title=_("Case #%(id)s: deadline at %(deadline)s") % {"id": case.pk, "deadline": deadline},
-                body=_("Accept, resolve or pass it on before then, or it moves on by itself."),
                 case=case,
                 event="case.deadline_near",
+                message=lambda case=case, deadline=deadline: (
+                    _("Case #%(id)s: deadline at %(deadline)s") % {"id": case.pk, "deadline": deadline},
+                    _("Accept, resolve or pass it on before then, or it moves on by itself."),
+                ),
             )
             warned.append(case)
     return warned

@@ -133,3 +133,17 @@ def test_the_warning_job_run_concurrently_warns_once(team, clock):
     outcomes = run_at_once(*[services.warn_before_deadlines] * 4)
     assert not [o for o in outcomes if isinstance(o, Exception)]
     assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 1
+
+
+def test_each_warned_contact_is_told_about_their_own_case(team, clock, django_capture_on_commit_callbacks):
+    from shopteam.notifications.models import Notification
+
+    stocktake = raise_difficulty(team, "盘点不清")  # to the customer-service leader
+    spending = raise_difficulty(team, "财务支出")  # to the finance leader
+    clock.move_to(at(23, 15, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.warn_before_deadlines()
+    for user, case in ((team["kefu_lead"], stocktake), (team["finance_lead"], spending)):
+        warning = Notification.objects.get(recipient=user, event="case.deadline_near")
+        assert warning.url == case.get_absolute_url() and f"#{case.pk}" in warning.title
+        assert "期限" in warning.title  # written in the shop's language, whoever triggered it
