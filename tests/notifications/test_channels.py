@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from shopteam.notifications.models import Delivery, WebhookChannel
@@ -204,6 +205,10 @@ def test_the_sweep_requeues_only_pending_deliveries_whose_task_was_lost(monkeypa
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's shared in-memory test database refuses concurrent writers ('table is locked')",
+)
 def test_two_workers_sending_the_same_delivery_at_once_post_it_once(robot_server):
     from concurrent.futures import ThreadPoolExecutor
 
