@@ -30,6 +30,11 @@ def visible_cases(user):
     return get_objects_for_user(user, "escalation.view_case", klass=Case, accept_global_perms=False)
 
 
+def count_waiting_for(user):
+    """Open cases that `user` is a current contact of: the badge on every page."""
+    return Case.contacts.through.objects.filter(user=user, case__status__in=Case.OPEN).count()
+
+
 def case_list(user, *, filters):
     """The cases `user` may see, narrowed by the list page's filters (the dashboard links here)."""
     cases = visible_cases(user).select_related("reporter", "current_post", "difficulty", "department", "handler")

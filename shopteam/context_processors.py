@@ -6,9 +6,8 @@ def shell(request):
     context = {"DEMO_MODE": settings.DEMO_MODE}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from escalation.models import Case
-        from escalation.selectors import sees_every_case
+        from escalation.selectors import count_waiting_for, sees_every_case
 
         context["sees_dashboard"] = sees_every_case(user)
-        context["cases_waiting_for_me"] = Case.objects.filter(contacts=user, status__in=Case.OPEN).count()
+        context["cases_waiting_for_me"] = count_waiting_for(user)
     return context
