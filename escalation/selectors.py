@@ -91,9 +91,8 @@ def month_start(now):
 
 
 def dashboard(now=None):
-    """Every figure of the shop manager's dashboard, each with the filters of the list behind it."""
+    """What the shop manager acts on, always live: cases waiting on them, overdue and nearly overdue cases."""
     now = now or timezone.now()
-    since_month = month_start(now)
     open_moving = [Case.Status.WAITING, Case.Status.IN_PROGRESS]
     soon = add_working_minutes(now, settings.ESCALATION_WARN_WORKING_MINUTES)
     at_manager = Q(current_post__department__is_manager_office=True) | Q(with_admins=True)
@@ -107,7 +106,26 @@ def dashboard(now=None):
         due_soon=Count("pk", filter=Q(deadline__gte=now, deadline__lte=soon, status__in=open_moving)),
         admins=Count("pk", filter=Q(with_admins=True)),
     )
+    return {
+        "now": now,
+        "waiting": waiting,
+        "overdue": list(overdue[:15]),
+        "due_soon": list(due_soon[:15]),
+        "counts": counts,
+    }
 
+
+def statistics_version():
+    """Grows with every event of every case: the dashboard's cached statistics are keyed on it, so any change
+    to a case shows at once, and the cache serves only while nothing has happened."""
+    return CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def dashboard_statistics(now=None):
+    """The dashboard's figures over time: this month per department and time to resolve, cases per week,
+    and playbook health. They change slowly, so the page may show them a minute old."""
+    now = now or timezone.now()
+    since_month = month_start(now)
     departments = list(Department.objects.all())
     per_department = dict(
         Case.objects.filter(created_at__gte=since_month)
@@ -117,7 +135,7 @@ def dashboard(now=None):
     )
 
     resolved_month = Case.objects.filter(resolved_at__gte=since_month, status=Case.Status.RESOLVED)
-    mean = resolved_month.aggregate(mean=Avg("working_minutes"))["mean"]
+    resolved = resolved_month.aggregate(n=Count("pk"), mean=Avg("working_minutes"))
     median = medians_by(resolved_month, [], "working_minutes").get((), None)
 
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -129,18 +147,13 @@ def dashboard(now=None):
         .annotate(n=Count("pk"))
         .order_by("week")
     )
-
     return {
-        "now": now,
+        "computed_at": now,
         "month_start": since_month,
-        "waiting": waiting,
-        "overdue": list(overdue[:15]),
-        "due_soon": list(due_soon[:15]),
-        "counts": counts,
         "per_department": [(d, per_department.get(d.pk, 0)) for d in departments],
-        "resolve_mean": mean,
+        "resolve_mean": resolved["mean"],
         "resolve_median": median,
-        "resolved_count": resolved_month.count(),
+        "resolved_count": resolved["n"],
         "weekly": list(weekly),
         "weeks": [(weeks_from + timedelta(weeks=n)).date() for n in range(CHART_WEEKS)],
         "departments": departments,

@@ -1,12 +1,14 @@
 """Case pages: raise, list, read and act; the shop manager's dashboard."""
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -143,13 +145,21 @@ def dashboard(request):
     if not selectors.sees_every_case(request.user):
         raise PermissionDenied
     figures = selectors.dashboard()
+
+    def statistics():
+        stats = selectors.dashboard_statistics(figures["now"])
+        stats["weekly_chart"] = charts.cases_per_week(stats["weekly"], stats["departments"], stats["weeks"])
+        return stats
+
     return render(
         request,
         "escalation/dashboard.html",
         {
             **figures,
-            "weekly_chart": charts.cases_per_week(figures["weekly"], figures["departments"], figures["weeks"]),
+            # Evaluated only when the template's cached fragment has expired (STATISTICS_SECONDS).
+            "stats": SimpleLazyObject(statistics),
+            "statistics_seconds": settings.DASHBOARD_STATISTICS_SECONDS,
+            "statistics_version": selectors.statistics_version(),
             "calendar_warning": calendar_warning(timezone.localdate()) if request.user.is_staff else None,
-            "action_form": CaseActionForm(),
         },
     )

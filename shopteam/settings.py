@@ -129,6 +129,12 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# A Redis cache in production (CACHE_URL=rediscache://host:6379/1) shares the dashboard's statistics between
+# web processes; the demo keeps them in each process's memory. They are recomputed after any change to a case,
+# and at least every DASHBOARD_STATISTICS_SECONDS (the month, the weeks and the 90-day window move with time).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+DASHBOARD_STATISTICS_SECONDS = env.int("DASHBOARD_STATISTICS_SECONDS", default=60)
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it

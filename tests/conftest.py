@@ -23,6 +23,16 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The dashboard caches its statistics; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_messages():
     """Service tests match English messages; pages pick their own language per request (LocaleMiddleware)."""
     from django.utils import translation
