@@ -42,6 +42,7 @@ def raise_case(request):
         return redirect("roles:my_posts")
     initial = {k: request.GET[k] for k in ("post", "difficulty") if request.GET.get(k, "").isdigit()}
     form = RaiseCaseForm(request.POST or None, posts=posts, initial=initial)
+    chosen = form.fields["difficulty"].queryset.filter(pk=initial.get("difficulty")).first() if initial else None
     if request.method == "POST" and form.is_valid():
         try:
             case = services.raise_case(
@@ -57,7 +58,11 @@ def raise_case(request):
             messages.success(request, _("Case #%(id)s raised and sent to %(post)s.") % {
                 "id": case.pk, "post": case.current_post or _("the admins")})
             return redirect(case)
-    return render(request, "escalation/raise_case.html", {"form": form})
+    return render(
+        request,
+        "escalation/raise_case.html",
+        {"form": form, "chosen": chosen, "chain": chosen.steps.select_related("department") if chosen else []},
+    )
 
 
 def _filters(request):

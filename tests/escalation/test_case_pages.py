@@ -87,6 +87,7 @@ def test_raising_a_case_from_my_posts(client, team, clock):
     assert f"difficulty={difficulty.pk}" in page
     form = client.get(reverse("escalation:raise_case"), {"difficulty": difficulty.pk}).content.decode()
     assert "某一时刻在岗客服无法应对" in form
+    assert "营销策划组组长 → 店长" in form  # where it will go, before it is raised
     response = client.post(
         reverse("escalation:raise_case"),
         {"post": difficulty.post_id, "difficulty": difficulty.pk, "description": "双十一咨询量暴增"},
