@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -42,7 +42,9 @@ def raise_case(request):
         return redirect("roles:my_posts")
     initial = {k: request.GET[k] for k in ("post", "difficulty") if request.GET.get(k, "").isdigit()}
     form = RaiseCaseForm(request.POST or None, posts=posts, initial=initial)
-    chosen = form.fields["difficulty"].queryset.filter(pk=initial.get("difficulty")).first() if initial else None
+    chosen = None
+    if "difficulty" in initial:
+        chosen = form.fields["difficulty"].queryset.filter(pk=initial["difficulty"]).first()
     if request.method == "POST" and form.is_valid():
         try:
             case = services.raise_case(
@@ -143,7 +145,7 @@ def case_action(request, pk, action):
     next_url = request.POST.get("next", "")
     if next_url == "dashboard":
         return redirect("escalation:dashboard")
-    return redirect("escalation:case_detail", pk=get_object_or_404(Case, pk=pk).pk)
+    return redirect("escalation:case_detail", pk=pk)
 
 
 def dashboard(request):
