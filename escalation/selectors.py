@@ -24,6 +24,13 @@ def sees_every_case(user):
     return user.is_superuser or holds_manager_post(user)
 
 
+def is_current_contact(case, user):
+    """Whether `case` is with `user` now: one of the holders it was sent to, or an admin when it has nobody."""
+    if case.with_admins and user.is_superuser:
+        return True
+    return case.contacts.filter(pk=user.pk).exists()
+
+
 def visible_cases(user):
     if sees_every_case(user):
         return Case.objects.all()

@@ -14,6 +14,7 @@ from shopteam.errors import ServiceError
 from shopteam.notifications.services import notify
 from shopteam.workcalendar.calc import add_working_minutes, working_minutes_between
 
+from . import selectors
 from .models import Case, CaseEvent
 
 VIEW = "escalation.view_case"
@@ -161,10 +162,16 @@ def _end_step(case, *, kind, actor, now, note):
 
 
 def _require_contact(case, user):
-    if case.with_admins and user.is_superuser:
-        return
-    if not case.contacts.filter(pk=user.pk).exists():
+    if not selectors.is_current_contact(case, user):
         raise ServiceError(_("Only the people this case is with can do that."))
+
+
+def _required_text(text, message):
+    """The trimmed text a person wrote, or a ServiceError with `message` when they wrote nothing."""
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(message)
+    return text
 
 
 def _require_open(case):
@@ -179,9 +186,7 @@ def _default_title(difficulty, description):
 
 @transaction.atomic
 def raise_case(*, by, post, description, difficulty=None, title=""):
-    description = (description or "").strip()
-    if not description:
-        raise ServiceError(_("Write what happened, so the contact knows what to do."))
+    description = _required_text(description, _("Write what happened, so the contact knows what to do."))
     if not roles_selectors.holds(by, post):
         raise ServiceError(_("You can raise a case only for a post you hold."))
     if difficulty is not None and difficulty.post.department_id != post.department_id:
@@ -232,11 +237,9 @@ def accept_case(case, *, by, hop=None):
 
 @transaction.atomic
 def comment_on_case(case, *, by, note):
-    note = (note or "").strip()
-    if not note:
-        raise ServiceError(_("A comment cannot be empty."))
+    note = _required_text(note, _("A comment cannot be empty."))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not by.has_perm(VIEW, case) and not is_shop_manager(by):
+    if not by.has_perm(VIEW, case) and not selectors.sees_every_case(by):
         raise ServiceError(_("Only the people involved in this case can comment on it."))
     event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.COMMENTED, actor=by, step=case.step, note=note)
     others = {case.reporter, *case.contacts.all()} - {by}
@@ -254,9 +257,7 @@ def comment_on_case(case, *, by, note):
 
 @transaction.atomic
 def ask_reporter(case, *, by, question, hop=None):
-    question = (question or "").strip()
-    if not question:
-        raise ServiceError(_("Write what you need to know."))
+    question = _required_text(question, _("Write what you need to know."))
     case = _locked(case, hop)
     _require_open(case)
     _require_contact(case, by)
@@ -281,9 +282,7 @@ def ask_reporter(case, *, by, question, hop=None):
 
 @transaction.atomic
 def answer_reporter_question(case, *, by, answer):
-    answer = (answer or "").strip()
-    if not answer:
-        raise ServiceError(_("Write your answer."))
+    answer = _required_text(answer, _("Write your answer."))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if by.pk != case.reporter_id:
         raise ServiceError(_("Only the reporter can answer."))
@@ -310,9 +309,7 @@ def answer_reporter_question(case, *, by, answer):
 
 @transaction.atomic
 def pass_on(case, *, by, reason, hop=None):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Say why you pass the case on."))
+    reason = _required_text(reason, _("Say why you pass the case on."))
     case = _locked(case, hop)
     _require_open(case)
     _require_contact(case, by)
@@ -325,9 +322,7 @@ def pass_on(case, *, by, reason, hop=None):
 
 @transaction.atomic
 def resolve_case(case, *, by, resolution, hop=None):
-    resolution = (resolution or "").strip()
-    if not resolution:
-        raise ServiceError(_("Write how it was solved."))
+    resolution = _required_text(resolution, _("Write how it was solved."))
     case = _locked(case, hop)
     _require_open(case)
     _require_contact(case, by)
@@ -360,9 +355,7 @@ def resolve_case(case, *, by, resolution, hop=None):
 
 @transaction.atomic
 def reopen_case(case, *, by, reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Say why the case is not solved."))
+    reason = _required_text(reason, _("Say why the case is not solved."))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if by.pk != case.reporter_id:
         raise ServiceError(_("Only the reporter can reopen a case."))
@@ -464,6 +457,3 @@ def warn_before_deadlines(*, now=None):
             warned.append(case)
     return warned
 
-
-def is_shop_manager(user):
-    return roles_selectors.holds_manager_post(user)

@@ -105,7 +105,7 @@ def case_detail(request, pk):
     except Case.DoesNotExist:
         raise Http404 from None
     user = request.user
-    is_contact = case.contacts.filter(pk=user.pk).exists() or (case.with_admins and user.is_superuser)
+    is_contact = selectors.is_current_contact(case, user)
     return render(
         request,
         "escalation/case_detail.html",

@@ -63,10 +63,6 @@ class Department(Bilingual):
             self.group.save(update_fields=["name"])
         super().save(*args, **kwargs)
 
-    @property
-    def leader_post(self):
-        return next((post for post in self.posts.all() if post.is_leader), None)
-
 
 class Post(Bilingual):
     department = models.ForeignKey(
@@ -255,7 +251,3 @@ class Step(models.Model):
                 {"department": _("%(department)s has no leader post, so nobody can be contacted there.")
                  % {"department": self.department}}
             )
-
-    @property
-    def contact_post(self):
-        return self.department.leader_post
