@@ -1,9 +1,13 @@
 """Forms for raising and acting on cases: they check shape; the services check the rules."""
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from roles.models import Difficulty, Post
 from roles.selectors import difficulties_for
+
+from .models import Case
 
 
 class RaiseCaseForm(forms.Form):
@@ -19,8 +23,15 @@ class RaiseCaseForm(forms.Form):
         help_text=_("Optional: left empty, the difficulty and the first words of the description are used."),
     )
     description = forms.CharField(
-        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=Case.DESCRIPTION_MAX,
+        help_text=_("Up to %(limit)s characters.") % {"limit": f"{Case.DESCRIPTION_MAX:,}"},
     )
+    # One submitted form makes at most one case: a second POST of the same form (a double click, Back and
+    # submit again) carries the same key, and the service returns the case the first one made.
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, posts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,10 +40,17 @@ class RaiseCaseForm(forms.Form):
         self.fields["difficulty"].label_from_instance = lambda d: f"{d} — {d.localized('condition')}"
         if len(posts) == 1:
             self.fields["post"].initial = posts[0]
+        if not self.is_bound:
+            self.initial.setdefault("key", uuid.uuid4().hex)
 
 
 class CaseActionForm(forms.Form):
     """One text box and the hop the person saw, so a decision on a stale page is refused."""
 
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Note"))
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        required=False,
+        label=_("Note"),
+        max_length=Case.TEXT_MAX,
+    )
     hop = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,9 +1,12 @@
 """Cases: difficulties that happened, travelling the playbook's contact chain; and their history."""
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from roles.models import Difficulty, Post
@@ -17,12 +20,42 @@ class Case(models.Model):
         RESOLVED = "resolved", _("Resolved")
 
     OPEN = (Status.WAITING, Status.IN_PROGRESS, Status.NEEDS_INFO)
+    DESCRIPTION_MAX = 5000
+    TEXT_MAX = 5000  # a comment, a question, an answer, a reason, a resolution
 
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_cases", verbose_name=_("reporter")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_cases",
+        verbose_name=_("reporter"),
+        help_text=_("Empty when Shopteam raised the case itself (see its source)."),
+    )
+    source = models.CharField(
+        _("raised by Shopteam for"),
+        max_length=40,
+        blank=True,
+        help_text=_("What raised a case that no person reported, e.g. tasks.overdue, inventory.stocktake."),
     )
     post = models.ForeignKey(
-        Post, on_delete=models.PROTECT, related_name="cases", verbose_name=_("raised by the post")
+        Post,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("raised by the post"),
+    )
+    # What the case is about (a stocktake, a supplier report, a task): any object, linked both ways.
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("about")
+    )
+    subject_id = models.CharField(_("about (id)"), max_length=64, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    # One submitted form, or one system event, makes at most one case.
+    key = models.CharField(max_length=100, blank=True, editable=False)
+    urgent = models.BooleanField(
+        _("urgent"), default=False, help_text=_("Deadlines count clock time instead of working hours.")
     )
     difficulty = models.ForeignKey(
         Difficulty,
@@ -107,6 +140,13 @@ class Case(models.Model):
             models.Index(fields=["status", "current_post"], name="case_status_post"),
             models.Index(fields=["difficulty", "created_at"], name="case_difficulty_created"),
             models.Index(fields=["department", "created_at"], name="case_department_created"),
+            models.Index(fields=["subject_type", "subject_id"], name="case_subject"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="case_key_unique"),
+            models.CheckConstraint(
+                condition=Q(reporter__isnull=False) | ~Q(source=""), name="case_has_a_reporter_or_a_source"
+            ),
         ]
 
     def __str__(self):
@@ -120,12 +160,27 @@ class Case(models.Model):
         return self.status in self.OPEN
 
     @property
+    def raised_by_system(self):
+        return self.reporter_id is None
+
+    @property
     def step_minutes(self):
         return self.chain[self.step]["minutes"] if self.step < len(self.chain) else None
 
     @property
     def at_last_step(self):
         return self.step >= len(self.chain) - 1
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Who may see a case, by a real foreign key: guardian's generic rows compare a text object_pk, which no
+    index serves, so a member's case list grew with every case in the shop."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
 
 class CaseEvent(models.Model):
@@ -135,6 +190,8 @@ class CaseEvent(models.Model):
         RAISED = "raised", _("Raised")
         ROUTED = "routed", _("Sent to")
         SKIPPED_VACANT = "skipped_vacant", _("Skipped a vacant post")
+        SKIPPED = "skipped", _("Skipped a step")
+        HOLDERS_CHANGED = "holders_changed", _("Went to the post's new holders")
         TO_ADMINS = "to_admins", _("Sent to the admins")
         ACCEPTED = "accepted", _("Accepted")
         COMMENTED = "commented", _("Comment")
@@ -145,9 +202,11 @@ class CaseEvent(models.Model):
         DEADLINE_PASSED = "deadline_passed", _("Deadline passed")
         RESOLVED = "resolved", _("Resolved")
         REOPENED = "reopened", _("Reopened")
+        CORRECTED = "corrected", _("Corrected by an admin")
+        POST_VACATED = "post_vacated", _("The post fell vacant")
 
     # Events that close a step: they carry the step's index and the working time spent at it.
-    STEP_ENDS = (Kind.PASSED_ON, Kind.DEADLINE_PASSED, Kind.RESOLVED)
+    STEP_ENDS = (Kind.PASSED_ON, Kind.DEADLINE_PASSED, Kind.RESOLVED, Kind.CORRECTED, Kind.POST_VACATED)
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)

@@ -1,29 +1,25 @@
-"""Case pages: raise, list, read and act; the shop manager's dashboard."""
+"""Case pages: raise, list, read and act."""
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from roles.selectors import posts_held
-from shopteam.errors import ServiceError
-from shopteam.workcalendar.selectors import calendar_warning
+from shopteam.errors import ServiceError, show_errors
 
-from . import charts, selectors, services
+from . import selectors, services
 from .forms import CaseActionForm, RaiseCaseForm
 from .models import Case
 
 # action -> (service, the keyword its text goes to, whether it checks the hop the person saw, message)
 ACTIONS = {
-    "accept": (services.accept_case, None, True, gettext_lazy("You accepted the case.")),
+    "accept": (services.accept_case, "note", True, gettext_lazy("You accepted the case.")),
     "comment": (services.comment_on_case, "note", False, gettext_lazy("Comment added.")),
     "ask": (services.ask_reporter, "question", True,
             gettext_lazy("The reporter was asked; the clock stops until they answer.")),
@@ -53,9 +49,10 @@ def raise_case(request):
                 difficulty=form.cleaned_data["difficulty"],
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
+                key=form.cleaned_data["key"],
             )
         except ServiceError as error:
-            form.add_error(None, error.message)
+            show_errors(form, error)
         else:
             messages.success(request, _("Case #%(id)s raised and sent to %(post)s.") % {
                 "id": case.pk, "post": case.current_post or _("the admins")})
@@ -104,16 +101,13 @@ def case_detail(request, pk):
         case, events = selectors.case_page(pk, request.user)
     except Case.DoesNotExist:
         raise Http404 from None
-    user = request.user
-    is_contact = selectors.is_current_contact(case, user)
     return render(
         request,
         "escalation/case_detail.html",
         {
             "case": case,
             "events": events,
-            "is_contact": is_contact and case.is_open,
-            "is_reporter": user.pk == case.reporter_id,
+            "actions": selectors.actions_for(case, request.user),
             "form": CaseActionForm(initial={"hop": case.hop}),
             "now": timezone.now(),
         },
@@ -129,7 +123,11 @@ def case_action(request, pk, action):
     except Case.DoesNotExist:
         raise Http404 from None
     form = CaseActionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("escalation:case_detail", pk=pk)
     service, text_keyword, checks_hop, done = ACTIONS[action]
     arguments = {"by": request.user}
     if text_keyword:
@@ -139,34 +137,10 @@ def case_action(request, pk, action):
     try:
         service(case, **arguments)
     except ServiceError as error:
-        messages.error(request, error.message)
+        show_errors(request, error)
     else:
         messages.success(request, done)
-    next_url = request.POST.get("next", "")
-    if next_url == "dashboard":
-        return redirect("escalation:dashboard")
+    if request.POST.get("next", "") == "dashboard":
+        return redirect("dashboard")
     return redirect("escalation:case_detail", pk=pk)
 
-
-def dashboard(request):
-    if not selectors.sees_every_case(request.user):
-        raise PermissionDenied
-    figures = selectors.dashboard()
-
-    def statistics():
-        stats = selectors.dashboard_statistics(figures["now"])
-        stats["weekly_chart"] = charts.cases_per_week(stats["weekly"], stats["departments"], stats["weeks"])
-        return stats
-
-    return render(
-        request,
-        "escalation/dashboard.html",
-        {
-            **figures,
-            # Evaluated only when the template's cached fragment has expired (STATISTICS_SECONDS).
-            "stats": SimpleLazyObject(statistics),
-            "statistics_seconds": settings.DASHBOARD_STATISTICS_SECONDS,
-            "statistics_version": selectors.statistics_version(),
-            "calendar_warning": calendar_warning(timezone.localdate()) if request.user.is_staff else None,
-        },
-    )

@@ -1,11 +1,11 @@
 """The org chart in the Django admin; every change keeps history (django-simple-history)."""
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import selectors, services
 from .models import Assignment, Department, Difficulty, Duty, Post, Step
 
 
@@ -18,8 +18,8 @@ class PostInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "name_en", "code", "is_manager_office", "order"]
-    list_filter = ["is_manager_office"]
+    list_display = ["name", "name_en", "code", "is_manager_office", "work_schedule", "order"]
+    list_filter = ["is_manager_office", "work_schedule"]
     search_fields = ["name", "name_en", "code"]
     prepopulated_fields = {"code": ["name_en"]}
     inlines = [PostInline]
@@ -33,7 +33,7 @@ class DutyInline(admin.TabularInline):
 
 class DifficultyInline(admin.StackedInline):
     model = Difficulty
-    fields = ["code", "name", "name_en", "condition", "condition_en", "order"]
+    fields = ["code", "name", "name_en", "condition", "condition_en", "urgent", "order"]
     extra = 0
     show_change_link = True
 
@@ -45,25 +45,39 @@ class AssignmentInline(admin.TabularInline):
     extra = 0
 
 
-class GroupSyncMixin:
-    """Who holds a post decides the department groups they belong to; keep them in step after a save."""
+class HoldersChangedMixin:
+    """Who holds a post decides the department groups they belong to and where open work goes: bring them in
+    step after a save, and warn when a post now has more holders than planned."""
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.sync_department_groups()
+        services.record_holders_changed()
+        for post in selectors.overstaffed_posts():
+            self.message_user(
+                request,
+                _("%(post)s is held by %(holders)s people today, more than its planned head count of %(planned)s.")
+                % {"post": post, "holders": post.holder_count, "planned": post.head_count},
+                messages.WARNING,
+            )
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        services.sync_department_groups()
+        services.record_holders_changed()
 
 
 @admin.register(Post)
-class PostAdmin(GroupSyncMixin, SimpleHistoryAdmin):
+class PostAdmin(HoldersChangedMixin, SimpleHistoryAdmin):
     list_display = ["title", "title_en", "department", "is_leader", "head_count", "reports_to"]
     list_filter = ["department", "is_leader"]
     search_fields = ["title", "title_en", "department__name"]
     list_select_related = ["department", "reports_to"]
     inlines = [AssignmentInline, DutyInline, DifficultyInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Every contact chain ends at the shop manager's post: it is never deleted.
+        if obj is not None and obj.is_manager_post:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class ChainFormSet(forms.BaseInlineFormSet):
@@ -98,8 +112,8 @@ class StepInline(admin.TabularInline):
 
 @admin.register(Difficulty)
 class DifficultyAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "name_en", "post", "code"]
-    list_filter = ["post__department", "post"]
+    list_display = ["name", "name_en", "post", "urgent", "code"]
+    list_filter = ["post__department", "post", "urgent"]
     search_fields = ["name", "name_en", "condition", "code"]
     list_select_related = ["post"]
     inlines = [StepInline]
@@ -114,7 +128,7 @@ class DutyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(GroupSyncMixin, SimpleHistoryAdmin):
+class AssignmentAdmin(HoldersChangedMixin, SimpleHistoryAdmin):
     list_display = ["user", "post", "start", "end"]
     list_filter = ["post__department", "post", "end"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "post__title"]

@@ -2,12 +2,16 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from shopteam.people import display_name
 
 
 class Bilingual(models.Model):
@@ -33,6 +37,16 @@ class Department(Bilingual):
         help_text=_("The top of the org chart: whatever stays unsolved ends here."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    work_schedule = models.ForeignKey(
+        "workcalendar.WorkSchedule",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("work schedule"),
+        help_text=_("The hours a case's deadline counts while the case is with this department. "
+                    "Empty: the default schedule (office hours)."),
+    )
     group = models.OneToOneField(
         Group, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="department"
     )
@@ -62,6 +76,14 @@ class Department(Bilingual):
             self.group.name = self.name
             self.group.save(update_fields=["name"])
         super().save(*args, **kwargs)
+
+    def clean(self):
+        unticked = self.pk and not self.is_manager_office
+        if unticked and Department.objects.filter(pk=self.pk, is_manager_office=True).exists():
+            raise ValidationError(
+                {"is_manager_office": _("The shop manager's office cannot be unticked: whatever stays "
+                                        "unsolved must have somewhere to go.")}
+            )
 
 
 class Post(Bilingual):
@@ -99,7 +121,15 @@ class Post(Bilingual):
     def __str__(self):
         return self.localized("title")
 
+    def get_absolute_url(self):
+        return reverse("roles:post_detail", args=[self.pk])
+
+    @property
+    def is_manager_post(self):
+        return self.is_leader and self.department.is_manager_office
+
     def clean(self):
+        self._keep_the_manager_post()
         seen = {self.pk} if self.pk else set()
         boss = self.reports_to
         while boss is not None:
@@ -110,6 +140,33 @@ class Post(Bilingual):
                 )
             seen.add(boss.pk)
             boss = boss.reports_to
+        self._report_within_the_chart()
+
+    def _keep_the_manager_post(self):
+        """The shop manager's post is where every chain ends: it can be neither unticked nor moved away."""
+        if not self.pk:
+            return
+        before = Post.objects.select_related("department").filter(pk=self.pk).first()
+        if before is None or not before.is_manager_post:
+            return
+        if not self.is_leader or self.department_id != before.department_id:
+            raise ValidationError(
+                _("%(post)s is the shop manager's post: it must stay the leader of the shop manager's office, "
+                  "or cases would have nowhere to end.") % {"post": before}
+            )
+
+    def _report_within_the_chart(self):
+        """A member reports to a post of its own department; a leader to the shop manager's post."""
+        if not (self.reports_to_id and self.department_id):
+            return
+        boss = self.reports_to
+        if boss.department_id == self.department_id or boss.is_manager_post:
+            return
+        raise ValidationError(
+            {"reports_to": _("%(boss)s belongs to %(department)s, another department: a post reports to a "
+                             "post of its own department or to the shop manager.")
+             % {"boss": boss, "department": boss.department}}
+        )
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -126,7 +183,12 @@ class Assignment(models.Model):
     )
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("post"))
     start = models.DateField(_("from"), default=timezone.localdate)
-    end = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while the person holds it."))
+    end = models.DateField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the person holds the post (they hold it all that day); empty while they hold it."),
+    )
     history = HistoricalRecords()
 
     objects = AssignmentQuerySet.as_manager()
@@ -144,7 +206,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user.get_full_name() or self.user.get_username()} · {self.post}"
+        return f"{display_name(self.user)} · {self.post}"
 
     def clean(self):
         if not (self.user_id and self.post_id):
@@ -187,6 +249,12 @@ class Difficulty(Bilingual):
     name_en = models.CharField(_("English name"), max_length=80, blank=True)
     condition = models.TextField(_("condition"))
     condition_en = models.TextField(_("English condition"), blank=True)
+    urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        help_text=_("Ticked: its steps' deadlines count clock time, nights and holidays included, instead of "
+                    "the working hours of the department the case is with."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -232,7 +300,9 @@ class Step(models.Model):
     deadline_minutes = models.PositiveIntegerField(
         _("deadline (working minutes)"),
         default=240,
-        help_text=_("Working time this contact has before the case moves on by itself."),
+        validators=[MinValueValidator(1, _("A contact needs at least one working minute before the case moves on."))],
+        help_text=_("Working time this contact has before the case moves on by itself (in the working hours of "
+                    "the contact's department, or clock minutes for an urgent difficulty)."),
     )
     history = HistoricalRecords()
 
@@ -240,7 +310,14 @@ class Step(models.Model):
         ordering = ["difficulty", "order"]
         verbose_name = _("step")
         verbose_name_plural = _("steps")
-        constraints = [models.UniqueConstraint(fields=["difficulty", "order"], name="step_order_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["difficulty", "order"], name="step_order_unique"),
+            models.CheckConstraint(
+                condition=Q(deadline_minutes__gte=1),
+                name="step_deadline_positive",
+                violation_error_message=_("A contact needs at least one working minute before the case moves on."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.order}. {self.department}"

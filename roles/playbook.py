@@ -17,6 +17,10 @@ DEPARTMENTS = [
     ("data-analysis", "数据分析组", "Data-analysis group", False),
 ]
 
+# Departments that do not work office hours: department code -> work schedule code
+# (shopteam.workcalendar.services.SCHEDULES). Customer service answers buyers evenings, weekends and holidays.
+DEPARTMENT_SCHEDULES = {"customer-service": "customer-service"}
+
 # title, English, department code, is leader, reports to (title or None)
 POSTS = [
     ("店长", "Shop manager", MANAGER, True, None),

@@ -1,5 +1,5 @@
 """Read queries for the org chart pages and for other apps that need to know who holds a post."""
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q
 
 from .models import Assignment, Department, Difficulty, Post, Step
 
@@ -36,6 +36,34 @@ def holds_manager_post(user, on=None):
     return Assignment.objects.current(on).filter(
         user=user, post__is_leader=True, post__department__is_manager_office=True
     ).exists()
+
+
+def is_shop_manager(user):
+    """Sees and manages everything: whoever holds the shop manager's post today, and the admins."""
+    return user.is_superuser or holds_manager_post(user)
+
+
+def manager_post():
+    return Post.objects.filter(department__is_manager_office=True, is_leader=True).select_related("department").first()
+
+
+def leader_post(department):
+    return Post.objects.filter(department=department, is_leader=True).first()
+
+
+def led_departments(user, on=None):
+    """Ids of the departments whose leader post `user` holds today."""
+    leading = Assignment.objects.current(on).filter(user=user, post__is_leader=True)
+    return set(leading.values_list("post__department_id", flat=True))
+
+
+def overstaffed_posts(on=None):
+    """Posts held today by more people than their planned head count, with `holder_count` set."""
+    return list(
+        Post.objects.annotate(
+            holder_count=Count("assignments", filter=Q(assignments__in=Assignment.objects.current(on)))
+        ).filter(holder_count__gt=F("head_count"))
+    )
 
 
 def holders(post, on=None):

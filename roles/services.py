@@ -1,5 +1,7 @@
 """Every change to the org chart that is not a plain admin edit: loading the playbook, the demo team,
 and keeping the department auth groups in step with who holds which post."""
+from functools import partial
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -8,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError
+from shopteam.workcalendar.models import WorkSchedule
+from shopteam.workcalendar.services import ensure_schedules
 
-from . import playbook
+from . import playbook, signals
 from .models import Assignment, Department, Difficulty, Duty, Post, Step
 
 
@@ -20,6 +24,8 @@ def load_playbook():
     Returns a dict of how many rows of each kind were created (all zero on a second run).
     """
     created = dict.fromkeys(["departments", "posts", "duties", "difficulties", "steps"], 0)
+    ensure_schedules()
+    schedules = {s.code: s for s in WorkSchedule.objects.filter(code__in=playbook.DEPARTMENT_SCHEDULES.values())}
     departments = {}
     for order, (code, name, name_en, is_manager_office) in enumerate(playbook.DEPARTMENTS):
         departments[code], made = Department.objects.get_or_create(
@@ -27,6 +33,11 @@ def load_playbook():
             defaults={"name": name, "name_en": name_en, "is_manager_office": is_manager_office, "order": order},
         )
         created["departments"] += made
+        schedule = schedules.get(playbook.DEPARTMENT_SCHEDULES.get(code))
+        # Empty means the default schedule; the admin picks office hours explicitly to override the playbook.
+        if schedule and departments[code].work_schedule_id is None:
+            departments[code].work_schedule = schedule
+            departments[code].save(update_fields=["work_schedule"])
 
     posts = {}
     for order, (title, title_en, department, is_leader, _boss) in enumerate(playbook.POSTS):
@@ -105,6 +116,16 @@ def load_demo_team():
                 Assignment.objects.create(user=user, post=post, start=timezone.localdate().replace(month=1, day=1))
     sync_department_groups()
     return created
+
+
+@transaction.atomic
+def record_holders_changed(*, posts=None):
+    """Who holds `posts` (None: any post) may have changed: bring the department groups in step and, after
+    commit, tell the apps whose work follows a post's holders (roles.signals.post_holders_changed)."""
+    changed = sync_department_groups()
+    posts = None if posts is None else list(posts)
+    transaction.on_commit(partial(signals.post_holders_changed.send, sender=Post, posts=posts))
+    return changed
 
 
 @transaction.atomic

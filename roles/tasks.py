@@ -6,5 +6,6 @@ from . import services
 
 @shared_task
 def sync_department_groups():
-    """Daily: assignments start and end by date, so group membership is recomputed (idempotent)."""
-    return services.sync_department_groups()
+    """Daily: assignments start and end by date, so group membership and whatever follows a post's holders
+    (open cases, tasks) are brought in step (idempotent)."""
+    return services.record_holders_changed()

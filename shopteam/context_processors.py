@@ -1,13 +1,15 @@
-"""What every page's layout needs: the navigation for the signed-in person."""
+"""What every page's layout needs: the navigation for the signed-in person, its badges from every app."""
 from django.conf import settings
+
+from roles.selectors import is_shop_manager
+
+from . import dashboard
 
 
 def shell(request):
     context = {"DEMO_MODE": settings.DEMO_MODE}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from escalation.selectors import count_waiting_for, sees_every_case
-
-        context["sees_dashboard"] = sees_every_case(user)
-        context["cases_waiting_for_me"] = count_waiting_for(user)
+        context["sees_dashboard"] = is_shop_manager(user)
+        context["nav_badges"] = dashboard.badges_for(user)
     return context

@@ -1,12 +1,33 @@
-"""The one error type services raise; its message is meant for the user who caused it."""
+"""The one error type services raise; its messages are meant for the user who caused it."""
+from django.contrib import messages as django_messages
 
 
 class ServiceError(Exception):
-    """A rule of the shop refused the change; nothing was changed."""
+    """A rule of the shop refused the change; nothing was changed.
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    It carries one message or several (an import refuses every bad row at once, a stock shortage names
+    every product): `messages` is always the whole list, `message` the first one.
+    """
+
+    def __init__(self, message_or_messages):
+        if isinstance(message_or_messages, list | tuple):
+            found = [m for m in message_or_messages if m]
+        else:
+            found = [message_or_messages]
+        if not found:
+            raise ValueError("a ServiceError needs at least one message")
+        self.messages = found
+        self.message = found[0]
+        super().__init__("; ".join(str(m) for m in found))
 
     def __str__(self):
-        return str(self.message)
+        return "; ".join(str(m) for m in self.messages)
+
+
+def show_errors(target, error):
+    """Show every message of `error`: on a form (as non-field errors) or, given a request, as page messages."""
+    for message in error.messages:
+        if hasattr(target, "add_error"):
+            target.add_error(None, message)
+        else:
+            django_messages.error(target, message)

@@ -1,10 +1,22 @@
-"""Project-wide pages: the home page sends each person to where their day starts."""
-from django.shortcuts import redirect
+"""Project-wide pages: the home page sends each person to where their day starts; the shop manager's
+dashboard shows every app's panels (shopteam.dashboard)."""
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from escalation.selectors import sees_every_case
+from roles.selectors import is_shop_manager
+
+from . import dashboard as panels
 
 
 def home(request):
-    if sees_every_case(request.user):
-        return redirect("escalation:dashboard")
-    return redirect("roles:my_posts")
+    if is_shop_manager(request.user):
+        return redirect("dashboard")
+    return redirect(panels.home_url_name(request.user))
+
+
+def dashboard(request):
+    if not is_shop_manager(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    return render(request, "shopteam/dashboard.html", {"now": now, "panels": panels.rendered_panels(request, now)})

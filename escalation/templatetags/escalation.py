@@ -2,7 +2,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from roles.models import Post
+from roles.models import Department, Post
 from roles.templatetags.orgchart import localized
 
 register = template.Library()
@@ -25,8 +25,15 @@ def working_time(minutes):
 
 @register.filter
 def chain_posts(case):
-    posts = Post.objects.in_bulk([entry["post"] for entry in case.chain])
-    return [posts.get(entry["post"], "?") for entry in case.chain]
+    """Each step's post, or for a step whose department had no leader post, that department."""
+    posts = Post.objects.in_bulk([entry["post"] for entry in case.chain if entry.get("post")])
+    departments = Department.objects.in_bulk([entry["department"] for entry in case.chain if entry.get("department")])
+    steps = []
+    for entry in case.chain:
+        post = posts.get(entry.get("post"))
+        department = departments.get(entry.get("department"))
+        steps.append(post or (_("%(department)s (no leader post)") % {"department": department} if department else "?"))
+    return steps
 
 
 @register.filter

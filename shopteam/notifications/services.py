@@ -14,11 +14,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError
+from shopteam.people import display_name
 
 from .models import Delivery, Notification, WebhookChannel
 
@@ -30,6 +32,25 @@ HTTP_TIMEOUT = 10
 CLAIM_LEASE = timedelta(minutes=5)
 
 
+class Phrase:
+    """A translatable sentence and its values, rendered when it is read in the language active then: a
+    message built by a clerk's English request still reaches the shop in the shop's language. Values may
+    be lazy translations or Phrases themselves."""
+
+    def __init__(self, template, **params):
+        self.template = template
+        self.params = params
+
+    def __str__(self):
+        params = {key: render(value) for key, value in self.params.items()}
+        return str(self.template) % params if params else str(self.template)
+
+
+def render(value):
+    """A Phrase or lazy translation as text in the active language; anything else as it is."""
+    return str(value) if isinstance(value, Phrase | Promise) else value
+
+
 class DeliveryFailed(Exception):
     """The channel refused or could not be reached; the failure is recorded and the task retries."""
 
@@ -39,18 +60,24 @@ class ChannelError(Exception):
 
 
 @transaction.atomic
-def notify(recipients, *, title, body, url="", event=""):
+def notify(recipients, *, title, body="", url="", event="", params=None):
     """Tell each distinct active recipient in the app, by e-mail if they have an address, and every
     active group robot once (naming the recipients).
 
+    Call it inside the transaction of the change it reports: the notifications and the outbox rows are
+    written in that transaction (so they exist exactly when the change does), and the sending is queued
+    in Celery only after commit, so a channel that is down never blocks or rolls back the caller.
+
+    `title` and `body` may be lazy translations; they are rendered in the shop's language (not in the
+    language of whoever happened to trigger the change), with `% params` when `params` is given.
     `recipients` is any iterable of users (None entries, e.g. a vacant post's holder, are skipped);
-    `url` is a path inside the app. Sending happens in Celery after commit, so a channel that is down
-    never blocks or rolls back the caller. Returns the in-app notifications created.
+    `url` is a path inside the app. Returns the in-app notifications created.
     """
     if url and (not url.startswith("/") or url.startswith("//")):
         raise ValueError(f"notify() takes a path inside the app, not {url!r}")
-    title = Truncator(str(title)).chars(200)
-    body = str(body)
+    with translation.override(settings.LANGUAGE_CODE):
+        title, body = (str(Phrase(text, **(params or {}))) for text in (title, body))
+    title = Truncator(title).chars(200)
     people = {}
     for user in recipients:
         if user is not None and user.is_active:
@@ -73,10 +100,10 @@ def notify(recipients, *, title, body, url="", event=""):
         for user in people
         if user.email
     ]
-    names = ", ".join(user.get_full_name() or user.get_username() for user in people)
-    group_text = "\n".join(
-        part for part in (title, body, link, _("For: %(names)s") % {"names": names} if names else "") if part
-    )
+    names = ", ".join(display_name(user) for user in people)
+    with translation.override(settings.LANGUAGE_CODE):
+        for_whom = _("For: %(names)s") % {"names": names} if names else ""
+    group_text = "\n".join(part for part in (title, body, link, for_whom) if part)
     deliveries += [
         Delivery(kind=channel.kind, channel=channel, event=event, subject=title, text=group_text)
         for channel in WebhookChannel.objects.filter(active=True)
@@ -89,6 +116,14 @@ def notify(recipients, *, title, body, url="", event=""):
     for delivery in deliveries:
         deliver.delay_on_commit(delivery.pk)
     return notifications
+
+
+def mark_read_about(users, *, url, events):
+    """Mark read the unread notifications of `users` about `url` with one of `events`: they have been
+    overtaken (a case that left someone no longer "needs" them). Returns how many changed."""
+    return Notification.objects.filter(
+        recipient__in=[u.pk for u in users if u is not None], url=url, event__in=events, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 def absolute_link(url):
@@ -157,7 +192,7 @@ def send_test_message(channel, *, by):
             event="test",
             subject=_("Test message"),
             text=_("Test message from Shopteam, sent by %(name)s.")
-            % {"name": by.get_full_name() or by.get_username()},
+            % {"name": display_name(by)},
         )
     send_delivery(delivery)
     return delivery

@@ -6,14 +6,30 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import CalendarDay, CalendarYear, Weekday, WorkingPeriod
+from .models import CalendarDay, CalendarYear, Weekday, WorkingPeriod, WorkSchedule
+
+
+class WorkingPeriodInline(admin.TabularInline):
+    model = WorkingPeriod
+    fields = ["weekday", "start", "end"]
+    ordering = ["weekday", "start"]
+    extra = 0
+
+
+@admin.register(WorkSchedule)
+class WorkScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "observes_public_holidays", "is_default"]
+    list_filter = ["observes_public_holidays"]
+    search_fields = ["name", "name_en", "code"]
+    inlines = [WorkingPeriodInline]
 
 
 @admin.register(WorkingPeriod)
 class WorkingPeriodAdmin(SimpleHistoryAdmin):
-    list_display = ["weekday", "start", "end"]
-    list_filter = ["weekday"]
-    ordering = ["weekday", "start"]
+    list_display = ["schedule", "weekday", "start", "end"]
+    list_filter = ["schedule", "weekday"]
+    list_select_related = ["schedule"]
+    ordering = ["schedule", "weekday", "start"]
 
 
 def _count_days(kind):

@@ -6,3 +6,8 @@ class WorkCalendarConfig(AppConfig):
     name = "shopteam.workcalendar"
     label = "workcalendar"
     verbose_name = _("Working calendar")
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

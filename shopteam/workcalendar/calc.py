@@ -2,9 +2,11 @@
 "which moment is N working minutes after t"; every deadline and every duration shown uses it.
 
 Working time is the union of the day's working periods, read in the shop's time zone (settings.TIME_ZONE,
-Asia/Shanghai). A day's periods are its weekday's WorkingPeriods, none on a public holiday, and Monday's
-on a make-up workday. A year whose holidays are not entered simply has no CalendarDay rows, so it
-follows the ordinary week; selectors.calendar_warning() tells the admins.
+Asia/Shanghai). Each department works to a WorkSchedule (customer service evenings and weekends, the office
+groups office hours): a day's periods are its weekday's WorkingPeriods in that schedule and, for a schedule
+that keeps the public holidays, none on a holiday and Monday's on a make-up workday. A year whose holidays
+are not entered simply has no CalendarDay rows, so it follows the ordinary week; selectors.calendar_warning()
+tells the admins. An urgent difficulty counts clock time: calendar_for(urgent=True) is a ClockCalendar.
 
 Arguments must be aware datetimes; results are aware datetimes in the current time zone. Build one
 WorkCalendar per request or job to share its queries between calls; the module-level functions build
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError
 
-from .models import CalendarDay, WorkingPeriod
+from .models import CalendarDay, WorkingPeriod, WorkSchedule
 
 MINUTE = datetime.timedelta(minutes=1)
 # Without a working moment for a whole year the calendar is broken (every day a holiday); stop rather
@@ -29,17 +31,19 @@ class WorkCalendar:
     """The periods (one query) and the exceptional days of each year touched (one query per span of
     years), cached for the calendar's lifetime: loops run per day, never per minute."""
 
-    def __init__(self):
+    def __init__(self, schedule=None):
+        schedule = schedule or WorkSchedule.objects.filter(is_default=True).first()
         by_weekday = {}
-        for weekday, start, end in WorkingPeriod.objects.order_by("weekday", "start").values_list(
-            "weekday", "start", "end"
-        ):
+        periods = WorkingPeriod.objects.filter(schedule=schedule) if schedule else WorkingPeriod.objects.none()
+        for weekday, start, end in periods.order_by("weekday", "start").values_list("weekday", "start", "end"):
             by_weekday.setdefault(weekday, []).append((start, end))
         if not by_weekday:
             raise ServiceError(
-                _("No working hours are set up, so working time cannot be counted: add working periods "
-                  "in the admin (Working calendar).")
+                _("No working hours are set up for %(schedule)s, so working time cannot be counted: add "
+                  "working periods in the admin (Working calendar).") % {"schedule": schedule or _("the shop")}
             )
+        self.schedule = schedule
+        self._observes_holidays = schedule.observes_public_holidays
         self._periods = by_weekday
         # A make-up workday is worked like a normal weekday: Monday, or the first weekday with hours if
         # the shop is closed on Mondays.
@@ -50,6 +54,8 @@ class WorkCalendar:
         self._intervals = {}
 
     def _load_years(self, first, last):
+        if not self._observes_holidays:
+            return
         wanted = [year for year in range(first, last + 1) if year not in self._loaded_years]
         if not wanted:
             return
@@ -98,6 +104,22 @@ class WorkCalendar:
                       "holidays entered in the admin (Working calendar).") % {"date": day}
                 )
             day += datetime.timedelta(days=1)
+
+    def is_working_day(self, day):
+        """True if the date has any working time."""
+        return bool(self.intervals(day))
+
+    def working_day_on_or_before(self, day):
+        """`day` if it is a working day, else the nearest working day before it (a monthly duty due on a
+        holiday is due the working day before)."""
+        for _step in range(MAX_IDLE_DAYS + 1):
+            if self.intervals(day):
+                return day
+            day -= datetime.timedelta(days=1)
+        raise ServiceError(
+            _("No working time in the calendar for more than a year before %(date)s: check the holidays "
+              "entered in the admin (Working calendar).") % {"date": day}
+        )
 
     def is_working_moment(self, moment):
         """True if `moment` lies in a working period (a period's start counts, its end does not)."""
@@ -156,6 +178,43 @@ class WorkCalendar:
         raise AssertionError("unreachable")
 
 
+class ClockCalendar:
+    """Clock time with WorkCalendar's interface: every moment counts (an urgent difficulty's deadlines)."""
+
+    schedule = None
+
+    def is_working_day(self, day):
+        return True
+
+    def working_day_on_or_before(self, day):
+        return day
+
+    def is_working_moment(self, moment):
+        return True
+
+    def next_working_moment(self, moment):
+        return timezone.localtime(moment)
+
+    def working_time_between(self, start, end):
+        return max(end - start, datetime.timedelta(0))
+
+    def working_minutes_between(self, start, end):
+        return self.working_time_between(start, end) // MINUTE
+
+    def add_working_minutes(self, start, minutes):
+        if minutes < 0:
+            raise ValueError("minutes must not be negative")
+        return timezone.localtime(start + minutes * MINUTE)
+
+
+def calendar_for(department=None, *, urgent=False):
+    """The calendar a department works to (its schedule, or the default one), or clock time if urgent."""
+    if urgent:
+        return ClockCalendar()
+    schedule_id = getattr(department, "work_schedule_id", None)
+    return WorkCalendar(WorkSchedule.objects.get(pk=schedule_id) if schedule_id else None)
+
+
 def working_minutes_between(start, end, *, calendar=None):
     """WorkCalendar.working_minutes_between, with a calendar of its own unless one is given."""
     return (calendar or WorkCalendar()).working_minutes_between(start, end)
@@ -174,3 +233,13 @@ def is_working_moment(moment, *, calendar=None):
 def next_working_moment(moment, *, calendar=None):
     """WorkCalendar.next_working_moment, with a calendar of its own unless one is given."""
     return (calendar or WorkCalendar()).next_working_moment(moment)
+
+
+def is_working_day(day, *, calendar=None):
+    """WorkCalendar.is_working_day, with a calendar of its own unless one is given."""
+    return (calendar or WorkCalendar()).is_working_day(day)
+
+
+def working_day_on_or_before(day, *, calendar=None):
+    """WorkCalendar.working_day_on_or_before, with a calendar of its own unless one is given."""
+    return (calendar or WorkCalendar()).working_day_on_or_before(day)

@@ -5,13 +5,27 @@ import chinese_calendar
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from .models import CalendarDay, CalendarYear, WorkingPeriod
+from .models import OFFICE_SCHEDULE, CalendarDay, CalendarYear, WorkingPeriod, WorkSchedule
+
+
+def _periods(weekdays, spans):
+    return [
+        (weekday, datetime.time(start_h, start_m), datetime.time(end_h, end_m))
+        for weekday in weekdays
+        for (start_h, start_m, end_h, end_m) in spans
+    ]
+
 
 # Mon–Fri 09:00–12:00 and 13:30–18:00: the lunch break is 12:00–13:30; no work at weekends.
-DEFAULT_PERIODS = [
-    (weekday, datetime.time(start_h, start_m), datetime.time(end_h, end_m))
-    for weekday in range(5)
-    for (start_h, start_m, end_h, end_m) in [(9, 0, 12, 0), (13, 30, 18, 0)]
+DEFAULT_PERIODS = _periods(range(5), [(9, 0, 12, 0), (13, 30, 18, 0)])
+# Buyers shop in the evening and at weekends: customer service answers every day 09:00–23:00 in shifts, with
+# breaks at lunch and supper, holidays included (the busiest days of the year are holidays).
+CUSTOMER_SERVICE_SCHEDULE = ("customer-service", "客服排班", "Customer-service rota")
+CUSTOMER_SERVICE_PERIODS = _periods(range(7), [(9, 0, 12, 0), (13, 0, 18, 0), (18, 30, 23, 0)])
+# code, name, English name, keeps the public holidays, is the default, its periods
+SCHEDULES = [
+    (*OFFICE_SCHEDULE, True, True, DEFAULT_PERIODS),
+    (*CUSTOMER_SERVICE_SCHEDULE, False, False, CUSTOMER_SERVICE_PERIODS),
 ]
 SEED_REASON = "seeded from chinesecalendar"
 
@@ -30,20 +44,39 @@ def _chinese_name(english):
 
 
 @transaction.atomic
+def ensure_schedules():
+    """Create the work schedules the playbook's departments use (office hours, the customer-service rota)
+    when missing; a schedule's periods only when it has none and is new or the table is empty, so once an
+    admin has any hours they are theirs. Returns how many schedules and periods were created."""
+    created = {"schedules": 0, "periods": 0}
+    table_empty = not WorkingPeriod.objects.exists()
+    for code, name, name_en, observes, is_default, periods in SCHEDULES:
+        schedule = WorkSchedule.objects.filter(code=code).first()
+        new = schedule is None
+        if new:
+            if is_default and WorkSchedule.objects.filter(is_default=True).exists():
+                continue  # an admin made another schedule the default: theirs
+            schedule = WorkSchedule.objects.create(
+                code=code, name=name, name_en=name_en, observes_public_holidays=observes, is_default=is_default
+            )
+            created["schedules"] += 1
+        if (new or table_empty) and not schedule.periods.exists():
+            for weekday, start, end in periods:
+                WorkingPeriod.objects.create(schedule=schedule, weekday=weekday, start=start, end=end)
+            created["periods"] += len(periods)
+    return created
+
+
+@transaction.atomic
 def seed_from_chinesecalendar():
     """Create whatever the calendar is missing; never duplicate, never overwrite an admin's row.
 
-    Working periods are seeded only into an empty table: once an admin has any, the hours are theirs.
+    The work schedules are ensured first (ensure_schedules).
     Every holiday and make-up workday the package knows is added unless its date already has a row, and
     each of the package's years is recorded complete unless a row for it already exists.
     Returns how many rows of each kind were created (all zero on a second run).
     """
-    created = {"periods": 0, "days": 0, "years": 0}
-    if not WorkingPeriod.objects.exists():
-        for weekday, start, end in DEFAULT_PERIODS:
-            WorkingPeriod.objects.create(weekday=weekday, start=start, end=end)
-        created["periods"] = len(DEFAULT_PERIODS)
-
+    created = {**ensure_schedules(), "days": 0, "years": 0}
     wanted = {
         day: (CalendarDay.Kind.HOLIDAY, name) for day, name in chinese_calendar.holidays.items()
     } | {day: (CalendarDay.Kind.WORKDAY, name) for day, name in chinese_calendar.workdays.items()}

@@ -11,8 +11,7 @@ import pytest
 from django.urls import reverse
 
 from escalation.models import Case
-from shopteam.workcalendar.models import WorkingPeriod
-from shopteam.workcalendar.services import DEFAULT_PERIODS
+from shopteam.workcalendar.services import ensure_schedules
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 from tests.factories import PASSWORD
 
@@ -26,7 +25,7 @@ RESOLUTION = "今天下午起临时从视觉组借调一人做售前客服。"
 @pytest.fixture
 def working_hours(db):
     """The default working periods (Mon–Fri 09:00–12:00, 13:30–18:00), as tests/escalation/conftest.py has."""
-    WorkingPeriod.objects.bulk_create(WorkingPeriod(weekday=w, start=s, end=e) for w, s, e in DEFAULT_PERIODS)
+    ensure_schedules()
 
 
 def assert_fits(page):
@@ -103,7 +102,7 @@ def marketing_leader_passes_it_on(page, live_server, case):
 
 def manager_resolves_it_on_the_dashboard(page, phone, live_server, case):
     sign_in(page, live_server, "manager", PASSWORD)
-    assert page.url == live_server.url + reverse("escalation:dashboard")  # the manager's home
+    assert page.url == live_server.url + reverse("dashboard")  # the manager's home
     card = page.locator(f"[data-case='{case.pk}']")
     assert card.count() == 1
     assert re.search("客服忙碌", card.inner_text())
@@ -120,7 +119,7 @@ def manager_resolves_it_on_the_dashboard(page, phone, live_server, case):
     with page.expect_navigation():
         card.locator("button[type=submit]").click()
 
-    assert page.url == live_server.url + reverse("escalation:dashboard")
+    assert page.url == live_server.url + reverse("dashboard")
     assert page.locator("main .alert-success").count() == 1  # "The case is resolved."
     assert page.locator(f"[data-case='{case.pk}']").count() == 0
     case.refresh_from_db()

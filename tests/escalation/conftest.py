@@ -1,12 +1,12 @@
-"""Escalation tests run on a working Monday morning in Shanghai, with the default working hours."""
+"""Escalation tests run on a working Monday morning in Shanghai, with the playbook's work schedules (office
+hours, and the customer-service rota for the customer-service group)."""
 import datetime
 import zoneinfo
 
 import pytest
 import time_machine
 
-from shopteam.workcalendar.models import WorkingPeriod
-from shopteam.workcalendar.services import DEFAULT_PERIODS
+from shopteam.workcalendar.services import ensure_schedules
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MONDAY_10AM = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -14,7 +14,7 @@ MONDAY_10AM = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 
 @pytest.fixture
 def working_hours(db):
-    WorkingPeriod.objects.bulk_create(WorkingPeriod(weekday=w, start=s, end=e) for w, s, e in DEFAULT_PERIODS)
+    ensure_schedules()
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 """Raising cases the way staff do, and building many cases at once for dashboard and benchmark tests."""
 from escalation import services
 from roles.models import Difficulty
+from roles.selectors import posts_held
 
 
 def raise_difficulty(team, name, *, description="店里出了状况", reporter=None):
+    """Raise a difficulty as its group's leader, or as `reporter` from the post they hold in that group."""
     difficulty = Difficulty.objects.select_related("post").get(name=name)
     reporter = reporter or team.holder(difficulty.post.title)
-    return services.raise_case(by=reporter, post=difficulty.post, difficulty=difficulty, description=description)
+    post = next(p for p in posts_held(reporter) if p.department_id == difficulty.post.department_id)
+    return services.raise_case(by=reporter, post=post, difficulty=difficulty, description=description)
 
 
 def bulk_cases(count, *, team, start, days=365, seed=7):
@@ -25,7 +28,10 @@ def bulk_cases(count, *, team, start, days=365, seed=7):
     for index in range(count):
         difficulty = difficulties[index % len(difficulties)]
         steps = list(difficulty.steps.all())
-        chain = [{"post": leaders[s.department_id].pk, "minutes": s.deadline_minutes} for s in steps]
+        chain = [
+            {"department": s.department_id, "post": leaders[s.department_id].pk, "minutes": s.deadline_minutes}
+            for s in steps
+        ]
         created = start + timedelta(minutes=rng.randrange(days * 24 * 60))
         step = rng.randrange(len(chain))
         resolved = rng.random() < 0.8

@@ -22,8 +22,8 @@ def test_raising_a_case_sends_it_to_the_first_contact_with_a_working_time_deadli
         case = raise_difficulty(team, "盘点不清")
     assert case.status == Case.Status.WAITING
     assert case.current_post.title == "客服组组长"
-    # 240 working minutes from Monday 10:00: 10-12 (120), 13:30-15:30 (120).
-    assert case.deadline == datetime.datetime(2026, 11, 23, 15, 30, tzinfo=SHANGHAI)
+    # 240 working minutes of the customer-service rota from Monday 10:00: 10-12 (120), 13:00-15:00 (120).
+    assert case.deadline == datetime.datetime(2026, 11, 23, 15, 0, tzinfo=SHANGHAI)
     assert Notification.objects.filter(recipient=team["kefu_lead"], event="case.assigned").exists()
     assert list(case.events.values_list("kind", flat=True)) == ["raised", "routed"]
 

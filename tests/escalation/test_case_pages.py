@@ -125,11 +125,11 @@ def test_case_list_shows_only_visible_cases(client, team, case):
 
 def test_the_dashboard_is_the_shop_managers_home_and_nobody_elses(client, team, case):
     client.force_login(team["manager"])
-    assert client.get(reverse("home"))["Location"] == reverse("escalation:dashboard")
-    assert client.get(reverse("escalation:dashboard")).status_code == 200
+    assert client.get(reverse("home"))["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard")).status_code == 200
     client.force_login(team["marketing_lead"])
     assert client.get(reverse("home"))["Location"] == reverse("roles:my_posts")
-    assert client.get(reverse("escalation:dashboard")).status_code == 403
+    assert client.get(reverse("dashboard")).status_code == 403
 
 
 def test_the_history_shows_every_hop_with_the_working_time_spent(client, team, case, clock):

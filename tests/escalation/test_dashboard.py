@@ -27,7 +27,7 @@ def test_waiting_overdue_and_per_department_figures(client, team, clock):
     assert per_department["客服组"] == 1 and per_department["产品组"] == 1 and per_department["营销策划组"] == 1
 
     client.force_login(team["manager"])
-    page = client.get(reverse("escalation:dashboard")).content.decode()
+    page = client.get(reverse("dashboard")).content.decode()
     assert f"#{waiting.pk} " in page
     assert "?with_manager=1" in page and "?overdue=1" in page and "<svg" in page
     listed = client.get(reverse("escalation:case_list"), {"overdue": "1"}).content.decode()
@@ -66,7 +66,7 @@ def test_the_manager_resolves_a_case_from_the_dashboard(client, team, clock):
         reverse("escalation:case_action", args=[case.pk, "resolve"]),
         {"note": "同意退款", "hop": case.hop, "next": "dashboard"},
     )
-    assert response["Location"] == reverse("escalation:dashboard")
+    assert response["Location"] == reverse("dashboard")
     case.refresh_from_db()
     assert case.status == "resolved" and case.resolution == "同意退款"
 
@@ -78,10 +78,10 @@ def test_admins_are_warned_from_november_when_next_year_is_not_entered(client, t
     CalendarYear.objects.create(year=2026, complete=True)
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
-    page = client.get(reverse("escalation:dashboard")).content.decode()
+    page = client.get(reverse("dashboard")).content.decode()
     assert 'data-warning="calendar"' in page and "2027" in page
     client.force_login(team["manager"])  # not an admin: nothing to do about it
-    assert 'data-warning="calendar"' not in client.get(reverse("escalation:dashboard")).content.decode()
+    assert 'data-warning="calendar"' not in client.get(reverse("dashboard")).content.decode()
 
 
 def test_dashboard_queries_do_not_grow_with_the_number_of_cases(client, team, clock):
@@ -92,7 +92,7 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_cases(client, team, cl
     start = datetime.datetime(2025, 11, 23, tzinfo=SHANGHAI)
     bulk_cases(10, team=team, start=start)
     client.force_login(team["manager"])
-    url = reverse("escalation:dashboard")
+    url = reverse("dashboard")
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     bulk_cases(4990, team=team, start=start, seed=8)
@@ -111,7 +111,7 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_cases(client, team, cl
 
 def test_cached_statistics_follow_every_change_and_the_clock(client, team, clock, settings):
     client.force_login(team["manager"])
-    url = reverse("escalation:dashboard")
+    url = reverse("dashboard")
     client.get(url)  # statistics cached with no case at all
     case = raise_difficulty(team, "售后困难")
     per_department = f'?department={case.department_id}&since=2026-11-01">'

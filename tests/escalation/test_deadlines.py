@@ -34,17 +34,17 @@ def test_the_contacts_are_warned_once_before_the_deadline(team, clock):
 
 
 def test_a_passed_deadline_moves_the_case_on_once_and_names_the_deadline(team, clock):
-    case = raise_difficulty(team, "盘点不清")
-    clock.move_to(at(23, 15, 29))
+    case = raise_difficulty(team, "盘点不清")  # customer-service rota: deadline 15:00
+    clock.move_to(at(23, 14, 59))
     assert services.move_on_overdue_cases() == []
-    clock.move_to(at(23, 15, 30))
+    clock.move_to(at(23, 15, 0))
     moved = services.move_on_overdue_cases()
     assert [c.pk for c in moved] == [case.pk]
     assert services.move_on_overdue_cases() == []
     case.refresh_from_db()
     assert case.current_post.title == "营销策划组组长"
     breach = case.events.get(kind=CaseEvent.Kind.DEADLINE_PASSED)
-    assert "2026-11-23 15:30" in breach.note and "Customer-service leader" in breach.note
+    assert "2026-11-23 15:00" in breach.note and "Customer-service leader" in breach.note
     assert breach.actor is None and breach.working_minutes == 240
 
 
@@ -59,12 +59,13 @@ def test_at_the_shop_manager_a_passed_deadline_is_written_once_and_the_case_stay
 
 
 def test_a_new_warning_for_each_step(team, clock):
-    case = raise_difficulty(team, "盘点不清")
-    clock.move_to(at(23, 15, 0))
+    case = raise_difficulty(team, "盘点不清")  # customer-service rota: deadline 15:00
+    clock.move_to(at(23, 14, 30))
     services.warn_before_deadlines()
-    clock.move_to(at(23, 15, 31))
+    clock.move_to(at(23, 15, 1))
     services.move_on_overdue_cases()
-    clock.move_to(at(24, 10, 0))  # next deadline: Tuesday 10:31 (149 minutes on Monday, 91 on Tuesday)
+    # At marketing, office hours: next deadline Tuesday 10:01 (179 minutes on Monday, 61 on Tuesday).
+    clock.move_to(at(24, 9, 30))
     services.warn_before_deadlines()
     assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 2
 
@@ -129,7 +130,7 @@ def test_two_handlers_passing_on_at_once_move_the_case_one_step(team, clock):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_the_warning_job_run_concurrently_warns_once(team, clock):
     case = raise_difficulty(team, "盘点不清")
-    clock.move_to(at(23, 15, 0))
+    clock.move_to(at(23, 14, 30))
     outcomes = run_at_once(*[services.warn_before_deadlines] * 4)
     assert not [o for o in outcomes if isinstance(o, Exception)]
     assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 1
@@ -140,7 +141,7 @@ def test_each_warned_contact_is_told_about_their_own_case(team, clock, django_ca
 
     stocktake = raise_difficulty(team, "盘点不清")  # to the customer-service leader
     spending = raise_difficulty(team, "财务支出")  # to the finance leader
-    clock.move_to(at(23, 15, 0))
+    clock.move_to(at(23, 14, 40))  # 20 minutes before the rota's 15:00, 50 before the office's 15:30
     with django_capture_on_commit_callbacks(execute=True):
         services.warn_before_deadlines()
     for user, case in ((team["kefu_lead"], stocktake), (team["finance_lead"], spending)):

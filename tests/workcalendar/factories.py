@@ -3,13 +3,14 @@ import datetime
 
 import factory
 
-from shopteam.workcalendar.models import CalendarDay, CalendarYear, WorkingPeriod
+from shopteam.workcalendar.models import CalendarDay, CalendarYear, WorkingPeriod, default_schedule_id
 
 
 class WorkingPeriodFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = WorkingPeriod
 
+    schedule_id = factory.LazyFunction(default_schedule_id)
     weekday = 0
     start = datetime.time(9, 0)
     end = datetime.time(12, 0)

@@ -4,7 +4,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from shopteam.workcalendar.models import CalendarDay, CalendarYear, WorkingPeriod
+from shopteam.workcalendar.models import CalendarDay, CalendarYear, WorkingPeriod, default_schedule_id
 from tests.factories import UserFactory
 from tests.workcalendar.factories import CalendarDayFactory
 
@@ -52,7 +52,7 @@ def test_an_overlapping_working_period_is_refused_with_a_message(admin_client):
     before = WorkingPeriod.objects.count()
     response = admin_client.post(
         reverse("admin:workcalendar_workingperiod_add"),
-        {"weekday": 0, "start": "11:00", "end": "14:00"},
+        {"schedule": str(office_schedule()), "weekday": 0, "start": "11:00", "end": "14:00"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
@@ -60,22 +60,27 @@ def test_an_overlapping_working_period_is_refused_with_a_message(admin_client):
     assert WorkingPeriod.objects.count() == before
 
 
+def office_schedule():
+    return default_schedule_id()
+
+
 def test_a_period_ending_before_it_starts_is_refused(admin_client):
     response = admin_client.post(
         reverse("admin:workcalendar_workingperiod_add"),
-        {"weekday": 5, "start": "18:00", "end": "09:00"},
+        {"schedule": str(office_schedule()), "weekday": 5, "start": "18:00", "end": "09:00"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "must end after it starts" in response.content.decode()
-    assert not WorkingPeriod.objects.filter(weekday=5).exists()
+    assert not WorkingPeriod.objects.filter(schedule__code="office", weekday=5).exists()
 
 
 def test_a_saturday_shift_can_be_added_and_keeps_history(admin_client):
     response = admin_client.post(
-        reverse("admin:workcalendar_workingperiod_add"), {"weekday": 5, "start": "10:00", "end": "15:00"}
+        reverse("admin:workcalendar_workingperiod_add"),
+        {"schedule": str(office_schedule()), "weekday": 5, "start": "10:00", "end": "15:00"},
     )
     assert response.status_code == 302
-    period = WorkingPeriod.objects.get(weekday=5)
+    period = WorkingPeriod.objects.get(schedule__code="office", weekday=5)
     assert period.history.get().history_user.username == "boss"
 
 
