@@ -35,7 +35,7 @@ class Badge:
     key: str
     label: Any
     url_name: str
-    count: Any  # (user) -> int, costing the same at any history size
+    count: Any  # (user) -> int, costing the same at any history size; None: a plain link
     query: str = ""
     order: int = 100
     visible: Any = None  # (user) -> bool; None: everybody signed in
@@ -63,7 +63,8 @@ def register_panel(key, *, title, template, context, order=100, version=None, vi
     _panels[key] = Panel(key, title, template, context, order, version, visible)
 
 
-def register_badge(key, *, label, url_name, count, query="", order=100, visible=None):
+def register_badge(key, *, label, url_name, count=None, query="", order=100, visible=None):
+    """A link in the navigation bar, with a count beside it when `count` is given."""
     _badges[key] = Badge(key, label, url_name, count, query, order, visible)
 
 
@@ -90,9 +91,9 @@ def _render(panel, request, now):
 
 
 def badges_for(user):
-    """The navigation links with a count, for `user`: [{"key", "label", "url", "count"}]."""
+    """The navigation links `user` may follow, each with its count (or None): [{"key", "label", "url", "count"}]."""
     return [
-        {"key": badge.key, "label": badge.label, "url": badge.url(), "count": badge.count(user)}
+        {"key": badge.key, "label": badge.label, "url": badge.url(), "count": badge.count and badge.count(user)}
         for badge in sorted(_badges.values(), key=lambda b: (b.order, b.key))
         if badge.visible is None or badge.visible(user)
     ]

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "shopteam.notifications",
     "roles",
     "escalation",
+    "tasks",
+    "inventory",
+    "finance",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("roles.urls")),
     path("cases/", include("escalation.urls")),
+    path("tasks/", include("tasks.urls")),
+    path("stock/", include("inventory.urls")),
+    path("finance/", include("finance.urls")),
     path("notifications/", include("shopteam.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

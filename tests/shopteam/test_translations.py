@@ -1,4 +1,5 @@
-"""The Simplified Chinese catalogue is complete, keeps every placeholder, and the committed .mo matches the .po."""
+"""The Simplified Chinese catalogues (the site's, and one per feature app) are complete, keep every placeholder,
+and their committed .mo files match the .po files."""
 import re
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.utils import translation
 
 PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+CATALOGUES = [PO, *sorted(Path(settings.BASE_DIR).glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))]
 
 # %(name)s, %(count)d, a bare %s / %d; "%%" is a literal percent sign, not a placeholder.
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]")
@@ -18,10 +19,10 @@ def unquote(text):
     return re.sub(r"\\(.)", lambda match: escapes[match.group(1)], text.strip()[1:-1])
 
 
-def entries():
-    """Every entry of the .po: its flags, msgctxt, msgid, msgid_plural and msgstr / msgstr[n], unescaped."""
+def entries(po):
+    """Every entry of a .po: its flags, msgctxt, msgid, msgid_plural and msgstr / msgstr[n], unescaped."""
     found = []
-    for block in re.split(r"\n\s*\n", PO.read_text(encoding="utf-8")):
+    for block in re.split(r"\n\s*\n", po.read_text(encoding="utf-8")):
         entry, flags, key = {}, set(), None
         for line in block.splitlines():
             if line.startswith("#~"):  # an obsolete entry: not used
@@ -42,8 +43,7 @@ def entries():
     return found
 
 
-ENTRIES = entries()
-MESSAGES = [entry for entry in ENTRIES if entry["msgid"]]  # the header has an empty msgid
+MESSAGES = [entry for po in CATALOGUES for entry in entries(po) if entry["msgid"]]  # a header has an empty msgid
 
 
 def translations(entry):
@@ -54,14 +54,18 @@ def placeholders(text):
     return {p for p in PLACEHOLDER.findall(text) if p != "%%"}
 
 
-def test_the_catalogue_is_there_with_its_header():
-    assert PO.exists() and MO.exists()
-    header = ENTRIES[0]
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.parts[-5] if po != PO else "site")
+def test_each_catalogue_is_there_with_its_header(po):
+    assert po.exists() and po.with_suffix(".mo").exists()
+    header = entries(po)[0]
     assert header["msgid"] == ""
     assert "Plural-Forms: nplurals=1; plural=0;" in header["msgstr"]
     assert "charset=UTF-8" in header["msgstr"]
     assert "fuzzy" not in header["flags"]
-    assert len(MESSAGES) > 300
+
+
+def test_the_site_catalogue_covers_the_interface():
+    assert len([entry for entry in entries(PO) if entry["msgid"]]) > 300
 
 
 def test_every_message_is_translated_and_none_is_fuzzy():

@@ -1,0 +1,29 @@
+"""The periodic jobs: the site's and each app's (from its AppConfig) are installed once, with their timing."""
+import pytest
+from django.apps import apps
+from django_celery_beat.models import PeriodicTask
+
+from shopteam import dashboard
+from shopteam.schedules import all_schedules, install_schedules
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_apps_own_jobs_are_installed_once_with_their_day_of_month(monkeypatch):
+    config = apps.get_app_config("tasks")
+    monkeypatch.setattr(config, "schedules", [("Monthly job", "tasks.tasks.monthly", ("crontab", "0", "9", "11"))],
+                        raising=False)
+    assert ("Monthly job", "tasks.tasks.monthly", ("crontab", "0", "9", "11")) in all_schedules()
+    made = install_schedules()
+    assert made == len(all_schedules())
+    job = PeriodicTask.objects.get(name="Monthly job")
+    assert (job.crontab.minute, job.crontab.hour, job.crontab.day_of_month, job.crontab.day_of_week) == (
+        "0", "9", "11", "*")
+    assert install_schedules() == 0
+
+
+def test_a_navigation_link_without_a_count(monkeypatch, django_user_model):
+    monkeypatch.setattr(dashboard, "_badges", {})
+    dashboard.register_badge("org", label="Org", url_name="roles:org_chart")
+    user = django_user_model(username="someone")
+    assert dashboard.badges_for(user) == [{"key": "org", "label": "Org", "url": "/org/", "count": None}]
