@@ -17,7 +17,7 @@ from shopteam.notifications.services import Phrase, mark_read_about, notify
 from shopteam.people import display_name
 from shopteam.workcalendar.calc import calendar_for
 
-from . import selectors
+from . import selectors, signals
 from .models import Case, CaseEvent
 
 VIEW = "escalation.view_case"
@@ -443,6 +443,7 @@ def resolve_case(case, *, by, resolution, hop=None):
     case.contacts.clear()
     mark_read_about([*others, by], url=case.get_absolute_url(), events=NEEDS_YOU)
     _tell([case.reporter], "case.resolved", case, name=display_name(by), note=resolution)
+    signals.case_resolved.send(sender=Case, case=case, by=by)
     return case
 
 

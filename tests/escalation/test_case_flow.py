@@ -174,3 +174,20 @@ def test_a_robot_that_is_down_does_not_block_the_case(team, clock, django_captur
     assert Notification.objects.filter(recipient=team["marketing_lead"], url=case.get_absolute_url()).exists()
     robot = Delivery.objects.get(kind=Delivery.Kind.WECOM)
     assert robot.status == Delivery.Status.FAILED and robot.attempts == deliver.max_retries + 1
+
+
+def test_resolving_a_case_tells_other_apps_in_its_transaction(team, clock):
+    from escalation.signals import case_resolved
+
+    heard = []
+
+    def receiver(sender, case, by, **kwargs):
+        heard.append((case.pk, case.status, by))
+
+    case_resolved.connect(receiver)
+    try:
+        case = raise_difficulty(team, "客服忙碌")
+        services.resolve_case(case, by=team["marketing_lead"], resolution="加了两个客服", hop=case.hop)
+    finally:
+        case_resolved.disconnect(receiver)
+    assert heard == [(case.pk, Case.Status.RESOLVED, team["marketing_lead"])]
