@@ -139,6 +139,13 @@ def _stop_clock(case, now):
     return case.clock_minutes
 
 
+def _hand_to(case, users):
+    """The case now waits for `users`: they are its contacts and may see it from now on."""
+    case.contacts.set(users)
+    for user in users:
+        assign_perm(VIEW, user, case)
+
+
 def _skip(case, *, index, post, actor, note, kind=CaseEvent.Kind.SKIPPED):
     CaseEvent.objects.create(case=case, kind=kind, actor=actor, to_post=post, step=index, note=note)
 
@@ -180,9 +187,7 @@ def _route(case, *, now, start, actor, why, previous=()):
         case.deadline = _calendar(case, post).add_working_minutes(now, entry["minutes"])
         case.reached_manager = case.reached_manager or post.is_manager_post
         case.save()
-        case.contacts.set(holders)
-        for user in holders:
-            assign_perm(VIEW, user, case)
+        _hand_to(case, holders)
         CaseEvent.objects.create(
             case=case, kind=CaseEvent.Kind.ROUTED, actor=actor, to_post=post, to_people=_names(holders), step=index
         )
@@ -197,9 +202,7 @@ def _route(case, *, now, start, actor, why, previous=()):
     case.reached_manager = True
     case.deadline = None
     case.save()
-    case.contacts.set(admins)
-    for user in admins:
-        assign_perm(VIEW, user, case)
+    _hand_to(case, admins)
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.TO_ADMINS, actor=actor, to_people=_names(admins), step=case.step,
         note=_("Every contact, the shop manager included, is vacant."),
@@ -509,9 +512,7 @@ def _follow_holders(case):
     if case.status == Case.Status.IN_PROGRESS:
         case.status = Case.Status.WAITING
     case.save()
-    case.contacts.set(holders)
-    for user in holders:
-        assign_perm(VIEW, user, case)
+    _hand_to(case, holders)
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.HOLDERS_CHANGED, to_post=post, to_people=_names(holders), step=case.step,
         note=_("%(post)s is now held by %(people)s.") % {"post": post, "people": _names(holders)},
