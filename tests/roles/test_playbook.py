@@ -1,4 +1,6 @@
 """The playbook loads completely, every difficulty with its exact chain, and reloading is a no-op."""
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -92,3 +94,17 @@ def test_load_demo_makes_the_team_once(settings):
     assert get_user_model().objects.count() == 9
     marketing = get_user_model().objects.get(username="marketing_lead")
     assert marketing.assignments.count() == 2
+
+
+def test_load_demo_adds_each_apps_demo_data_after_the_team(settings, monkeypatch):
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    settings.DEMO_MODE = True
+    seen = []
+    monkeypatch.setattr(apps.get_app_config("finance"), "load_demo",
+                        lambda: seen.append(get_user_model().objects.count()) or "3 entries", raising=False)
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert seen == [9]
+    assert "Demo data for finance: 3 entries." in out.getvalue()

@@ -1,4 +1,9 @@
-"""Add the demo team (refused outside demo mode)."""
+"""Add the demo team, then each app's demo data (refused outside demo mode).
+
+An app adds demo data by defining `load_demo(self)` on its AppConfig (safe to run again: it adds what is
+missing); this command calls them in INSTALLED_APPS order, after the team exists.
+"""
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from roles.playbook import DEMO_PASSWORD
@@ -20,3 +25,6 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo team already loaded.")
+        for config in apps.get_app_configs():
+            if hasattr(config, "load_demo"):
+                self.stdout.write(f"Demo data for {config.label}: {config.load_demo() or 'up to date'}.")
