@@ -1,18 +1,15 @@
 """Each channel posts what its robot expects; a failure is recorded and retried; nothing is sent twice."""
-import base64
-import hashlib
-import hmac
 import threading
-import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
 from shopteam.notifications.models import Delivery, WebhookChannel
-from shopteam.notifications.services import DeliveryFailed, send_delivery
+from shopteam.notifications.services import DeliveryFailed, dingtalk_signature, send_delivery
 from shopteam.notifications.tasks import deliver, retry_stuck_deliveries
 from tests.factories import UserFactory
 
@@ -38,22 +35,35 @@ def test_dingtalk_robot_gets_a_text_message(robot_server):
     assert delivery.status == Delivery.Status.SENT and delivery.attempts == 1 and delivery.sent_at
 
 
-def test_signed_dingtalk_robot_gets_a_timestamp_and_a_correct_signature(robot_server):
-    secret = "SEC0123456789abcdef"
-    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc", secret=secret)
-    before = round(time.time() * 1000)
+# A fixed vector for DingTalk's signed mode, computed outside the project's code with DingTalk's published
+# algorithm (base64 of HMAC-SHA256 keyed by the secret over "timestamp\nsecret", then URL-encoded):
+#   printf '%s\n%s' 1700000000002 SEC0123456789abcdef \
+#       | openssl dgst -sha256 -hmac SEC0123456789abcdef -binary | base64
+#   -> VGvd0brDJp/nMZtR+XnA3yBIlhowT+TwkRPua0q1/jg=
+#   printf 'VGvd0brDJp/nMZtR+XnA3yBIlhowT+TwkRPua0q1/jg=' | jq -sRr @uri
+#   -> VGvd0brDJp%2FnMZtR%2BXnA3yBIlhowT%2BTwkRPua0q1%2Fjg%3D
+# (OpenSSL 3.0.19, jq 1.6.) The timestamp was chosen so the signature holds "+", "/" and "=", which must be
+# escaped in a query string.
+SECRET = "SEC0123456789abcdef"
+TIMESTAMP = 1700000000002
+SIGN = "VGvd0brDJp/nMZtR+XnA3yBIlhowT+TwkRPua0q1/jg="
+SIGN_ENCODED = "VGvd0brDJp%2FnMZtR%2BXnA3yBIlhowT%2BTwkRPua0q1%2Fjg%3D"
 
-    send_delivery(robot_delivery(channel))
+
+def test_the_dingtalk_signature_matches_a_vector_computed_with_openssl():
+    assert dingtalk_signature(SECRET, TIMESTAMP) == f"timestamp={TIMESTAMP}&sign={SIGN_ENCODED}"
+
+
+def test_signed_dingtalk_robot_gets_the_current_timestamp_and_its_signature(robot_server):
+    channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc", secret=SECRET)
+
+    # DingTalk refuses a timestamp more than an hour from its clock: it must be now, in milliseconds.
+    with time_machine.travel(TIMESTAMP / 1000, tick=False):
+        send_delivery(robot_delivery(channel))
 
     [(_path, query, body)] = robot_server.posts
-    assert query["access_token"] == "abc"
-    timestamp = query["timestamp"]
-    # DingTalk refuses a timestamp more than an hour from its clock; it must be now, in milliseconds.
-    assert before <= int(timestamp) <= round(time.time() * 1000)
-    expected = base64.b64encode(
-        hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
-    ).decode()
-    assert query["sign"] == expected  # parse_qsl undid the URL encoding, so "+" and "/" survived it
+    # The robot parsed the query string: "+" and "/" arrive intact only if they were URL-encoded.
+    assert query == {"access_token": "abc", "timestamp": str(TIMESTAMP), "sign": SIGN}
     assert body["msgtype"] == "text"
 
 
