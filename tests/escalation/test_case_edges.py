@@ -99,7 +99,7 @@ def test_cases_in_the_admin_are_read_only(admin_client, team, clock):
     change_url = reverse("admin:escalation_case_change", args=[case.pk])
     page = admin_client.get(change_url).content.decode()
     assert 'name="status"' not in page and 'name="current_post"' not in page
-    admin_client.post(change_url, {"status": "resolved", "hop": 99})
+    assert admin_client.post(change_url, {"status": "resolved", "hop": 99}).status_code == 403
     case.refresh_from_db()
     assert case.status == Case.Status.WAITING and case.hop == 1
     assert admin_client.get(reverse("admin:escalation_case_delete", args=[case.pk])).status_code == 403
@@ -124,7 +124,11 @@ def test_the_admin_is_told_why_a_case_cannot_move_on(admin_client, team, clock):
         reverse("admin:escalation_case_changelist"),
         {"action": "move_on", "_selected_action": [case.pk]}, follow=True, HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert f"#{case.pk}: Case #{case.pk} is at its last step" in response.content.decode()
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert shown == [("error", f"#{case.pk}: Case #{case.pk} is at its last step: it cannot move on.")]
+    case.refresh_from_db()
+    assert case.current_post.title == "店长" and case.hop == 1
+    assert not case.events.filter(kind=CaseEvent.Kind.CORRECTED).exists()
 
 
 def test_a_case_that_went_to_the_admins_is_sent_again_once_someone_holds_a_post(admin_client, team, clock):

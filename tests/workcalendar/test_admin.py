@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from shopteam.workcalendar.models import CalendarDay, CalendarYear, WorkingPeriod, default_schedule_id
 from tests.factories import UserFactory
+from tests.roles.test_admin import errors
 from tests.workcalendar.factories import CalendarDayFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_an_overlapping_working_period_is_refused_with_a_message(admin_client):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
-    assert "overlaps Monday 09:00–12:00" in response.content.decode()
+    assert errors(response) == ["This period overlaps Monday 09:00–12:00 on the same weekday."]
     assert WorkingPeriod.objects.count() == before
 
 
@@ -70,7 +71,8 @@ def test_a_period_ending_before_it_starts_is_refused(admin_client):
         {"schedule": str(office_schedule()), "weekday": 5, "start": "18:00", "end": "09:00"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert "must end after it starts" in response.content.decode()
+    assert response.status_code == 200
+    assert errors(response) == ["A working period must end after it starts."]
     assert not WorkingPeriod.objects.filter(schedule__code="office", weekday=5).exists()
 
 
