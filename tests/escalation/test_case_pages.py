@@ -2,6 +2,7 @@
 import pytest
 from django.urls import reverse
 
+from escalation import services
 from escalation.models import Case
 from roles.models import Difficulty, Post
 from tests.escalation.factories import raise_difficulty
@@ -198,3 +199,49 @@ def test_admins_see_and_correct_cases_in_the_admin_but_never_delete_them(client,
     assert client.get(reverse("admin:escalation_caseevent_delete", args=[event.pk])).status_code == 403
     client.force_login(team["manager"])  # the shop manager is not an admin
     assert client.get(reverse("admin:escalation_case_changelist")).status_code == 302
+
+
+def raise_visible_cases(team, count, *, to):
+    """`count` cases that `to` sees, in every state a list shows: for 客服A the cases she raised; for her
+    leader, half hers (his group's) and half 盘点不清 sent to him, every third accepted, every fifth resolved."""
+    made = []
+    for index in range(count):
+        if to == "kefu_a" or index % 2:
+            case = raise_difficulty(team, "客服忙碌", reporter=team["kefu_a"], description=f"咨询量暴增 {index}")
+        else:
+            case = raise_difficulty(team, "盘点不清", description=f"第{index}货架点不清")
+        contact = case.contacts.get()
+        if index % 3 == 0:
+            services.accept_case(case, by=contact, hop=case.hop)
+        if index % 5 == 0:
+            services.resolve_case(case, by=contact, resolution="已处理", hop=case.hop)
+        made.append(case)
+    return made
+
+
+@pytest.mark.parametrize("username", ["kefu_a", "kefu_lead"])  # an ordinary member, a group leader
+def test_the_case_list_makes_the_same_queries_for_5_and_for_60_visible_cases(client, team, clock, username):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(team[username])
+    urls = ["/cases/", "/cases/?box=mine", "/cases/?box=reported", "/cases/?status=open", "/cases/?page=2"]
+
+    def queries_and_count():
+        counts = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            counts[url] = (len(captured), response.context["page"].paginator.count)
+        return counts
+
+    raise_visible_cases(team, 5, to=username)
+    few = queries_and_count()
+    assert few["/cases/"][1] == 5
+    raise_visible_cases(team, 55, to=username)
+    many = queries_and_count()
+    assert many["/cases/"][1] == 60  # two pages of 30
+    assert {url: queries for url, (queries, _n) in many.items()} == {
+        url: queries for url, (queries, _n) in few.items()
+    }
