@@ -1,5 +1,9 @@
-"""Admin pieces every app shares."""
+"""Admin pieces every app shares, and the admin's name: "Shopteam admin" in the interface's language."""
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Shopteam admin")
+admin.site.site_title = _("Shopteam admin")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "simple_history",
-    "axes",
+    "shopteam.lockout.AxesConfig",  # django-axes, named in the admin in the shop's language
     "django_celery_beat",
     "shopteam",
     "shopteam.workcalendar",
@@ -121,6 +121,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_LOCKOUT_CALLABLE = "shopteam.lockout.locked_out"  # the site's page, translated, saying for how long
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None

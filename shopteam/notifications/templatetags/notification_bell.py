@@ -1,5 +1,11 @@
-"""The bell in the navigation bar: how many notifications the signed-in person has not read."""
+"""The bell in the navigation bar: how many notifications the signed-in person has not read, and how long ago
+each one came."""
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 from .. import selectors
 
@@ -18,3 +24,11 @@ def unread_notification_count(context):
             request._unread_notification_count = selectors.unread_count(user)
         return request._unread_notification_count
     return selectors.unread_count(user)
+
+
+@register.filter
+def ago(moment):
+    """"just now" under a minute (timesince alone says "0 minutes"), otherwise "5 minutes ago"."""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return _("just now")
+    return _("%(ago)s ago") % {"ago": timesince(moment)}
