@@ -106,7 +106,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True, db_index=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
-    resolved_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    resolved_step = models.PositiveSmallIntegerField(_("resolved at step"), null=True, blank=True)
     reached_manager = models.BooleanField(_("reached the shop manager"), default=False)
     working_minutes = models.PositiveIntegerField(
         _("working minutes to resolve"), null=True, blank=True, help_text=_("Excludes time waiting for the reporter.")
@@ -208,7 +208,7 @@ class CaseEvent(models.Model):
     # Events that close a step: they carry the step's index and the working time spent at it.
     STEP_ENDS = (Kind.PASSED_ON, Kind.DEADLINE_PASSED, Kind.RESOLVED, Kind.CORRECTED, Kind.POST_VACATED)
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case"))
     kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -220,10 +220,14 @@ class CaseEvent(models.Model):
         help_text=_("Empty when Shopteam itself acted (a deadline)."),
     )
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    from_post = models.ForeignKey(Post, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    to_post = models.ForeignKey(Post, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from post")
+    )
+    to_post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("to post")
+    )
     to_people = models.CharField(_("to whom"), max_length=300, blank=True)
-    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    step = models.PositiveSmallIntegerField(_("step"), null=True, blank=True)
     working_minutes = models.PositiveIntegerField(_("working minutes at the step"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 

@@ -235,9 +235,6 @@ def english_labels(response):
             and not re.search(r"[\u4e00-\u9fff]", label)}
 
 
-# Fields declared without a verbose_name in escalation/models.py (owned by the escalation app; naming them
-# needs a migration): they show as the field's name until that file gives them one.
-KNOWN_UNTRANSLATED = {"Resolved step:", "From post", "To post", "From post:", "To post:", "Step:", "Case", "Case:"}
 
 
 def admin_pages(apps):
@@ -282,9 +279,7 @@ def test_the_admin_pages_of_the_shops_apps_have_no_english_labels_in_chinese(cli
         assert response.status_code == 200, url
         for label in english_labels(response):
             found.setdefault(label, url)
-    unexpected = {label: url for label, url in found.items() if label not in KNOWN_UNTRANSLATED}
-    assert unexpected == {}, "\n".join(f"{url}: {label}" for label, url in sorted(unexpected.items()))
-    assert set(found) >= KNOWN_UNTRANSLATED, "translated at last: drop them from KNOWN_UNTRANSLATED"
+    assert found == {}, "\n".join(f"{url}: {label}" for label, url in sorted(found.items()))
 
 
 # -- notifications: "just now" ------------------------------------------------------------------------------
