@@ -245,3 +245,27 @@ def test_the_case_list_makes_the_same_queries_for_5_and_for_60_visible_cases(cli
     assert {url: queries for url, (queries, _n) in many.items()} == {
         url: queries for url, (queries, _n) in few.items()
     }
+
+
+def test_a_case_page_and_the_case_list_agree_on_who_sees_what(team, clock):
+    # The list asks the rule of every case at once, a case page of one case, in two SQL forms: they must agree.
+    from escalation import selectors
+    from roles.models import Assignment
+
+    cases = [
+        raise_difficulty(team, "客服忙碌", reporter=team["kefu_a"]),  # a member's case: her group's leader sees it
+        raise_difficulty(team, "盘点不清"),  # product -> the customer-service leader
+        raise_difficulty(team, "财务支出"),  # marketing -> finance
+        raise_difficulty(team, "售后困难"),  # straight to the shop manager
+    ]
+    services.pass_on(cases[1], by=team["kefu_lead"], reason="客服也很忙", hop=cases[1].hop)
+    # A new customer-service leader sees what was sent to the post before him, with no permission row of his.
+    Assignment.objects.filter(user=team["kefu_lead"]).delete()
+    newcomer = UserFactory(username="kefu_new")
+    Assignment.objects.create(user=newcomer, post=Post.objects.get(title="客服组组长"))
+    people = [*team.values(), newcomer]
+    seen = {(user.username, case.pk) for user in people for case in selectors.visible_cases(user)}
+    assert seen == {(user.username, case.pk) for user in people for case in cases if selectors.can_see(case, user)}
+    assert ("kefu_new", cases[0].pk) in seen and ("kefu_new", cases[1].pk) in seen  # independent of the forms
+    assert ("kefu_a", cases[1].pk) not in seen and ("photo_a", cases[0].pk) not in seen
+    assert {pk for name, pk in seen if name == "manager"} == {case.pk for case in cases}
