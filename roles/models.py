@@ -136,7 +136,7 @@ class Post(Bilingual):
             if boss.pk in seen or boss is self:
                 raise ValidationError(
                     {"reports_to": _("This would make a loop: %(post)s already reports to this post.")
-                     % {"post": boss}}
+                     % {"post": self.reports_to}}
                 )
             seen.add(boss.pk)
             boss = boss.reports_to

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from roles.models import Department, Difficulty, Post, Step
 from tests.admin_forms import form_values
@@ -70,9 +71,9 @@ def test_a_loop_in_reports_to_is_refused(admin_client):
     response = change(admin_client, manager, reports_to=str(agent.pk))
     assert response.status_code == 200
     [message] = errors(response)
-    # It should name 客服A (the chosen boss, who already reports up to 店长); today it names the edited post
-    # itself ("Shop manager already reports to this post"): reported to the lead, roles/models.py Post.clean.
-    assert message.startswith("This would make a loop: ")
+    with translation.override("en"):
+        chosen = str(agent)  # the chosen boss, who already reports up to 店长 — not the edited post
+    assert message == f"This would make a loop: {chosen} already reports to this post."
     manager.refresh_from_db()
     assert manager.reports_to is None
 
