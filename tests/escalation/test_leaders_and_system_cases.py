@@ -44,18 +44,6 @@ def test_a_leader_may_comment_on_a_group_case(team, clock):
     assert event.kind == CaseEvent.Kind.COMMENTED
 
 
-def test_the_case_list_of_a_member_costs_the_same_at_any_size(client, team, clock, django_assert_max_num_queries):
-    client.force_login(team["kefu_a"])
-    url = reverse("escalation:case_list")
-    raise_difficulty(team, "客服忙碌", reporter=team["kefu_a"])
-    with django_assert_max_num_queries(12) as few:
-        client.get(url)
-    for _ in range(15):
-        raise_difficulty(team, "客服忙碌", reporter=team["kefu_a"])
-    with django_assert_max_num_queries(len(few)):
-        client.get(url)
-
-
 def test_the_system_raises_a_case_about_an_object_with_no_reporter(client, team, clock):
     subject = Post.objects.get(title="产品组组长")  # any object: a stocktake, a task, a supplier report
     difficulty = Difficulty.objects.get(name="盘点不清")
