@@ -1,0 +1,87 @@
+"""Suppliers and products in the admin (products through the services, so a new one files its work and an
+edit keeps history); the ledger and its checks read-only: a move is never edited or deleted, only reversed."""
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from shopteam.admin import ReadOnlyAdmin
+from shopteam.errors import ServiceError
+
+from . import selectors, services
+from .models import DriftCheck, Product, StockMove, Supplier
+
+
+@admin.register(Supplier)
+class SupplierAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "contact", "phone"]
+    search_fields = ["name", "contact", "phone"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProductAdminForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = services.PRODUCT_FIELDS + ["allow_negative"]
+
+    def clean(self):
+        data = super().clean()
+        fields = {name: data.get(name) for name in services.PRODUCT_FIELDS if name in data}
+        try:
+            services.clean_product_fields(fields, instance=self.instance if self.instance.pk else None)
+        except ServiceError as error:
+            raise ValidationError(error.messages) from None
+        return data
+
+
+@admin.register(Product)
+class ProductAdmin(SimpleHistoryAdmin):
+    form = ProductAdminForm
+    list_display = ["sku", "name", "supplier", "on_hand", "reorder_point", "reorder_quantity", "status",
+                    "allow_negative"]
+    list_filter = ["status", "supplier", "allow_negative", "category"]
+    search_fields = ["sku", "name"]
+    list_select_related = ["supplier"]
+    readonly_fields = ["on_hand"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and selectors.can_change_stock(request.user)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and selectors.can_change_stock(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a product with history is discontinued, never deleted
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only an admin lets a product's stock go below zero.
+        return self.readonly_fields + ([] if request.user.is_superuser else ["allow_negative"])
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS if name in form.cleaned_data}
+        allow = form.cleaned_data.get("allow_negative") if "allow_negative" in form.cleaned_data else None
+        if change:
+            saved = services.update_product(obj, by=request.user, allow_negative=allow, **fields)
+        else:
+            saved = services.create_product(by=request.user, **fields)
+            if allow:
+                saved = services.update_product(saved, by=request.user, allow_negative=True)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+
+@admin.register(StockMove)
+class StockMoveAdmin(ReadOnlyAdmin):
+    list_display = ["moved_at", "product", "kind", "quantity", "by", "reference", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["product__sku", "product__name", "reference", "reason"]
+    list_select_related = ["product", "by"]
+    date_hierarchy = "moved_at"
+    raw_id_fields = ["product", "reverses"]
+
+
+@admin.register(DriftCheck)
+class DriftCheckAdmin(ReadOnlyAdmin):
+    list_display = ["day", "checked_at", "products_checked", "ok"]

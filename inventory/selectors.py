@@ -1,0 +1,146 @@
+"""Read queries for the stock pages, the jobs, and the other apps (finance reads supplier sales and the
+Taobao money per day from here)."""
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from roles.models import Assignment
+
+from .models import Product, StockMove
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+PRODUCT_DEPARTMENT = "product"  # roles.playbook's code for 产品组, who own the storeroom
+CENTS = Decimal("0.01")
+
+
+def can_change_stock(user):
+    """Record moves, count, import, edit products: the product group, the shop manager and the admins."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Assignment.objects.current().filter(user=user).filter(
+        Q(post__department__code=PRODUCT_DEPARTMENT)
+        | Q(post__is_leader=True, post__department__is_manager_office=True)
+    ).exists()
+
+
+def product_posts_held(user):
+    """The posts `user` holds today in the product group (a 盘点不清 case is raised from one of them)."""
+    from roles.selectors import posts_held
+
+    return [post for post in posts_held(user) if post.department.code == PRODUCT_DEPARTMENT]
+
+
+def day_range(start, end):
+    """[start, end) dates in Shanghai as aware datetimes."""
+    def moment(day):
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=SHANGHAI)
+
+    return moment(start), moment(end)
+
+
+def _sale_side():
+    return Q(kind=StockMove.Kind.SALE) | Q(kind=StockMove.Kind.REVERSAL, reverses__kind=StockMove.Kind.SALE)
+
+
+def _return_side():
+    return Q(kind=StockMove.Kind.RETURN) | Q(kind=StockMove.Kind.REVERSAL, reverses__kind=StockMove.Kind.RETURN)
+
+
+def supplier_sales(supplier, *, start, end):
+    """One row per product of `supplier` with any sale or return move (or a reversal of one) in [start, end)
+    (dates in Asia/Shanghai), ordered by SKU, aggregated in the database:
+    {"product_id", "sku", "name", "sold", "returned", "net", "cost_amount" (net × cost), "price_amount" (money as
+    sold: the order lines' amounts, less returns and reversed sales)}.
+
+    A sale reversed later (a Taobao line closed or fully refunded) counts against the period of its reversal.
+    """
+    since, until = day_range(start, end)
+    moves = StockMove.objects.filter(
+        product__supplier=supplier, moved_at__gte=since, moved_at__lt=until
+    ).filter(_sale_side() | _return_side())
+    rows = (
+        moves.values("product_id", "product__sku", "product__name", "product__cost")
+        .annotate(
+            sold=Coalesce(Sum(-F("quantity"), filter=_sale_side()), 0),
+            returned=Coalesce(Sum("quantity", filter=_return_side()), 0),
+            price_amount=Coalesce(Sum("amount"), Value(Decimal("0")), output_field=DecimalField()),
+        )
+        .annotate(
+            net=ExpressionWrapper(F("sold") - F("returned"), output_field=IntegerField()),
+            cost_amount=ExpressionWrapper(
+                (F("sold") - F("returned")) * F("product__cost"), output_field=DecimalField(max_digits=14,
+                                                                                           decimal_places=2)
+            ),
+        )
+        .order_by("product__sku")
+    )
+    return [
+        {
+            "product_id": row["product_id"],
+            "sku": row["product__sku"],
+            "name": row["product__name"],
+            "sold": row["sold"],
+            "returned": row["returned"],
+            "net": row["net"],
+            "cost_amount": Decimal(row["cost_amount"]).quantize(CENTS),
+            "price_amount": Decimal(row["price_amount"]).quantize(CENTS),
+        }
+        for row in rows
+    ]
+
+
+def taobao_daily_money(*, start, end):
+    """Per date in [start, end) that has imported orders: {"date", "sales" (paid amounts of orders counted as
+    sold, by pay date), "refunds" (refunded amounts, by refund date), "orders"}.
+
+    Empty until the Taobao import exists (it is being built next); the signature is the finance contract's.
+    """
+    return []
+
+
+def ledger_sum():
+    """Each product's ledger total as a subquery expression (0 with no move)."""
+    total = (
+        StockMove.objects.filter(product=OuterRef("pk")).order_by().values("product")
+        .annotate(total=Sum("quantity")).values("total")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
+def stock_drift():
+    """Products whose cached on-hand differs from the sum of their moves, in one statement (so one snapshot):
+    [{"product_id", "sku", "on_hand", "ledger"}]."""
+    rows = (
+        Product.objects.annotate(ledger=ledger_sum())
+        .exclude(on_hand=F("ledger"))
+        .order_by("sku")
+        .values("pk", "sku", "on_hand", "ledger")
+    )
+    return [{"product_id": r["pk"], "sku": r["sku"], "on_hand": r["on_hand"], "ledger": r["ledger"]} for r in rows]
+
+
+def product_moves(product):
+    return product.moves.select_related("by", "reverses", "reversed_by").order_by("-moved_at", "-pk")
+
+
+def moved_today(now=None):
+    now = now or timezone.now()
+    since, until = day_range(timezone.localdate(now), timezone.localdate(now) + datetime.timedelta(days=1))
+    return StockMove.objects.filter(moved_at__gte=since, moved_at__lt=until)
+

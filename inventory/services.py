@@ -1,0 +1,313 @@
+"""Every change to the storeroom. Stock changes only here: moves are written to the ledger and each product's
+cached on-hand is changed with F() under its row lock, in the same transaction; nothing is ever deleted."""
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from roles import selectors as roles_selectors
+from roles.models import Department
+from shopteam.errors import ServiceError
+from shopteam.notifications.services import notify
+
+from . import selectors
+from .models import DEFAULT_SUPPLIER, DriftCheck, Product, StockMove, Supplier
+
+# The sign a kind's quantity must have (adjustments and stocktake differences go either way).
+SIGNS = {StockMove.Kind.RECEIPT: 1, StockMove.Kind.SALE: -1, StockMove.Kind.RETURN: 1}
+# Kinds a person records by hand; stocktake differences and reversals have their own services.
+MANUAL_KINDS = [StockMove.Kind.RECEIPT, StockMove.Kind.SALE, StockMove.Kind.RETURN, StockMove.Kind.ADJUSTMENT]
+PRODUCT_FIELDS = ["sku", "name", "supplier", "category", "shelf", "cost", "price", "reorder_point",
+                  "reorder_quantity", "status"]
+MONEY_LIMIT = Decimal("9999999999.99")
+UPDATE_CHUNK = 500
+
+
+def default_supplier():
+    """食草堂 (Shicaotang), created if an admin or a test emptied the table."""
+    supplier, _created = Supplier.objects.get_or_create(name=DEFAULT_SUPPLIER, defaults={"note": "Shicaotang"})
+    return supplier
+
+
+def require_stock_rights(user):
+    if user is not None and not selectors.can_change_stock(user):
+        raise ServiceError(_("Only the product group, the shop manager and the admins can change stock."))
+
+
+# --- products --------------------------------------------------------------------------------------------
+
+
+def _money(value, label):
+    if value in (None, ""):
+        return Decimal("0.00")
+    try:
+        amount = Decimal(str(value).strip().replace(",", "")).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(_("%(field)s must be an amount, not “%(value)s”.") % {"field": label, "value": value}) \
+            from None
+    if amount < 0 or amount > MONEY_LIMIT:
+        raise ServiceError(_("%(field)s cannot be %(value)s.") % {"field": label, "value": amount})
+    return amount
+
+
+def _count(value, label):
+    if value in (None, ""):
+        return 0
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ServiceError(_("%(field)s must be a whole number, not “%(value)s”.") % {"field": label, "value": value}) \
+            from None
+    if number < 0:
+        raise ServiceError(_("%(field)s cannot be negative.") % {"field": label})
+    return number
+
+
+def clean_product_fields(fields, *, instance=None):
+    """Checked and normalised product fields; every problem at once (ServiceError)."""
+    problems, clean = [], {}
+    checks = {
+        "cost": (_money, _("Cost")), "price": (_money, _("Price")),
+        "reorder_point": (_count, _("Reorder point")), "reorder_quantity": (_count, _("Reorder quantity")),
+    }
+    for name, value in fields.items():
+        if name in checks:
+            check, label = checks[name]
+            try:
+                clean[name] = check(value, label)
+            except ServiceError as error:
+                problems += error.messages
+        elif name in ("sku", "name", "category", "shelf"):
+            clean[name] = " ".join(str(value or "").split())
+        elif name == "status":
+            if value not in Product.Status.values:
+                problems.append(_("Unknown listing status “%(value)s”.") % {"value": value})
+            clean[name] = value
+        elif name == "supplier":
+            clean[name] = value or default_supplier()
+        else:
+            raise ValueError(f"not a product field: {name}")
+    if "sku" in clean:
+        if not clean["sku"]:
+            problems.append(_("Give the product its SKU (商家编码), as typed in the seller centre."))
+        elif len(clean["sku"]) > 64:
+            problems.append(_("Keep the SKU under 64 characters."))
+        elif Product.objects.filter(sku=clean["sku"]).exclude(pk=instance.pk if instance else None).exists():
+            problems.append(_("Another product already has the SKU %(sku)s.") % {"sku": clean["sku"]})
+    if "name" in clean and not clean["name"]:
+        problems.append(_("Give the product a name."))
+    if "name" in clean and len(clean["name"]) > 200:
+        problems.append(_("Keep the name under 200 characters."))
+    if problems:
+        raise ServiceError(problems)
+    return clean
+
+
+@transaction.atomic
+def create_product(*, by, opening_stock=0, **fields):
+    """A new product (and its opening stock as an adjustment move); files the new-product work for the visual,
+    marketing and customer-service groups."""
+    require_stock_rights(by)
+    fields.setdefault("supplier", None)
+    clean = clean_product_fields(fields)
+    opening = _count(opening_stock, _("Opening stock"))
+    try:
+        with transaction.atomic():
+            product = Product.objects.create(created_by=by, **clean)
+    except IntegrityError:
+        raise ServiceError(_("Another product already has the SKU %(sku)s.") % {"sku": clean["sku"]}) from None
+    if opening:
+        record_moves([StockMove(product=product, kind=StockMove.Kind.ADJUSTMENT, quantity=opening,
+                                reason=_("Opening stock"), key=f"opening:{product.pk}")], by=by)
+    file_new_product_tasks(product, by=by)
+    return product
+
+
+def file_new_product_tasks(product, *, by):
+    """The work a new product needs from the visual, marketing and customer-service groups.
+
+    Filed through tasks.services.create_task once the tasks app has it (the next commit wires it).
+    """
+
+
+@transaction.atomic
+def update_product(product, *, by, allow_negative=None, **fields):
+    """Change a product's fields (never its stock: that is a move). Only an admin lets it go below zero."""
+    require_stock_rights(by)
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    clean = clean_product_fields(fields, instance=product)
+    if allow_negative is not None and allow_negative != product.allow_negative:
+        if by is None or not by.is_superuser:
+            raise ServiceError(_("Only an admin can let a product's stock go below zero."))
+        if not allow_negative and product.on_hand < 0:
+            raise ServiceError(_("%(sku)s has %(on_hand)d in stock: bring it back to zero or more before forbidding "
+                                 "negative stock.") % {"sku": product.sku, "on_hand": product.on_hand})
+        clean["allow_negative"] = allow_negative
+    changed = [name for name, value in clean.items() if getattr(product, name) != value]
+    if not changed:
+        return product
+    for name in changed:
+        setattr(product, name, clean[name])
+    product._change_reason = _("Edited by %(name)s") % {"name": by} if by else ""
+    product.save(update_fields=changed)
+    return product
+
+
+# --- the ledger ------------------------------------------------------------------------------------------
+
+
+def _check_move(move):
+    if not isinstance(move.quantity, int) or isinstance(move.quantity, bool) or move.quantity == 0:
+        return _("%(sku)s: a move needs a quantity other than zero.") % {"sku": move.product.sku}
+    sign = SIGNS.get(move.kind)
+    if sign is not None and move.quantity * sign < 0:
+        return _("%(sku)s: a %(kind)s cannot be %(quantity)+d.") % {
+            "sku": move.product.sku, "kind": move.get_kind_display(), "quantity": move.quantity}
+    if move.kind == StockMove.Kind.REVERSAL and move.reverses_id is None:
+        return _("A reversal must name the move it reverses.")
+    if move.kind in (StockMove.Kind.ADJUSTMENT, StockMove.Kind.REVERSAL) and not move.reason.strip():
+        return _("%(sku)s: say why (an adjustment or a reversal needs a reason).") % {"sku": move.product.sku}
+    return None
+
+
+@transaction.atomic
+def record_moves(moves, *, by):
+    """Write `moves` (unsaved StockMoves) to the ledger and change each product's stock by their sum.
+
+    The products are locked in primary-key order (so two writers touching several products never deadlock)
+    and re-read under the lock; if any would go below zero without an admin's allowance, nothing is written
+    and the error names every short product and by how much. Returns the saved moves; their `product`
+    instances carry the new stock.
+    """
+    moves = list(moves)
+    if not moves:
+        return []
+    require_stock_rights(by)
+    problems = [problem for move in moves if (problem := _check_move(move))]
+    if problems:
+        raise ServiceError(problems)
+    deltas = defaultdict(int)
+    for move in moves:
+        deltas[move.product_id] += move.quantity
+    locked = list(
+        Product.objects.select_for_update(of=("self",)).filter(pk__in=deltas).order_by("pk")
+        .only("pk", "sku", "name", "on_hand", "allow_negative", "reorder_point")
+    )
+    short = []
+    for product in locked:
+        delta = deltas[product.pk]
+        if delta < 0 and product.on_hand + delta < 0 and not product.allow_negative:
+            short.append(_("%(sku)s %(name)s: %(on_hand)d in stock, %(needed)d to take out: short by %(short)d.") % {
+                "sku": product.sku, "name": product.name, "on_hand": product.on_hand, "needed": -delta,
+                "short": -(product.on_hand + delta)})
+    if short:
+        raise ServiceError(short)
+    for move in moves:
+        move.by = by if move.by_id is None else move.by
+    StockMove.objects.bulk_create(moves)
+    _add_to_stock({pk: delta for pk, delta in deltas.items() if delta})
+    after = {product.pk: product.on_hand + deltas[product.pk] for product in locked}
+    for move in moves:
+        move.product.on_hand = after[move.product_id]
+    close_recovered_alerts(after)
+    return moves
+
+
+def _add_to_stock(deltas):
+    """on_hand += delta per product, with F() (the rows are already locked), in few statements."""
+    items = sorted(deltas.items())
+    for offset in range(0, len(items), UPDATE_CHUNK):
+        chunk = items[offset:offset + UPDATE_CHUNK]
+        if len(chunk) == 1:
+            Product.objects.filter(pk=chunk[0][0]).update(on_hand=F("on_hand") + chunk[0][1])
+            continue
+        change = Case(*[When(pk=pk, then=Value(delta)) for pk, delta in chunk], default=Value(0),
+                      output_field=IntegerField())
+        Product.objects.filter(pk__in=[pk for pk, _delta in chunk]).update(on_hand=F("on_hand") + change)
+
+
+def close_recovered_alerts(after):
+    """Stock moved (`after`: product id -> new stock): close the low-stock alerts of products that recovered.
+
+    Low-stock alerts come in a later commit.
+    """
+
+
+def record_move(product, *, kind, quantity, by, reason="", reference="", moved_at=None, amount=None, key=""):
+    """One move of `quantity` (signed: + into stock, − out of it)."""
+    if kind not in MANUAL_KINDS and kind != StockMove.Kind.STOCKTAKE:
+        raise ServiceError(_("That kind of move is recorded by its own step (a reversal reverses a move)."))
+    move = StockMove(
+        product=product, kind=kind, quantity=quantity, reason=(reason or "").strip(),
+        reference=(reference or "").strip()[:100], moved_at=moved_at or timezone.now(), amount=amount, key=key,
+    )
+    if amount is None and kind in (StockMove.Kind.SALE, StockMove.Kind.RETURN):
+        move.amount = -quantity * product.price  # a sale brings the price in, a return pays it back
+    return record_moves([move], by=by)[0]
+
+
+@transaction.atomic
+def reverse_move(move, *, by, reason, moved_at=None, key=""):
+    """Correct a mistake: write the opposite move, pointing at it. A move is reversed at most once, and a
+    reversal itself is not reversed (record a new move instead)."""
+    require_stock_rights(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Say why the move is reversed."))
+    original = StockMove.objects.select_for_update().select_related("product").get(pk=move.pk)
+    if original.kind == StockMove.Kind.REVERSAL:
+        raise ServiceError(_("A reversal cannot be reversed: record a new move instead."))
+    earlier = StockMove.objects.filter(reverses=original).first()
+    if earlier is not None:
+        raise ServiceError(_("This move was already reversed on %(when)s.") % {
+            "when": timezone.localtime(earlier.recorded_at).strftime("%Y-%m-%d %H:%M")})
+    reversal = StockMove(
+        product=original.product, kind=StockMove.Kind.REVERSAL, quantity=-original.quantity, reverses=original,
+        amount=-original.amount if original.amount is not None else None, reason=reason,
+        reference=original.reference, moved_at=moved_at or timezone.now(), key=key,
+    )
+    try:
+        with transaction.atomic():
+            return record_moves([reversal], by=by)[0]
+    except IntegrityError:
+        raise ServiceError(_("This move was already reversed.")) from None
+
+
+# --- the nightly drift check -----------------------------------------------------------------------------
+
+DRIFT_TITLE = gettext_lazy("Stock drift: %(count)s product(s) disagree with the ledger")
+DRIFT_BODY = gettext_lazy("The cached stock of these products differs from the sum of their moves:\n%(lines)s\n"
+                          "Nothing was changed; find the cause before correcting anything.")
+
+
+def drift_watchers():
+    """Who hears about drift: the admins and whoever holds the product group's leader post."""
+    people = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
+    product_group = Department.objects.filter(code=selectors.PRODUCT_DEPARTMENT).first()
+    post = roles_selectors.leader_post(product_group) if product_group else None
+    return people + (roles_selectors.holders(post) if post else [])
+
+
+def check_drift(*, now=None):
+    """Re-add the ledger of every product and record the result, once per day (a second run that day returns
+    the first check). Drift is reported to the admins and the product leader; nothing is corrected."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    existing = DriftCheck.objects.filter(day=day).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        drift = selectors.stock_drift()
+        check, created = DriftCheck.objects.get_or_create(
+            day=day, defaults={"checked_at": now, "drift": drift, "products_checked": Product.objects.count()}
+        )
+        if created and drift:
+            lines = "\n".join(f"{d['sku']}: {d['on_hand']} ≠ {d['ledger']}" for d in drift[:50])
+            notify(drift_watchers(), title=DRIFT_TITLE, body=DRIFT_BODY, params={"count": len(drift), "lines": lines},
+                   url="/stock/", event="stock.drift")
+    return check
