@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "tasks"
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/", views.task_detail, name="task_detail"),
+]

@@ -1,0 +1,294 @@
+"""Read queries for the task pages, the digest and the dashboard panel; each page a fixed number of queries.
+
+Who owns a task owned by a post is read here, at read time, from today's assignments: nothing is copied onto
+the task, so it follows the post when its holders change.
+"""
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from roles.models import Assignment, Post
+from roles.selectors import current_assignments, is_shop_manager, led_departments
+
+from .models import DutyPeriodMissed, Standup, Task
+
+BADGE_CAP = 99  # the badge says "99+" past this, so every page costs the same however many tasks there are
+SECTION_SIZE = 30  # tasks per section of "my tasks"
+COLUMN_SIZE = 40  # cards per column of the board; the list shows the rest
+DONE_RECENTLY_DAYS = 7
+PAGE_SIZE = 50
+
+SORTS = {
+    "due": ["due_nulls", "due", "-pk"],
+    "-due": ["-due_nulls", "-due", "-pk"],
+    "priority": ["priority_rank", "due_nulls", "due", "-pk"],
+    "-priority": ["-priority_rank", "due_nulls", "due", "-pk"],
+    "title": ["title", "-pk"],
+    "-title": ["-title", "-pk"],
+    "status": ["status_rank", "due_nulls", "due", "-pk"],
+    "-status": ["-status_rank", "due_nulls", "due", "-pk"],
+    "created": ["created_at", "pk"],
+    "-created": ["-created_at", "-pk"],
+    "done": ["done_at", "pk"],
+    "-done": ["-done_at", "-pk"],
+}
+DEFAULT_SORT = "due"
+
+
+def held_post_ids(user, on=None):
+    """The posts `user` holds today, as a subquery (run inside the query that uses it)."""
+    return Assignment.objects.current(on).filter(user=user).values("post_id")
+
+
+def owned_by(user, on=None):
+    """Tasks `user` owns: theirs by name, or owned by a post they hold today."""
+    return Q(owner=user) | Q(post__in=held_post_ids(user, on))
+
+
+def member_departments(user, on=None):
+    """Ids of the departments of the posts `user` holds today."""
+    return set(Assignment.objects.current(on).filter(user=user).values_list("post__department_id", flat=True))
+
+
+def _visibility(user):
+    """The rule for the tasks `user` may see, as a Q (None: every task, for the shop manager)."""
+    if is_shop_manager(user):
+        return None
+    rule = owned_by(user) | Q(created_by=user)
+    departments = member_departments(user)
+    if departments:
+        rule |= Q(department__in=departments)
+    return rule
+
+
+def visible_tasks(user):
+    """Their own tasks, their departments' tasks and the tasks they filed; the shop manager every task."""
+    rule = _visibility(user)
+    return Task.objects.all() if rule is None else Task.objects.filter(rule)
+
+
+def owns(task, user):
+    if task.owner_id is not None:
+        return task.owner_id == user.pk
+    return Assignment.objects.current().filter(user=user, post_id=task.post_id).exists()
+
+
+def manages(task, user):
+    """Leaders manage their department's tasks, the shop manager every task, a person the tasks they filed."""
+    return (
+        task.created_by_id == user.pk
+        or (task.department_id is not None and task.department_id in led_departments(user))
+        or is_shop_manager(user)
+    )
+
+
+def can_work(task, user):
+    """Move it on the board, tick its subtasks, escalate it: its owner, and whoever manages it."""
+    return owns(task, user) or manages(task, user)
+
+
+def actions_for(task, user, *, now=None, escalatable=False):
+    """What `user` may do to `task` now: the buttons its page offers. The services enforce the same rules."""
+    actions = {"comment"}
+    if can_work(task, user):
+        actions |= {"move", "subtasks"}
+        if escalatable:
+            actions.add("escalate")
+    if manages(task, user):
+        actions.add("edit")
+    return actions
+
+
+def with_owners(tasks):
+    """The tasks with what a card shows: the owner or the post and today's holders, the department."""
+    return tasks.select_related("owner", "post", "department").prefetch_related(
+        Prefetch("post__assignments", queryset=current_assignments(), to_attr="current")
+    )
+
+
+def tasks_about(obj):
+    """The tasks filed about `obj` (a case, a stock alert, a supplier cycle…): the other side of task.subject."""
+    return Task.objects.filter(subject_type=ContentType.objects.get_for_model(obj), subject_id=str(obj.pk))
+
+
+def count_open_for(user):
+    """Open tasks `user` owns, up to BADGE_CAP + 1: the badge costs the same however many tasks there are."""
+    theirs = Task.objects.filter(owned_by(user), status__in=Task.OPEN).values("pk")[: BADGE_CAP + 1]
+    return Task.objects.filter(pk__in=theirs).count()
+
+
+def day_bounds(now):
+    """Midnight today and midnight tomorrow in the shop's time zone."""
+    local = timezone.localtime(now)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + datetime.timedelta(days=1)
+
+
+def week_start(now, weeks_back=0):
+    start, _tomorrow = day_bounds(now)
+    return start - datetime.timedelta(days=start.weekday(), weeks=weeks_back)
+
+
+def my_tasks(user, *, now=None):
+    """A person's day: overdue, due today, coming up (or with no due date) and done in the last days."""
+    now = now or timezone.now()
+    _today, tomorrow = day_bounds(now)
+    mine = Task.objects.filter(owned_by(user))
+    open_ = mine.filter(status__in=Task.OPEN)
+    recently = now - datetime.timedelta(days=DONE_RECENTLY_DAYS)
+    sections = {
+        "overdue": open_.filter(due__lt=now).order_by("due", "pk"),
+        "today": open_.filter(due__gte=now, due__lt=tomorrow).order_by("due", "pk"),
+        "upcoming": _with_ranks(open_.filter(Q(due__gte=tomorrow) | Q(due__isnull=True))).order_by(
+            "due_nulls", "due", "priority_rank", "pk"),
+        "done": mine.filter(status=Task.Status.DONE, done_at__gte=recently).order_by("-done_at", "-pk"),
+    }
+    counts = mine.aggregate(
+        overdue=Count("pk", filter=Q(status__in=Task.OPEN, due__lt=now)),
+        today=Count("pk", filter=Q(status__in=Task.OPEN, due__gte=now, due__lt=tomorrow)),
+        upcoming=Count("pk", filter=Q(status__in=Task.OPEN) & (Q(due__gte=tomorrow) | Q(due__isnull=True))),
+        done=Count("pk", filter=Q(status=Task.Status.DONE, done_at__gte=recently)),
+    )
+    return {
+        "sections": {key: list(with_owners(tasks)[:SECTION_SIZE]) for key, tasks in sections.items()},
+        "counts": counts,
+        "now": now,
+    }
+
+
+def _with_ranks(tasks):
+    return tasks.annotate(
+        priority_rank=Case(
+            *[When(priority=value, then=Value(rank)) for value, rank in Task.PRIORITY_RANK.items()],
+            output_field=IntegerField(),
+        ),
+        status_rank=Case(
+            When(status=Task.Status.TODO, then=Value(0)),
+            When(status=Task.Status.DOING, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        due_nulls=Case(When(due__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()),
+    )
+
+
+def filtered(user, filters, *, now=None):
+    """The tasks `user` may see, narrowed by the board's and the list's filters (the dashboard links here)."""
+    now = now or timezone.now()
+    tasks = visible_tasks(user)
+    if filters.get("mine"):
+        tasks = tasks.filter(owned_by(user))
+    for key in ("department", "post"):
+        if filters.get(key):
+            tasks = tasks.filter(**{f"{key}_id": filters[key]})
+    if filters.get("person"):
+        tasks = tasks.filter(owned_by(filters["person"]))
+    for key in ("priority", "source", "status"):
+        if filters.get(key):
+            tasks = tasks.filter(**{key: filters[key]})
+    today, tomorrow = day_bounds(now)
+    due = filters.get("due")
+    if due == "overdue":
+        tasks = tasks.filter(status__in=Task.OPEN, due__lt=now)
+    elif due == "today":
+        tasks = tasks.filter(due__gte=today, due__lt=tomorrow)
+    elif due == "week":
+        tasks = tasks.filter(due__gte=today, due__lt=week_start(now) + datetime.timedelta(days=7))
+    elif due == "later":
+        tasks = tasks.filter(due__gte=week_start(now) + datetime.timedelta(days=7))
+    elif due == "none":
+        tasks = tasks.filter(due__isnull=True)
+    done = filters.get("done")
+    if done in ("this_week", "last_week"):
+        start = week_start(now, 0 if done == "this_week" else 1)
+        end = start + datetime.timedelta(days=7)
+        tasks = tasks.filter(status=Task.Status.DONE, done_at__gte=start, done_at__lt=end)
+    if filters.get("on_time"):
+        tasks = tasks.filter(Q(due__isnull=True) | Q(done_at__lte=F("due")), status=Task.Status.DONE)
+    if filters.get("late"):
+        tasks = tasks.filter(status=Task.Status.DONE, done_at__gt=F("due"))
+    if filters.get("q"):
+        tasks = tasks.filter(title__icontains=filters["q"])
+    return tasks
+
+
+def board(user, filters, *, now=None):
+    """The three columns: to do and doing (most urgent first), and done in the last days; each with its total."""
+    now = now or timezone.now()
+    tasks = _with_ranks(filtered(user, {**filters, "status": ""}, now=now))
+    recently = now - datetime.timedelta(days=DONE_RECENTLY_DAYS)
+    done_rule = Q(status=Task.Status.DONE, done_at__gte=recently)
+    columns = {
+        Task.Status.TODO: tasks.filter(status=Task.Status.TODO).order_by("due_nulls", "due", "priority_rank", "pk"),
+        Task.Status.DOING: tasks.filter(status=Task.Status.DOING).order_by("due_nulls", "due", "priority_rank", "pk"),
+        Task.Status.DONE: tasks.filter(done_rule).order_by("-done_at", "-pk"),
+    }
+    counts = tasks.aggregate(
+        todo=Count("pk", filter=Q(status=Task.Status.TODO)),
+        doing=Count("pk", filter=Q(status=Task.Status.DOING)),
+        done=Count("pk", filter=done_rule),
+    )
+    return [
+        {"status": status, "label": Task.Status(status).label, "tasks": list(with_owners(qs)[:COLUMN_SIZE]),
+         "count": counts[status]}
+        for status, qs in columns.items()
+    ]
+
+
+def task_list(user, filters, *, sort=DEFAULT_SORT, now=None):
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    return with_owners(_with_ranks(filtered(user, filters, now=now)).order_by(*SORTS[sort]))
+
+
+def filter_choices(user):
+    """The departments, posts and people the filters offer (what the reader can see)."""
+    from roles.models import Department
+
+    departments = list(Department.objects.all())
+    posts = list(Post.objects.select_related("department"))
+    people = {}
+    for assignment in current_assignments().select_related("post"):
+        people.setdefault(assignment.user_id, assignment.user)
+    return {"departments": departments, "posts": posts, "people": list(people.values())}
+
+
+def task_page(task_id, user):
+    """A task `user` may see, with its subtasks and history; raises Task.DoesNotExist otherwise."""
+    task = with_owners(visible_tasks(user).filter(pk=task_id)).select_related(
+        "created_by", "done_by", "duty", "subject_type"
+    ).get()
+    subtasks = list(task.subtasks.select_related("done_by"))
+    events = list(task.events.select_related("actor"))
+    return task, subtasks, events
+
+
+def missed_periods(*, since=None, until=None):
+    missed = DutyPeriodMissed.objects.select_related("duty__post__department")
+    if since:
+        missed = missed.filter(period_start__gte=since)
+    if until:
+        missed = missed.filter(period_start__lt=until)
+    return missed
+
+
+def standup_of(user, day):
+    return Standup.objects.filter(person=user, date=day).first()
+
+
+def owner_choices(user):
+    """The posts and people `user` may file a task for (the form's choices; the service checks again)."""
+    User = get_user_model()
+    current = current_assignments()
+    if is_shop_manager(user):
+        posts = Post.objects.all()
+        people = User.objects.filter(is_active=True, pk__in=current.values("user_id"))
+    else:
+        led = led_departments(user)
+        posts = Post.objects.filter(Q(pk__in=held_post_ids(user)) | Q(department__in=led))
+        people = User.objects.filter(
+            Q(pk=user.pk) | Q(is_active=True, pk__in=current.filter(post__department__in=led).values("user_id"))
+        )
+    return posts.select_related("department"), people.order_by("first_name", "username")

@@ -1,0 +1,337 @@
+"""Every change to a task, a stand-up or a digest. Each runs in a transaction, locks what it changes, writes a
+TaskEvent (who, when, what) and writes its notifications in the same transaction (sent after commit)."""
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from roles import selectors as roles_selectors
+from shopteam.errors import ServiceError
+from shopteam.notifications.services import notify
+from shopteam.people import display_name
+from shopteam.workcalendar.calc import calendar_for
+
+from . import selectors
+from .models import Subtask, Task, TaskEvent
+
+# What each notification says: event -> (title, body), rendered by notify() in the shop's language.
+MESSAGES = {
+    "task.assigned": (
+        gettext_lazy("New task: %(title)s"),
+        gettext_lazy("%(name)s gave you a task (%(owner)s). Due: %(due)s.\n\n%(detail)s"),
+    ),
+    "task.done": (gettext_lazy("Task done: %(title)s"), gettext_lazy("%(name)s marked it done.")),
+    "task.commented": (gettext_lazy("New comment on task: %(title)s"), gettext_lazy("%(name)s: %(note)s")),
+}
+
+SHOPTEAM = gettext_lazy("Shopteam")
+
+
+def _tell(users, event, task, **params):
+    title, body = MESSAGES[event]
+    notify(users, title=title, body=body, params={"title": task.title, **params}, url=task.get_absolute_url(),
+           event=event)
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def owners(task):
+    """Who owns `task` today: its person, or whoever holds its post now."""
+    if task.owner_id is not None:
+        return [task.owner]
+    return roles_selectors.holders(task.post)
+
+
+def main_post(user):
+    """The post a person's own tasks and cases are filed under: the first they hold in the org chart's order."""
+    posts = roles_selectors.posts_held(user)
+    return posts[0] if posts else None
+
+
+def _owner_department(*, owner, post, by):
+    if post is not None:
+        return post.department
+    held = roles_selectors.posts_held(owner)
+    if by is not None:
+        led = roles_selectors.led_departments(by)
+        for held_post in held:
+            if held_post.department_id in led:
+                return held_post.department  # a leader filing for a member of their own department
+    return held[0].department if held else None
+
+
+def due_from_date(day, department):
+    """A due date without a time: the end of that day's working hours in the department's calendar, or of the
+    next working day when nobody works that day (a task is never due on a day off)."""
+    calendar = calendar_for(department)
+    if not calendar.is_working_day(day):
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        day = timezone.localtime(calendar.next_working_moment(start)).date()
+    return timezone.localtime(calendar.intervals(day)[-1][1])
+
+
+def _due(due, department):
+    if due is None or isinstance(due, datetime.datetime):
+        if due is not None and timezone.is_naive(due):
+            raise ValueError("create_task() takes an aware datetime for due")
+        return due
+    return due_from_date(due, department)
+
+
+def _text(text, *, limit, required=None, errors):
+    text = (text or "").strip()
+    if not text and required:
+        errors.append(required)
+    if len(text) > limit:
+        errors.append(
+            _("Keep it under %(limit)s characters (this has %(length)s).")
+            % {"limit": f"{limit:,}", "length": f"{len(text):,}"}
+        )
+    return text
+
+
+def may_file_for(by, *, owner=None, post=None):
+    """A person files tasks for themselves and their posts; a leader for their department; the shop manager for
+    anyone. (Shopteam itself, by=None, files anywhere.)"""
+    if by is None or roles_selectors.is_shop_manager(by):
+        return True
+    led = roles_selectors.led_departments(by)
+    if post is not None:
+        return post.department_id in led or roles_selectors.holds(by, post)
+    if owner.pk == by.pk:
+        return True
+    return bool(led & {p.department_id for p in roles_selectors.posts_held(owner)})
+
+
+def _check_owner(*, by, owner, post, errors):
+    if (owner is None) == (post is None):
+        errors.append(_("Choose who owns the task: a person or a post, not both."))
+        return False
+    if post is not None and not roles_selectors.holders(post):
+        errors.append(_("Nobody holds %(post)s today, so nobody would do this task: choose another owner, or ask "
+                        "an admin to assign the post first.") % {"post": post})
+        return False
+    if owner is not None and not owner.is_active:
+        errors.append(_("%(name)s can no longer sign in: choose another owner.") % {"name": display_name(owner)})
+        return False
+    if not may_file_for(by, owner=owner, post=post):
+        errors.append(_("You can file tasks for yourself and your posts; a leader for their department; the shop "
+                        "manager for anyone."))
+        return False
+    return True
+
+
+def create_task(*, title, by=None, source=Task.Source.MANUAL, owner=None, post=None, detail="",
+                priority=Task.Priority.NORMAL, due=None, subject=None, key="", subtasks=()):
+    """File a task for a person (`owner`) or a post (`post`: whoever holds it owns it) and tell them.
+
+    `by` is the person filing it (None: Shopteam). `due` is an aware datetime, or a date (the end of that day's
+    working hours in the owner's department). `subject` is any object the task is about (tasks_about(obj) finds
+    it again). With a `key`, filing is idempotent: a second call with the same (source, key) returns the first
+    task and changes nothing. Refuses (ServiceError, every problem at once) an empty title, a missing or double
+    owner, a post nobody holds, and a due date already past for a manual task.
+    """
+    if key and (existing := Task.objects.filter(source=source, key=key).first()):
+        return existing
+    try:
+        with transaction.atomic():
+            return _create_task(title=title, by=by, source=source, owner=owner, post=post, detail=detail,
+                                priority=priority, due=due, subject=subject, key=key, subtasks=subtasks)
+    except IntegrityError:
+        # The same job or form at the same moment: the other call filed the task.
+        if key and (existing := Task.objects.filter(source=source, key=key).first()):
+            return existing
+        raise
+
+
+def _create_task(*, title, by, source, owner, post, detail, priority, due, subject, key, subtasks):
+    errors = []
+    title = _text(title, limit=Task.TITLE_MAX, required=_("Give the task a title."), errors=errors)
+    detail = _text(detail, limit=Task.TEXT_MAX, errors=errors)
+    if source not in Task.Source.values:
+        raise ValueError(f"unknown task source {source!r}")
+    if priority not in Task.Priority.values:
+        errors.append(_("Choose a priority: low, normal, high or urgent."))
+    items = [item.strip() for item in subtasks if item and item.strip()]
+    if any(len(item) > Task.TITLE_MAX for item in items):
+        errors.append(_("Keep each subtask under %(limit)s characters.") % {"limit": Task.TITLE_MAX})
+    owned = _check_owner(by=by, owner=owner, post=post, errors=errors)
+    department = _owner_department(owner=owner, post=post, by=by) if owned else None
+    now = timezone.now()
+    due = _due(due, department)
+    if due is not None and due < now and source == Task.Source.MANUAL:
+        errors.append(_("The due date %(due)s has already passed: choose a later one.") % {"due": _when(due)})
+    if errors:
+        raise ServiceError(errors)
+    task = Task.objects.create(
+        title=title, detail=detail, owner=owner, post=post, department=department, priority=priority, due=due,
+        source=source, key=key, created_by=by, created_at=now, subtask_count=len(items),
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=str(subject.pk) if subject is not None else "",
+    )
+    Subtask.objects.bulk_create(Subtask(task=task, title=item, order=n) for n, item in enumerate(items, start=1))
+    _tell_assigned(task, by=by)
+    return task
+
+
+def _tell_assigned(task, *, by):
+    people = [user for user in owners(task) if by is None or user.pk != by.pk]
+    _tell(people, "task.assigned", task, name=display_name(by) or SHOPTEAM,
+          owner=task.post or display_name(task.owner), due=_when(task.due), detail=task.detail)
+
+
+def _locked(task):
+    return Task.objects.select_for_update().select_related("post", "owner").get(pk=task.pk)
+
+
+def _require_work(task, by):
+    if not selectors.can_work(task, by):
+        raise ServiceError(_("Only the task's owner, their leader, whoever filed it and the shop manager can do "
+                             "that."))
+
+
+def _event(task, kind, *, by, field="", old="", new="", note="", at=None):
+    return TaskEvent.objects.create(task=task, kind=kind, actor=by, field=field, old=str(old)[:300],
+                                    new=str(new)[:300], note=note, at=at or timezone.now())
+
+
+def _set_status(task, status, *, by, now):
+    old = task.status
+    task.status = status
+    if status == Task.Status.DOING and task.started_at is None:
+        task.started_at = now
+    if status == Task.Status.DONE:
+        task.done_at, task.done_by = now, by
+    else:
+        task.done_at, task.done_by = None, None
+    task.save(update_fields=["status", "started_at", "done_at", "done_by"])
+    return old
+
+
+@transaction.atomic
+def move_task(task, *, by, status):
+    """Move a task to another column of the board: to do, doing or done (done can be reopened)."""
+    if status not in Task.Status.values:
+        raise ServiceError(_("Choose a status: to do, doing or done."))
+    task = _locked(task)
+    _require_work(task, by)
+    if task.status == status:
+        return task
+    now = timezone.now()
+    old = _set_status(task, status, by=by, now=now)
+    _event(task, TaskEvent.Kind.STATUS, by=by, field="status", old=old, new=status, at=now)
+    if status == Task.Status.DONE and task.created_by_id not in (None, by.pk):
+        _tell([task.created_by], "task.done", task, name=display_name(by))
+    return task
+
+
+@transaction.atomic
+def update_task(task, *, by, title, detail, priority, due, owner=None, post=None):
+    """Change what a task says, when it is due and who owns it (its leader, whoever filed it, the shop manager).
+    One event per changed field; the new owner is told."""
+    task = _locked(task)
+    if not selectors.manages(task, by):
+        raise ServiceError(_("Only the task's leader, whoever filed it and the shop manager can change it."))
+    errors = []
+    title = _text(title, limit=Task.TITLE_MAX, required=_("Give the task a title."), errors=errors)
+    detail = _text(detail, limit=Task.TEXT_MAX, errors=errors)
+    if priority not in Task.Priority.values:
+        errors.append(_("Choose a priority: low, normal, high or urgent."))
+    reassigned = (owner, post) != (task.owner, task.post)
+    department = task.department
+    if reassigned and _check_owner(by=by, owner=owner, post=post, errors=errors):
+        department = _owner_department(owner=owner, post=post, by=by)
+    due = _due(due, department)
+    now = timezone.now()
+    if due != task.due and due is not None and due < now:
+        errors.append(_("The due date %(due)s has already passed: choose a later one.") % {"due": _when(due)})
+    if errors:
+        raise ServiceError(errors)
+    changes = [
+        ("title", task.title, title),
+        ("detail", task.detail, detail),
+        ("priority", task.priority, priority),
+        ("due", _when(task.due), _when(due)),
+        ("owner", task.post or display_name(task.owner), post or display_name(owner)),
+    ]
+    for field, old, new in changes:
+        if str(old) != str(new):
+            _event(task, TaskEvent.Kind.EDITED, by=by, field=field, old=old, new=new, at=now)
+    task.title, task.detail, task.priority, task.due = title, detail, priority, due
+    if reassigned:
+        task.owner, task.post, task.department = owner, post, department
+    task.save()
+    if reassigned:
+        _tell_assigned(task, by=by)
+    return task
+
+
+@transaction.atomic
+def add_subtask(task, *, by, title):
+    errors = []
+    title = _text(title, limit=Task.TITLE_MAX, required=_("A subtask needs a title."), errors=errors)
+    if errors:
+        raise ServiceError(errors)
+    task = _locked(task)
+    _require_work(task, by)
+    order = (task.subtasks.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    subtask = Subtask.objects.create(task=task, title=title, order=order)
+    Task.objects.filter(pk=task.pk).update(subtask_count=F("subtask_count") + 1)
+    _event(task, TaskEvent.Kind.SUBTASK_ADDED, by=by, new=title)
+    return subtask
+
+
+@transaction.atomic
+def tick_subtask(subtask, *, by, done):
+    """Tick or untick one item of a task's checklist; the card's count follows."""
+    task = _locked(subtask.task)
+    _require_work(task, by)
+    subtask = Subtask.objects.select_for_update().get(pk=subtask.pk, task=task)
+    if subtask.done == done:
+        return subtask
+    now = timezone.now()
+    subtask.done = done
+    subtask.done_at, subtask.done_by = (now, by) if done else (None, None)
+    subtask.save(update_fields=["done", "done_at", "done_by"])
+    Task.objects.filter(pk=task.pk).update(subtasks_done=F("subtasks_done") + (1 if done else -1))
+    kind = TaskEvent.Kind.SUBTASK_DONE if done else TaskEvent.Kind.SUBTASK_UNDONE
+    _event(task, kind, by=by, new=subtask.title, at=now)
+    return subtask
+
+
+@transaction.atomic
+def comment_on_task(task, *, by, note):
+    errors = []
+    note = _text(note, limit=Task.TEXT_MAX, required=_("A comment cannot be empty."), errors=errors)
+    if errors:
+        raise ServiceError(errors)
+    task = _locked(task)
+    if not selectors.visible_tasks(by).filter(pk=task.pk).exists():
+        raise ServiceError(_("You cannot see this task."))
+    event = _event(task, TaskEvent.Kind.COMMENTED, by=by, note=note)
+    others = {user.pk: user for user in [*owners(task), task.created_by] if user is not None and user.pk != by.pk}
+    _tell(others.values(), "task.commented", task, name=display_name(by), note=note)
+    return event
+
+
+@transaction.atomic
+def complete_tasks_about(subject, *, source=None, note="", by=None):
+    """Mark done every open task about `subject` (only those of `source`, if given), each with an event saying
+    why (`note`). Returns how many were completed. Safe to run twice: a done task is left alone."""
+    tasks = selectors.tasks_about(subject).filter(status__in=Task.OPEN)
+    if source:
+        tasks = tasks.filter(source=source)
+    now = timezone.now()
+    completed = 0
+    for task in tasks.select_for_update().order_by("pk"):
+        old = _set_status(task, Task.Status.DONE, by=by, now=now)
+        _event(task, TaskEvent.Kind.COMPLETED, by=by, field="status", old=old, new=Task.Status.DONE,
+               note=note or _("What it was about was settled."), at=now)
+        completed += 1
+    return completed
