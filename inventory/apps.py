@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Inventory")
+    schedules = [
+        ("Check the stock ledger for drift", "inventory.tasks.check_stock_drift", ("crontab", "30", "2")),
+    ]
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

@@ -144,3 +144,30 @@ def moved_today(now=None):
     since, until = day_range(timezone.localdate(now), timezone.localdate(now) + datetime.timedelta(days=1))
     return StockMove.objects.filter(moved_at__gte=since, moved_at__lt=until)
 
+
+
+def open_restock():
+    """Units already asked of the supplier for each product (open restock requests). Restock requests come
+    with low-stock alerts; until then nothing is on order."""
+    return Value(0, output_field=IntegerField())
+
+
+def product_list(*, q="", status="", supplier=None, low=False, category=""):
+    """The stock list, filtered; each product with its supplier and `open_restock`, in a fixed number of queries."""
+    products = Product.objects.select_related("supplier").annotate(open_restock=open_restock())
+    if q:
+        products = products.filter(Q(sku__icontains=q) | Q(name__icontains=q))
+    if status:
+        products = products.filter(status=status)
+    if supplier:
+        products = products.filter(supplier_id=supplier)
+    if category:
+        products = products.filter(category=category)
+    if low:
+        products = products.filter(on_hand__lte=F("reorder_point"))
+    return products.order_by("sku")
+
+
+def categories():
+    return list(Product.objects.exclude(category="").order_by("category").values_list("category", flat=True)
+                .distinct())

@@ -1,2 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "inventory"
-urlpatterns = []
+urlpatterns = [
+    path("", views.product_list, name="product_list"),
+    path("products/new/", views.product_create, name="product_create"),
+    path("products/import/", views.product_import, name="product_import"),
+    path("products/<int:pk>/", views.product_detail, name="product_detail"),
+    path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),
+    path("products/<int:pk>/moves/", views.move_create, name="move_create"),
+    path("moves/<int:pk>/reverse/", views.move_reverse, name="move_reverse"),
+]

@@ -1,0 +1,50 @@
+"""Excel files the product group hands out: the stock list and the restock request to the supplier, with
+Chinese headers (the supplier and the seller centre read Chinese), written row by row (openpyxl write-only)."""
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+STOCK_HEADERS = ["商家编码", "商品名称", "库存", "补货点", "补货量", "待补货", "状态", "供应商", "分类", "货架",
+                 "成本价", "售价"]
+RESTOCK_HEADERS = ["商家编码", "商品名称", "当前库存", "补货点", "近30天销量", "建议补货量", "计算依据"]
+
+
+def _workbook(title, headers, rows, widths):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    from openpyxl.cell import WriteOnlyCell
+
+    bold = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        bold.append(cell)
+    sheet.append(bold)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def stock_list(products):
+    """The stock list as the page shows it; `products` from selectors.product_list (with open_restock)."""
+    rows = (
+        [p.sku, p.name, p.on_hand, p.reorder_point, p.reorder_quantity, p.open_restock or 0, p.get_status_display(),
+         p.supplier.name, p.category, p.shelf, p.cost, p.price]
+        for p in products
+    )
+    return _workbook("库存", STOCK_HEADERS, rows, [16, 30, 8, 8, 8, 8, 8, 12, 10, 10, 10, 10])
+
+
+def restock_request(request):
+    """A restock request to the supplier: one line per product, the quantity and the reason it was computed."""
+    rows = (
+        [line.product.sku, line.product.name, line.on_hand, line.reorder_point, line.sold_30_days, line.quantity,
+         line.reason]
+        for line in request.lines.select_related("product").order_by("product__sku")
+    )
+    return _workbook("补货申请", RESTOCK_HEADERS, rows, [16, 30, 10, 8, 12, 12, 60])

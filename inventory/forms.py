@@ -1,0 +1,58 @@
+"""Forms for the stock pages: they check shape; inventory.services checks the shop's rules."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Product, StockMove, Supplier
+
+MANUAL_KIND_CHOICES = [
+    (StockMove.Kind.RECEIPT, _("Receipt (goods in from the supplier)")),
+    (StockMove.Kind.SALE, _("Sale (goods out, not from an import)")),
+    (StockMove.Kind.RETURN, _("Return (a customer sent goods back)")),
+    (StockMove.Kind.ADJUSTMENT, _("Adjustment (found, broken, lost…)")),
+]
+
+
+class ProductForm(forms.Form):
+    sku = forms.CharField(label=_("SKU (商家编码)"), max_length=64)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    supplier = forms.ModelChoiceField(queryset=Supplier.objects.all(), label=_("Supplier"), required=False,
+                                      empty_label=_("食草堂 (the default)"))
+    category = forms.CharField(label=_("Category"), max_length=50, required=False)
+    shelf = forms.CharField(label=_("Shelf"), max_length=50, required=False)
+    cost = forms.DecimalField(label=_("Cost"), max_digits=12, decimal_places=2, min_value=0, initial=0)
+    price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, min_value=0, initial=0)
+    reorder_point = forms.IntegerField(label=_("Reorder point"), min_value=0, initial=0)
+    reorder_quantity = forms.IntegerField(label=_("Reorder quantity"), min_value=0, initial=0)
+    status = forms.ChoiceField(label=_("Listing status"), choices=Product.Status.choices,
+                               initial=Product.Status.LISTED)
+
+
+class NewProductForm(ProductForm):
+    opening_stock = forms.IntegerField(label=_("Opening stock"), min_value=0, initial=0, required=False)
+
+
+class MoveForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=MANUAL_KIND_CHOICES)
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        help_text=_("How many units. For an adjustment, + adds to stock and − takes out (e.g. -2)."),
+    )
+    reason = forms.CharField(label=_("Why"), max_length=500, required=False)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
+                                help_text=_("Delivery note, order number…"))
+
+    def signed_quantity(self):
+        kind, quantity = self.cleaned_data["kind"], self.cleaned_data["quantity"]
+        if kind == StockMove.Kind.SALE:
+            return -abs(quantity)
+        if kind in (StockMove.Kind.RECEIPT, StockMove.Kind.RETURN):
+            return abs(quantity)
+        return quantity
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it reversed?"), max_length=500)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("Excel (.xlsx) or CSV."))

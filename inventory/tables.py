@@ -1,0 +1,188 @@
+"""Reading the spreadsheets people upload (the seller centre's exports, a product catalogue): CSV in GB18030/GBK
+or UTF-8 (with or without the BOM an Excel re-save adds), or .xlsx; columns found by their Chinese names,
+never by position; rows streamed so memory stays flat however large the file.
+
+A file that is not a table at all (an old .xls, random bytes, the wrong columns) is refused whole with a
+message naming what is wrong (TableRefused); cells are cleaned of the exports' quirks (`="…"` ids, trailing
+spaces, `null`, a phone's leading apostrophe).
+"""
+import codecs
+import csv
+import datetime
+import re
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from shopteam.errors import ServiceError
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old .xls (or an encrypted workbook)
+HEADER_SCAN_ROWS = 10
+NULLS = {"null", "'null", "NULL", "None"}
+csv.field_size_limit(1 << 24)
+
+
+class TableRefused(ServiceError):
+    """The whole file is refused: nothing in it is read."""
+
+
+def header_name(value):
+    """A column name as the exports spell it, without the spaces some years add (`订单付款时间 `)."""
+    return re.sub(r"\s+", "", str(value or "")).lstrip("\ufeff")
+
+
+def clean_cell(value):
+    """A cell as text: `="351…"` unwrapped, spaces trimmed, `null` as empty, a leading apostrophe dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # A number Excel stored: an integer-valued one loses its ".0"; a huge one is kept as Excel shows it
+        # (e.g. 3.5153131473293578e+16), so an id checker can refuse it instead of guessing its digits.
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    text = str(value).strip()
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1].strip()
+    if text.startswith("'"):
+        text = text[1:].strip()
+    return "" if text in NULLS else text
+
+
+class Table:
+    """An opened file: `columns` (clean header name -> index), `header_row` (1-based), and `rows()` yielding
+    (row number in the file, {column: clean text}) for each non-empty row after the header."""
+
+    def __init__(self, *, name, columns, header_row, rows, kind, close=None):
+        self.name, self.columns, self.header_row, self._rows, self.kind = name, columns, header_row, rows, kind
+        self._close = close
+
+    def rows(self):
+        wanted = list(self.columns.items())
+        try:
+            for number, cells in self._rows:
+                values = {column: clean_cell(cells[index]) if index < len(cells) else "" for column, index in wanted}
+                if any(values.values()):
+                    yield number, values
+        finally:
+            self.close()
+
+    def close(self):
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+
+def open_table(path, *, name, required, optional=(), any_of=()):
+    """Open the file at `path` (uploaded as `name`) and find the header row that has every `required` column
+    (and, if given, at least one column of each group in `any_of`: alternative spellings across years).
+    Returns a Table mapping the found columns; refuses the file otherwise."""
+    with open(path, "rb") as handle:
+        head = handle.read(65536)
+    if not head.strip():
+        raise TableRefused(_("%(file)s is empty.") % {"file": name})
+    if head.startswith(OLE_MAGIC):
+        raise TableRefused(_("%(file)s is an old Excel .xls file (or an encrypted workbook): open it in Excel or "
+                             "WPS and save it as .xlsx or CSV, then upload that.") % {"file": name})
+    wanted = set(required) | set(optional) | {c for group in any_of for c in group}
+    if head.startswith(XLSX_MAGIC):
+        return _open_xlsx(path, name=name, required=required, wanted=wanted, any_of=any_of)
+    return _open_csv(path, head, name=name, required=required, wanted=wanted, any_of=any_of)
+
+
+def sniff_encoding(head):
+    """UTF-8 (BOM or not) when the start decodes as UTF-8, else GB18030 (a superset of GBK and GB2312: 硚 is
+    not in GB2312)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def _not_a_table(name):
+    return TableRefused(_("%(file)s is not a spreadsheet export: it is neither an .xlsx workbook nor a CSV text "
+                          "file.") % {"file": name})
+
+
+def _open_csv(path, head, *, name, required, wanted, any_of):
+    if b"\x00" in head:
+        raise _not_a_table(name)
+    encoding = sniff_encoding(head)
+    sample = head.decode(encoding, errors="replace")
+    if sample.count("\ufffd") > 3:  # random bytes decode to noise
+        raise _not_a_table(name)
+    delimiter = "\t" if sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
+
+    def read():
+        number = 0
+        with open(path, encoding=encoding, newline="", errors="strict") as text:
+            try:
+                for number, cells in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+                    yield number, cells
+            except UnicodeDecodeError:
+                raise TableRefused(_("%(file)s is not readable text after line %(line)s: is it really the CSV the "
+                                     "seller centre exported?") % {"file": name, "line": number}) from None
+            except csv.Error as error:
+                raise TableRefused(_("%(file)s cannot be read as CSV: %(error)s") % {"file": name, "error": error}) \
+                    from None
+
+    rows = read()
+    return _find_header(rows, name=name, required=required, wanted=wanted, any_of=any_of, kind="csv")
+
+
+def _open_xlsx(path, *, name, required, wanted, any_of):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise TableRefused(_("%(file)s is not a readable .xlsx workbook (%(error)s).")
+                           % {"file": name, "error": error.__class__.__name__}) from None
+    # The export's sheet is not always the first, nor called Sheet1: take the first sheet with the columns.
+    refusal = None
+    for sheet in workbook.worksheets:
+        rows = ((number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1))
+        try:
+            table = _find_header(rows, name=name, required=required, wanted=wanted, any_of=any_of, kind="xlsx")
+        except TableRefused as error:
+            refusal = refusal or error
+        else:
+            table._close = workbook.close
+            return table
+    workbook.close()
+    raise refusal or _not_a_table(name)
+
+
+def _find_header(rows, *, name, required, wanted, any_of, kind):
+    required = [header_name(c) for c in required]
+    best = None
+    for seen, (number, cells) in enumerate(rows, start=1):
+        names = [header_name(c) for c in cells]
+        present = set(names)
+        if all(c in present for c in required) and all(present & {header_name(c) for c in g} for g in any_of):
+            columns = {}
+            for index, column in enumerate(names):
+                if column in {header_name(w) for w in wanted} and column not in columns:
+                    columns[column] = index
+            return Table(name=name, columns=columns, header_row=number, rows=rows, kind=kind)
+        found = len(present & set(required))
+        if best is None or found > best[0]:
+            best = (found, [c for c in required if c not in present])
+        if seen >= HEADER_SCAN_ROWS:
+            break
+    missing = best[1] if best else required
+    raise TableRefused(_("%(file)s does not have the columns this import needs: %(missing)s is missing. Is it the "
+                         "right export?") % {"file": name, "missing": "、".join(missing)})
+
