@@ -1,0 +1,67 @@
+"""Finance forms: they check the shape of what was typed; the services check the rules."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, LedgerEntry
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MoneyField(forms.CharField):
+    """Amounts travel as text to the service, which turns them into Decimal fen (never a float)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"})
+
+
+class EntryForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), label=_("Category"))
+    direction = forms.ChoiceField(
+        label=_("In or out"), choices=[("", _("As the category says")), *LedgerEntry.Direction.choices],
+        required=False,
+    )
+    amount = MoneyField(label=_("Amount (CNY)"))
+    counterparty = forms.CharField(label=_("Counterparty"), max_length=100, required=False)
+    reference = forms.CharField(
+        label=_("Reference"), max_length=100, required=False,
+        help_text=_("An order, transfer or invoice number, so the entry can be found again."),
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                             required=False)
+
+
+class LedgerFilterForm(forms.Form):
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), label=_("Category"), required=False,
+                                      empty_label=_("Every category"))
+    direction = forms.ChoiceField(label=_("In or out"), required=False,
+                                  choices=[("", _("Both")), *LedgerEntry.Direction.choices])
+    source = forms.ChoiceField(label=_("Source"), required=False,
+                               choices=[("", _("Any source")), *LedgerEntry.Source.choices])
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def filters(self):
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        found = {key: data[key] for key in ("since", "until", "direction", "source", "q") if data.get(key)}
+        if data.get("category"):
+            found["category"] = data["category"].pk
+        return found

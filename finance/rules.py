@@ -1,0 +1,56 @@
+"""Who may do what with the shop's money, from the org chart: one rule each, used by pages and services alike.
+
+The finance group (whoever holds a post in 财务组 today) and the shop manager keep the books and read the
+management reports; the marketing group asks for promotion spend and sees its own requests; the product
+leader sends the supplier its report.
+"""
+from roles.models import Assignment
+from roles.selectors import is_shop_manager
+
+FINANCE, MARKETING, PRODUCT = "finance", "marketing", "product"  # roles.playbook's department codes
+
+
+def _holds_in(user, department_code, *, leader=False):
+    if not user.is_authenticated:
+        return False
+    held = Assignment.objects.current().filter(user=user, post__department__code=department_code)
+    if leader:
+        held = held.filter(post__is_leader=True)
+    return held.exists()
+
+
+def is_finance(user):
+    return _holds_in(user, FINANCE)
+
+
+def keeps_the_books(user):
+    """Reads and writes the ledger and reads the management reports: finance and the shop manager."""
+    return user.is_authenticated and (is_shop_manager(user) or is_finance(user))
+
+
+def closes_months(user):
+    """Closes and reopens a month's books: the finance leader and the shop manager."""
+    return user.is_authenticated and (is_shop_manager(user) or _holds_in(user, FINANCE, leader=True))
+
+
+def is_marketing(user):
+    return _holds_in(user, MARKETING)
+
+
+def is_product_leader(user):
+    return _holds_in(user, PRODUCT, leader=True)
+
+
+def sees_supplier_cycles(user):
+    """The supplier's monthly report and its settlement: finance, the product leader and the shop manager."""
+    return keeps_the_books(user) or is_product_leader(user)
+
+
+def sends_supplier_reports(user):
+    """Marks a report sent (and rebuilds it): the product leader, finance and the shop manager."""
+    return sees_supplier_cycles(user)
+
+
+def sees_finance(user):
+    """Any finance page at all: the navigation link."""
+    return keeps_the_books(user) or is_marketing(user) or is_product_leader(user)

@@ -1,0 +1,121 @@
+"""Read queries the finance pages, reports and jobs share. Sums are taken in the database as Decimal."""
+import datetime
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from .models import Category, ClosedMonth, LedgerEntry, first_of_month, next_month
+
+ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def signed_amount():
+    """+amount for money in, −amount for money out."""
+    return Case(When(direction=LedgerEntry.Direction.IN, then=F("amount")), default=-F("amount"),
+                output_field=MONEY_FIELD)
+
+
+def money_sum(expression, **filters):
+    return Coalesce(Sum(expression, filter=Q(**filters) if filters else None), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def ledger(filters=None):
+    """Entries matching the list page's filters, newest first, with what the page shows."""
+    filters = filters or {}
+    entries = LedgerEntry.objects.select_related("category", "recorded_by", "reverses", "reversed_by")
+    if filters.get("since"):
+        entries = entries.filter(date__gte=filters["since"])
+    if filters.get("until"):
+        entries = entries.filter(date__lte=filters["until"])
+    if filters.get("category"):
+        entries = entries.filter(category_id=filters["category"])
+    if filters.get("group"):
+        entries = entries.filter(category__group=filters["group"])
+    if filters.get("direction"):
+        entries = entries.filter(direction=filters["direction"])
+    if filters.get("source"):
+        entries = entries.filter(source=filters["source"])
+    if filters.get("q"):
+        text = filters["q"]
+        entries = entries.filter(
+            Q(counterparty__icontains=text) | Q(reference__icontains=text) | Q(note__icontains=text)
+        )
+    return entries.order_by("-date", "-pk")
+
+
+def ledger_totals(entries):
+    """Money in, money out and the balance of a set of entries, in one query."""
+    totals = entries.order_by().aggregate(
+        money_in=money_sum("amount", direction=LedgerEntry.Direction.IN),
+        money_out=money_sum("amount", direction=LedgerEntry.Direction.OUT),
+        count=Coalesce(Sum(Value(1)), 0),
+    )
+    totals["balance"] = totals["money_in"] - totals["money_out"]
+    return totals
+
+
+def entry_page(pk):
+    return LedgerEntry.objects.select_related("category", "recorded_by", "reverses", "reversed_by").get(pk=pk)
+
+
+def active_categories():
+    return Category.objects.filter(active=True).order_by("order", "pk")
+
+
+def promotion_channels():
+    return active_categories().filter(group=Category.Group.PROMOTION)
+
+
+def closed_months():
+    return set(ClosedMonth.objects.filter(closed=True).values_list("month", flat=True))
+
+
+def is_closed(day):
+    return ClosedMonth.objects.filter(month=first_of_month(day), closed=True).exists()
+
+
+def months_overview(today, count=12):
+    """The last `count` months before this one with their books' state and their entries' totals:
+    [{"month", "row" (ClosedMonth or None), "money_in", "money_out", "count"}], newest first."""
+    first = first_of_month(today)
+    months = []
+    month = first
+    for _step in range(count):
+        month = first_of_month(month - datetime.timedelta(days=1))
+        months.append(month)
+    rows = {row.month: row for row in ClosedMonth.objects.filter(month__in=months).select_related("changed_by")}
+    sums = {
+        row["month"]: row
+        for row in LedgerEntry.objects.filter(date__gte=months[-1], date__lt=first)
+        .annotate(month=_month_of("date"))
+        .values("month")
+        .annotate(
+            money_in=money_sum("amount", direction=LedgerEntry.Direction.IN),
+            money_out=money_sum("amount", direction=LedgerEntry.Direction.OUT),
+            count=Coalesce(Sum(Value(1)), 0),
+        )
+        .order_by()
+    }
+    result = []
+    for month in months:
+        found = sums.get(month, {})
+        result.append({
+            "month": month, "row": rows.get(month), "closed": bool(rows.get(month) and rows[month].closed),
+            "money_in": found.get("money_in", ZERO), "money_out": found.get("money_out", ZERO),
+            "count": found.get("count", 0),
+        })
+    return result
+
+
+def _month_of(field):
+    from django.db.models.functions import TruncMonth
+
+    return TruncMonth(field)
+
+
+def month_bounds(month):
+    """[first day, first day of next month)."""
+    month = first_of_month(month)
+    return month, next_month(month)

@@ -1,0 +1,53 @@
+"""Money on finance pages: Decimal yuan with thousands separators, never through a float."""
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def cny(value):
+    """1234.5 -> "1,234.50"; empty for None."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def signed_cny(value):
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    return f"+{value:,.2f}" if value > 0 else f"{value:,.2f}".replace("-", "−")
+
+
+@register.filter
+def percent(value):
+    """A Decimal ratio (0.253) as "25.3%"; "—" when there is none."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value) * 100:.1f}%"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+# The finance section's tabs: (url name, label, rule), each shown to whom its rule allows.
+def _tabs():
+    from django.utils.translation import gettext_lazy as _
+
+    from finance import rules
+
+    return [
+        ("finance:ledger", _("Ledger"), rules.keeps_the_books),
+        ("finance:months", _("Month closing"), rules.keeps_the_books),
+    ]
+
+
+@register.inclusion_tag("finance/_tabs.html", takes_context=True)
+def finance_tabs(context, active):
+    user = context["request"].user
+    return {"tabs": [(name, label) for name, label, rule in _tabs() if rule(user)], "active": active}
