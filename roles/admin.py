@@ -25,10 +25,37 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     inlines = [PostInline]
 
 
+def describe_recurrence(duty):
+    """How a duty repeats, in a sentence, for the admin's lists."""
+    if not duty.recurrence:
+        return _("Does not repeat")
+    when = {
+        Duty.Recurrence.DAILY: _("Every working day"),
+        Duty.Recurrence.WEEKLY: _("Weekly on %(weekday)s") % {"weekday": duty.get_recurrence_weekday_display()},
+        Duty.Recurrence.MONTHLY: _("Monthly on day %(day)s") % {"day": duty.recurrence_day},
+        Duty.Recurrence.QUARTERLY: _("Quarterly on day %(day)s of month %(month)s of the quarter")
+        % {"day": duty.recurrence_day, "month": duty.recurrence_month},
+        Duty.Recurrence.YEARLY: _("Yearly on %(month)s/%(day)s") % {"month": duty.recurrence_month,
+                                                                      "day": duty.recurrence_day},
+    }[duty.recurrence]
+    parts = [str(when)]
+    if duty.due_time:
+        parts.append(_("due at %(time)s") % {"time": duty.due_time.strftime("%H:%M")})
+    if duty.lead_days:
+        parts.append(_("filed %(days)s days before") % {"days": duty.lead_days})
+    return ", ".join(parts)
+
+
 class DutyInline(admin.TabularInline):
     model = Duty
-    fields = ["kind", "text", "text_en", "order"]
+    fields = ["kind", "text", "text_en", "order", "repeats"]
+    readonly_fields = ["repeats"]
     extra = 0
+    show_change_link = True
+
+    @admin.display(description=_("repeats"))
+    def repeats(self, duty):
+        return describe_recurrence(duty) if duty.pk else "—"
 
 
 class DifficultyInline(admin.StackedInline):
@@ -67,8 +94,9 @@ class HoldersChangedMixin:
 
 @admin.register(Post)
 class PostAdmin(HoldersChangedMixin, SimpleHistoryAdmin):
-    list_display = ["title", "title_en", "department", "is_leader", "head_count", "reports_to"]
-    list_filter = ["department", "is_leader"]
+    list_display = ["title", "title_en", "department", "is_leader", "head_count", "reports_to",
+                    "escalate_overdue_tasks"]
+    list_filter = ["department", "is_leader", "escalate_overdue_tasks"]
     search_fields = ["title", "title_en", "department__name"]
     list_select_related = ["department", "reports_to"]
     inlines = [AssignmentInline, DutyInline, DifficultyInline]
@@ -121,10 +149,24 @@ class DifficultyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Duty)
 class DutyAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "post", "kind", "order"]
-    list_filter = ["kind", "post__department", "post"]
-    search_fields = ["text", "text_en"]
+    list_display = ["__str__", "post", "kind", "order", "repeats"]
+    list_filter = ["recurrence", "kind", "post__department", "post"]
+    search_fields = ["text", "text_en", "task_title"]
     list_select_related = ["post"]
+    fieldsets = [
+        (None, {"fields": ["post", "kind", "text", "text_en", "order"]}),
+        (_("Repeats"), {
+            "fields": ["recurrence", "recurrence_weekday", "recurrence_day", "recurrence_month", "due_time",
+                       "lead_days", "task_title"],
+            "description": _("A repeating duty files a task for its post each period, once; the tasks follow the "
+                             "post's holders. Working days come from the working calendar of the post's "
+                             "department."),
+        }),
+    ]
+
+    @admin.display(description=_("repeats"))
+    def repeats(self, duty):
+        return describe_recurrence(duty)
 
 
 @admin.register(Assignment)

@@ -4,6 +4,8 @@ Chinese is the playbook's own wording; English stands beside it. Departments are
 title, difficulties by code; `load_playbook` creates what is missing and never overwrites an admin's edit.
 """
 
+import datetime
+
 MANAGER = "manager"
 
 DEPARTMENTS = [
@@ -113,6 +115,32 @@ DUTIES = {
         (SUPPORTING, "协助产品组打包", "Help the product group with packing"),
     ],
 }
+
+# The duties that repeat, and how (documents 000 and 001; README "Tasks"): load_duty_recurrences gives each its
+# recurrence once. A duty not in DUTIES above is added to its post by it: the shop manager's daily stand-up
+# (document 001), customer service's daily follow-up of unpaid and unrated orders (documents 002 and 003), and
+# finance's quarterly and yearly reports, which DUTIES lists in one line with the monthly one.
+# post title, kind, Chinese, English, recurrence fields
+RECURRING_DUTIES = [
+    ("店长", MAIN, "主持每日站会：各人汇报昨日进展和今日计划", "Hold the daily stand-up: everyone reports yesterday's progress and today's plan",
+     {"recurrence": "daily", "due_time": datetime.time(10, 0), "task_title": "主持每日站会"}),
+    ("产品组组长", MAIN, "盘点并核对库房", "Stocktake and reconcile the storeroom",
+     {"recurrence": "weekly", "recurrence_weekday": 4, "task_title": "每周盘点库房"}),
+    ("产品组组长", MAIN, "每月11日至15日向食草堂提供上一自然月的销售报表", "On the 11th–15th give Shicaotang last natural month's sales report",
+     {"recurrence": "monthly", "recurrence_day": 15, "lead_days": 4, "task_title": "向食草堂提供上月销售报表"}),
+    ("财务组组长", MAIN, "每月11日至15日向食草堂提供销售数据并与其结算货款", "Every month on the 11th–15th, give Shicaotang (食草堂) its sales data and settle payment with it",
+     {"recurrence": "monthly", "recurrence_day": 15, "lead_days": 4, "task_title": "与食草堂结算上月货款"}),
+    ("财务组组长", MAIN, "编制月度、季度和年度报表，供管理层使用", "Compile monthly, quarterly and annual reports for management",
+     {"recurrence": "monthly", "recurrence_day": 10, "lead_days": 3, "task_title": "编制上月月度报表"}),
+    ("财务组组长", MAIN, "编制季度报表，供管理层使用", "Compile the quarterly report for management",
+     {"recurrence": "quarterly", "recurrence_month": 1, "recurrence_day": 20, "lead_days": 7, "task_title": "编制上季度报表"}),
+    ("财务组组长", MAIN, "编制年度报表，供管理层使用", "Compile the annual report for management",
+     {"recurrence": "yearly", "recurrence_month": 1, "recurrence_day": 31, "lead_days": 14, "task_title": "编制上年度报表"}),
+    ("数据分析组组长", MAIN, "按月、季、年分析店铺数据，报告店长", "Analyse the shop's figures monthly, quarterly and yearly for the shop manager",
+     {"recurrence": "monthly", "recurrence_day": 5, "lead_days": 2, "task_title": "上月店铺数据分析"}),
+    ("客服A", MAIN, "跟进当天下单未付款的订单，以及发货7天后仍未评价的订单", "Follow up orders placed but unpaid today, and orders still unrated 7 days after delivery",
+     {"recurrence": "daily", "due_time": datetime.time(22, 0), "task_title": "跟进未付款和未评价订单"}),
+]
 
 # code, post title, name, English, condition, English condition, chain of department codes (last: manager)
 DIFFICULTIES = [

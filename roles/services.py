@@ -90,6 +90,39 @@ def load_playbook():
 
 
 @transaction.atomic
+def load_duty_recurrences():
+    """Give the playbook's repeating duties their recurrence (playbook.RECURRING_DUTIES), adding to their posts
+    the ones the playbook's duty lists do not have. Safe to run again; never overrides an admin: a duty whose
+    recurrence was ever set or cleared keeps it, and a duty once added and then deleted is not added again.
+
+    Returns how many duties were added and how many were given a recurrence.
+    """
+    done = {"duties": 0, "recurrences": 0}
+    posts = {post.title: post for post in Post.objects.filter(title__in={row[0] for row in playbook.RECURRING_DUTIES})}
+    listed = {(title, text) for title, duties in playbook.DUTIES.items() for _kind, text, _en in duties}
+    for title, kind, text, text_en, fields in playbook.RECURRING_DUTIES:
+        post = posts.get(title)
+        if post is None:
+            continue
+        duty = post.duties.filter(text=text).first()
+        if duty is None:
+            ever = Duty.history.filter(post_id=post.pk, text=text).exists()
+            if (title, text) in listed or ever:
+                continue  # the admin rewrote or removed it: theirs
+            order = (post.duties.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+            duty = Duty.objects.create(post=post, kind=kind, text=text, text_en=text_en, order=order)
+            done["duties"] += 1
+        if duty.recurrence or duty.history.exclude(recurrence="").exists():
+            continue
+        for field, value in fields.items():
+            setattr(duty, field, value)
+        duty.full_clean()
+        duty.save()
+        done["recurrences"] += 1
+    return done
+
+
+@transaction.atomic
 def load_demo_team():
     """Add the demo people and their posts; refused outside demo mode because they share one password."""
     if not settings.DEMO_MODE:

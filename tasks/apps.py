@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class TasksConfig(AppConfig):
     name = "tasks"
     verbose_name = _("Tasks")
+    # shopteam.schedules installs these into django-celery-beat (times in Asia/Shanghai); each job is idempotent.
+    schedules = [
+        ("File the tasks of recurring duties", "tasks.tasks.create_recurring_tasks", ("every", 15)),
+    ]

@@ -125,6 +125,7 @@ class Task(models.Model):
             models.Index(fields=["done_at"], name="task_done_at"),
             models.Index(fields=["subject_type", "subject_id"], name="task_subject"),
             models.Index(fields=["-created_at", "-id"], name="task_newest_first"),
+            models.Index(fields=["duty", "period_start"], name="task_duty_period_start"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -187,7 +188,7 @@ class TaskEvent(models.Model):
     class Kind(models.TextChoices):
         COMMENTED = "commented", _("Comment")
         STATUS = "status", _("Status changed")
-        EDITED = "edited", _("Changed")
+        EDITED = "edited", _("Edited")
         SUBTASK_ADDED = "subtask_added", _("Subtask added")
         SUBTASK_DONE = "subtask_done", _("Subtask ticked")
         SUBTASK_UNDONE = "subtask_undone", _("Subtask unticked")
@@ -253,8 +254,8 @@ class Standup(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="standups", verbose_name=_("person")
     )
     date = models.DateField(_("date"))
-    yesterday = models.TextField(_("yesterday"), blank=True)
-    today = models.TextField(_("today"), blank=True)
+    yesterday = models.TextField(_("yesterday's progress"), blank=True)
+    today = models.TextField(_("today's plan"), blank=True)
     blockers = models.TextField(_("blockers"), blank=True)
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)

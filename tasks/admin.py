@@ -1,0 +1,62 @@
+"""Admins read tasks, stand-ups and missed duty periods here; a task changes only through its services (its page), so
+every change keeps its history. How duties repeat and when overdue tasks escalate is set on duties and posts."""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from shopteam.admin import ReadOnlyAdmin
+
+from .models import DutyPeriodMissed, Standup, Subtask, Task, TaskEvent
+
+
+class SubtaskInline(admin.TabularInline):
+    model = Subtask
+    fields = ["order", "title", "done", "done_at", "done_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TaskEventInline(SubtaskInline):
+    model = TaskEvent
+    fields = ["at", "kind", "actor", "field", "old", "new", "note"]
+    readonly_fields = fields
+    ordering = ["at", "pk"]
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ["title", "status", "priority", "owner", "post", "department", "due", "source", "created_at"]
+    list_filter = ["status", "priority", "source", "department"]
+    search_fields = ["title", "detail", "owner__username", "owner__first_name", "post__title", "key"]
+    list_select_related = ["owner", "post", "department"]
+    date_hierarchy = "created_at"
+    exclude = ["subject_type", "subject_id"]
+    inlines = [SubtaskInline, TaskEventInline]
+
+
+@admin.register(DutyPeriodMissed)
+class DutyPeriodMissedAdmin(ReadOnlyAdmin):
+    list_display = ["duty", "period_key", "due", "recorded_at"]
+    list_filter = ["duty__post__department"]
+    list_select_related = ["duty"]
+    date_hierarchy = "period_start"
+
+
+@admin.register(Standup)
+class StandupAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["date", "person", "has_blockers", "updated_at"]
+    list_filter = ["date"]
+    search_fields = ["person__username", "person__first_name", "yesterday", "today", "blockers"]
+    list_select_related = ["person"]
+    date_hierarchy = "date"
+
+    @admin.display(boolean=True, description=_("blockers"))
+    def has_blockers(self, standup):
+        return bool(standup.blockers)

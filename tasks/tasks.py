@@ -1,0 +1,9 @@
+"""Periodic tasks work for Celery: one thin function per job, each safe to run twice or beside another."""
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def create_recurring_tasks():
+    return services.create_recurring_tasks()
