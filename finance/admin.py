@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from shopteam.admin import ReadOnlyAdmin
 
-from .models import Category, ClosedMonth, FixedCost, LedgerEntry
+from .models import Category, ClosedMonth, FinanceSettings, FixedCost, LedgerEntry, MonthlyTarget, PromotionRequest
 
 
 @admin.register(Category)
@@ -39,3 +39,33 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 @admin.register(ClosedMonth)
 class ClosedMonthAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["month", "closed", "changed_by", "changed_at", "note"]
+
+
+@admin.register(FinanceSettings)
+class FinanceSettingsAdmin(SimpleHistoryAdmin):
+    """One row: the promotion approval limit and marketing's monthly budget."""
+
+    list_display = ["__str__", "promotion_approval_limit", "monthly_promotion_budget"]
+
+    def has_add_permission(self, request):
+        return not FinanceSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonthlyTarget)
+class MonthlyTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["month", "sales_target", "set_by", "set_at"]
+    readonly_fields = ["set_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PromotionRequest)
+class PromotionRequestAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["pk", "channel", "amount", "requested_by", "start", "end", "status", "decided_by"]
+    list_filter = ["status", "channel"]
+    list_select_related = ["channel", "requested_by", "decided_by"]

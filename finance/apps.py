@@ -7,6 +7,7 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Finance")
 
     def ready(self):
-        from . import panels
+        from . import panels, receivers
 
         panels.register()
+        receivers.connect()

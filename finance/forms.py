@@ -65,3 +65,35 @@ class LedgerFilterForm(forms.Form):
         if data.get("category"):
             found["category"] = data["category"].pk
         return found
+
+
+class PromotionRequestForm(forms.Form):
+    channel = forms.ModelChoiceField(queryset=Category.objects.none(), label=_("Channel"))
+    amount = MoneyField(label=_("Amount (CNY)"))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
+    purpose = forms.CharField(
+        label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False,
+        help_text=_("What it promotes and what you expect from it (sales, traffic), so finance can judge it."),
+    )
+    # One submitted form makes at most one request: a double click or Back-and-submit carries the same key.
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, channels, **kwargs):
+        import uuid
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = channels
+        if not self.is_bound:
+            self.initial.setdefault("key", uuid.uuid4().hex)
+
+
+class PaymentForm(forms.Form):
+    date = forms.DateField(label=_("Paid on"), widget=DateInput())
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+
+
+class TargetForm(forms.Form):
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"],
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+    amount = MoneyField(label=_("Sales target (CNY)"))

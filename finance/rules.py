@@ -37,6 +37,11 @@ def is_marketing(user):
     return _holds_in(user, MARKETING)
 
 
+def sees_promotions(user):
+    """Promotion requests: marketing (its own), finance and the shop manager (all)."""
+    return keeps_the_books(user) or is_marketing(user)
+
+
 def is_product_leader(user):
     return _holds_in(user, PRODUCT, leader=True)
 

@@ -5,7 +5,17 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from .models import Category, ClosedMonth, LedgerEntry, first_of_month, next_month
+from . import rules
+from .models import (
+    Category,
+    ClosedMonth,
+    FinanceSettings,
+    LedgerEntry,
+    MonthlyTarget,
+    PromotionRequest,
+    first_of_month,
+    next_month,
+)
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -119,3 +129,56 @@ def month_bounds(month):
     """[first day, first day of next month)."""
     month = first_of_month(month)
     return month, next_month(month)
+
+
+# --- promotion spend ---------------------------------------------------------------------------------------
+
+
+def visible_requests(user):
+    """Finance and the shop manager see every request; marketing its own."""
+    requests = PromotionRequest.objects.select_related("channel", "requested_by", "decided_by", "case")
+    if rules.keeps_the_books(user):
+        return requests
+    return requests.filter(requested_by=user)
+
+
+def request_list(user, *, status=""):
+    requests = visible_requests(user)
+    if status == "open":
+        requests = requests.filter(status__in=PromotionRequest.OPEN)
+    elif status in PromotionRequest.Status.values:
+        requests = requests.filter(status=status)
+    return requests.order_by("-requested_at", "-pk")
+
+
+def request_page(pk, user):
+    """The request if `user` may see it (else PromotionRequest.DoesNotExist), with its history."""
+    request = visible_requests(user).select_related("paid_entry", "post", "case__current_post").get(pk=pk)
+    history = list(request.history.select_related("history_user").order_by("history_date", "history_id"))
+    return request, history
+
+
+def promotion_budget(month):
+    """Marketing's budget for `month`: {"budget" (0: none set), "spent" (promotion entries in the ledger dated in
+    the month, net of reversals), "committed" (approved, not yet paid), "remaining" (None without a budget)}."""
+    start, end = month_bounds(month)
+    spent = -LedgerEntry.objects.filter(
+        category__group=Category.Group.PROMOTION, date__gte=start, date__lt=end
+    ).aggregate(total=money_sum(signed_amount()))["total"]
+    committed = PromotionRequest.objects.filter(
+        status=PromotionRequest.Status.APPROVED, start__lt=end, end__gte=start
+    ).aggregate(total=money_sum("amount"))["total"]
+    settings = FinanceSettings.current()
+    budget = settings.monthly_promotion_budget
+    return {
+        "month": start, "budget": budget, "spent": spent, "committed": committed,
+        "remaining": budget - spent - committed if budget else None, "limit": settings.promotion_approval_limit,
+    }
+
+
+def monthly_targets(months):
+    return dict(MonthlyTarget.objects.filter(month__in=months).values_list("month", "sales_target"))
+
+
+def target_rows():
+    return MonthlyTarget.objects.select_related("set_by").order_by("-month")[:24]

@@ -7,11 +7,27 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from escalation import selectors as case_selectors
+from escalation import services as case_services
+from escalation.models import Case
+from roles import selectors as roles_selectors
+from roles.models import Assignment, Difficulty
 from shopteam.errors import ServiceError
+from shopteam.notifications.services import notify
+from shopteam.people import display_name
 
 from . import rules
-from .models import Category, ClosedMonth, LedgerEntry, first_of_month
+from .models import (
+    Category,
+    ClosedMonth,
+    FinanceSettings,
+    LedgerEntry,
+    MonthlyTarget,
+    PromotionRequest,
+    first_of_month,
+)
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -233,3 +249,269 @@ def ensure_seed_data():
         )
         made += created
     return made
+
+
+# --- promotion spend ---------------------------------------------------------------------------------------
+
+SPENDING = "promotion-spending"  # roles.playbook: 财务支出, raised by marketing, chain finance -> shop manager
+
+# What each notification says: event -> (title, body), rendered by notify() in the shop's language.
+MESSAGES = {
+    "promotion.requested": (
+        gettext_lazy("Promotion request #%(id)s: %(channel)s %(amount)s"),
+        gettext_lazy("%(name)s asks to spend %(amount)s on %(channel)s from %(start)s to %(end)s.\n%(purpose)s"),
+    ),
+    "promotion.decided": (
+        gettext_lazy("Promotion request #%(id)s %(status)s: %(channel)s %(amount)s"),
+        gettext_lazy("%(name)s: %(reason)s"),
+    ),
+    "promotion.case_decided": (
+        gettext_lazy("Promotion request #%(id)s was decided on its case: approve or refuse it"),
+        gettext_lazy("%(name)s resolved the 财务支出 case: %(resolution)s\nRecord the decision on the request."),
+    ),
+    "promotion.paid": (
+        gettext_lazy("Promotion request #%(id)s was paid: %(channel)s %(amount)s"),
+        gettext_lazy("%(name)s paid it on %(date)s."),
+    ),
+}
+
+
+def _tell(users, event, subject, **params):
+    title, body = MESSAGES[event]
+    notify(users, title=title, body=body, params=params, url=subject.get_absolute_url() if subject else "",
+           event=event)
+
+
+def finance_people():
+    """Who holds a finance post today (the people who decide promotion spend and keep the books)."""
+    holders = Assignment.objects.current().filter(post__department__code=rules.FINANCE).select_related("user")
+    return list({a.user for a in holders})
+
+
+def managers():
+    post = roles_selectors.manager_post()
+    return roles_selectors.holders(post) if post else []
+
+
+def _request_params(request):
+    return {"id": request.pk, "channel": request.channel, "amount": f"{request.amount:,.2f}",
+            "start": request.start, "end": request.end, "purpose": request.purpose,
+            "name": display_name(request.requested_by)}
+
+
+def _locked_request(request):
+    return PromotionRequest.objects.select_for_update(of=("self",)).select_related("channel", "case").get(
+        pk=request.pk
+    )
+
+
+def marketing_posts(user):
+    return [post for post in roles_selectors.posts_held(user) if post.department.code == rules.MARKETING]
+
+
+def request_promotion(*, by, channel, amount, purpose, start, end, post=None, key=""):
+    """Marketing asks to spend `amount` on a paid `channel` between `start` and `end`. Up to the approval
+    limit it waits for finance; above it, it becomes a 财务支出 case at once (finance, then the shop manager).
+    A second call with the same `key` (a double-submitted form) returns the first request."""
+    if key and (existing := PromotionRequest.objects.filter(requested_by=by, key=key).first()):
+        return existing
+    try:
+        with transaction.atomic():
+            return _request_promotion(by=by, channel=channel, amount=amount, purpose=purpose, start=start, end=end,
+                                      post=post, key=key)
+    except IntegrityError:
+        if key and (existing := PromotionRequest.objects.filter(requested_by=by, key=key).first()):
+            return existing
+        raise
+
+
+def _request_promotion(*, by, channel, amount, purpose, start, end, post, key):
+    posts = marketing_posts(by)
+    if not posts:
+        raise ServiceError(_("Only the marketing group asks for promotion spend."))
+    post = post if post is not None and post in posts else posts[0]
+    errors = []
+    if channel is None or not channel.is_promotion or not channel.active:
+        errors.append(_("Choose a paid promotion channel."))
+    try:
+        amount = money(amount)
+    except ServiceError as error:
+        errors.extend(error.messages)
+    purpose = _text(purpose, label=_("Purpose"))
+    if not purpose:
+        errors.append(_("Say what the spend is for, so finance can judge it."))
+    if not start or not end:
+        errors.append(_("Give the dates the promotion runs."))
+    elif end < start:
+        errors.append(_("The promotion cannot end before it starts."))
+    elif end < timezone.localdate():
+        errors.append(_("The promotion has already ended: ask before spending."))
+    if errors:
+        raise ServiceError(errors)
+    request = PromotionRequest(channel=channel, amount=amount, purpose=purpose, start=start, end=end,
+                               requested_by=by, post=post, key=key)
+    _history_by(request, by, "requested")
+    request.save()
+    limit = FinanceSettings.current().promotion_approval_limit
+    if amount > limit:
+        _escalate(request, by=by, why=_("Above the approval limit of %(limit)s.") % {"limit": f"{limit:,.2f}"})
+    else:
+        _tell(finance_people(), "promotion.requested", request, **_request_params(request))
+    return request
+
+
+def _description(request, why):
+    return "\n".join([
+        _("Promotion request #%(id)s: %(channel)s, %(amount)s, %(start)s to %(end)s.") % _request_params(request),
+        request.purpose, why,
+    ])
+
+
+def _escalate(request, *, by, why):
+    """Raise the playbook's 财务支出 case for the request, as the marketing person who asked (it goes to finance,
+    then the shop manager)."""
+    difficulty = Difficulty.objects.filter(code=SPENDING).first()
+    case = case_services.raise_case(
+        by=request.requested_by, post=request.post, difficulty=difficulty, description=_description(request, why),
+        title=_("Promotion spend: %(channel)s %(amount)s") % _request_params(request),
+        subject=request, key=f"promotion-{request.pk}",
+    )
+    request.case = case
+    request.status = PromotionRequest.Status.ESCALATED
+    _history_by(request, by, "escalated")
+    request.save(update_fields=["case", "status"])
+    return case
+
+
+def may_decide(request, user):
+    """Who may approve or refuse now: finance or the shop manager while it waits for finance or after its case
+    was resolved on the case page; while its 财务支出 case is open, whoever the case is with."""
+    if request.status == PromotionRequest.Status.REQUESTED:
+        return rules.keeps_the_books(user)
+    if request.status == PromotionRequest.Status.ESCALATED:
+        if request.case is not None and request.case.is_open:
+            return case_selectors.is_current_contact(request.case, user)
+        return rules.keeps_the_books(user)
+    return False
+
+
+def may_refer(request, user):
+    """Finance sends a request it disputes, or one above its limit, on to the shop manager."""
+    if request.status == PromotionRequest.Status.REQUESTED:
+        return rules.is_finance(user) and not roles_selectors.is_shop_manager(user)
+    if request.status == PromotionRequest.Status.ESCALATED and request.case is not None and request.case.is_open:
+        return case_selectors.is_current_contact(request.case, user) and not request.case.at_last_step
+    return False
+
+
+def may_pay(request, user):
+    return request.status == PromotionRequest.Status.APPROVED and rules.keeps_the_books(user)
+
+
+@transaction.atomic
+def decide_promotion(request, *, by, approve, reason=""):
+    """Approve or refuse (a refusal needs a reason). When the request's 财务支出 case is open, the decision
+    resolves the case too, so the case and the request say the same."""
+    request = _locked_request(request)
+    if request.case_id:
+        Case.objects.select_for_update().get(pk=request.case_id)
+        request.case.refresh_from_db()
+    if request.status not in PromotionRequest.OPEN:
+        raise ServiceError(_("This request has already been decided."))
+    if not may_decide(request, by):
+        if request.case is not None and request.case.is_open:
+            raise ServiceError(_("The 财务支出 case of this request is with %(post)s: they decide.")
+                               % {"post": request.case.current_post or _("the admins")})
+        raise ServiceError(_("Only finance or the shop manager decides promotion spend."))
+    reason = _text(reason, label=_("Reason"))
+    if not approve and not reason:
+        raise ServiceError(_("Say why the request is refused."))
+    status = PromotionRequest.Status.APPROVED if approve else PromotionRequest.Status.REFUSED
+    request.status = status
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.reason = reason
+    _history_by(request, by, str(status))
+    request.save()
+    if request.case is not None and request.case.is_open:
+        verdict = _("Approved") if approve else _("Refused")
+        case_services.resolve_case(request.case, by=by, resolution=f"{verdict}: {reason}" if reason else verdict)
+    told = [user for user in {request.requested_by, *finance_people()} if user != by]
+    _tell(told, "promotion.decided", request, **{
+        **_request_params(request), "status": PromotionRequest.Status(request.status).label,
+        "name": display_name(by), "reason": reason or "—"})
+    return request
+
+
+@transaction.atomic
+def refer_promotion(request, *, by, reason):
+    """Finance cannot or will not decide: the request goes up the 财务支出 chain to the shop manager. A request
+    still waiting for finance becomes the case first (raised as the marketing person who asked)."""
+    reason = _text(reason, label=_("Reason"))
+    if not reason:
+        raise ServiceError(_("Say why the shop manager should decide."))
+    request = _locked_request(request)
+    if not may_refer(request, by):
+        raise ServiceError(_("Only finance, while the request is with them, sends it on to the shop manager."))
+    if request.status == PromotionRequest.Status.REQUESTED:
+        case = _escalate(request, by=by, why=_("Finance disputes it: %(reason)s") % {"reason": reason})
+    else:
+        case = request.case
+    if not case.is_open or case.at_last_step:
+        return request
+    if case_selectors.is_current_contact(case, by):
+        case_services.pass_on(case, by=by, reason=reason)
+    return request
+
+
+@transaction.atomic
+def note_case_decision(case, *, by):
+    """The 财务支出 case was resolved on its own page, not through the request's buttons: the request keeps
+    what was written and waits for finance or the shop manager to approve or refuse it explicitly."""
+    request = PromotionRequest.objects.select_for_update().filter(case=case).first()
+    if request is None or request.status != PromotionRequest.Status.ESCALATED:
+        return None  # decided through the request (it resolved the case itself), or not a promotion case
+    request.case_resolution = case.resolution
+    _history_by(request, by, "case resolved")
+    request.save(update_fields=["case_resolution"])
+    _tell([*finance_people(), *managers()], "promotion.case_decided", request, id=request.pk,
+          name=display_name(by), resolution=case.resolution)
+    return request
+
+
+@transaction.atomic
+def pay_promotion(request, *, by, date, reference=""):
+    """Finance pays an approved request: its ledger entry (the channel's category, money out) is written once."""
+    request = _locked_request(request)
+    if not may_pay(request, by):
+        if request.status != PromotionRequest.Status.APPROVED:
+            raise ServiceError(_("Only an approved request can be paid."))
+        raise ServiceError(_("Only finance or the shop manager pays promotion spend."))
+    entry = record_entry(
+        by=by, date=date, category=request.channel, amount=request.amount, direction=LedgerEntry.Direction.OUT,
+        counterparty=str(request.channel), reference=_text(reference, limit=100, label=_("Reference")),
+        note=_("Promotion request #%(id)s: %(purpose)s") % {"id": request.pk, "purpose": request.purpose},
+        source=LedgerEntry.Source.PROMOTION, key=f"promotion:{request.pk}",
+    )
+    request.status = PromotionRequest.Status.PAID
+    request.paid_entry = entry
+    _history_by(request, by, "paid")
+    request.save(update_fields=["status", "paid_entry"])
+    _tell([request.requested_by], "promotion.paid", request, id=request.pk, channel=request.channel,
+          amount=f"{request.amount:,.2f}", name=display_name(by), date=date)
+    return request
+
+
+@transaction.atomic
+def set_monthly_target(*, by, month, amount):
+    """The shop manager sets (or changes) a month's sales target."""
+    if not roles_selectors.is_shop_manager(by):
+        raise ServiceError(_("Only the shop manager sets the sales targets."))
+    amount = money(amount, label=_("The target"), allow_zero=True)
+    month = first_of_month(month)
+    target = MonthlyTarget.objects.select_for_update().filter(month=month).first() or MonthlyTarget(month=month)
+    target.sales_target = amount
+    target.set_by = by
+    _history_by(target, by, "set")
+    target.save()
+    return target

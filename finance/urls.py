@@ -11,4 +11,9 @@ urlpatterns = [
     path("ledger/<int:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("months/", views.months, name="months"),
     path("months/<str:month>/<slug:action>/", views.month_action, name="month_action"),
+    path("promotions/", views.promotion_list, name="promotion_list"),
+    path("promotions/new/", views.promotion_new, name="promotion_new"),
+    path("promotions/<int:pk>/", views.promotion_detail, name="promotion_detail"),
+    path("promotions/<int:pk>/<slug:action>/", views.promotion_action, name="promotion_action"),
+    path("targets/", views.targets, name="targets"),
 ]

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from shopteam.errors import ServiceError, show_errors
 
 from . import excel, rules, selectors, services
-from .forms import EntryForm, LedgerFilterForm, ReasonForm
-from .models import LedgerEntry, first_of_month
+from .forms import EntryForm, LedgerFilterForm, PaymentForm, PromotionRequestForm, ReasonForm, TargetForm
+from .models import LedgerEntry, PromotionRequest, first_of_month
 
 PER_PAGE = 50
 
@@ -40,8 +40,13 @@ def _month(text):
         return None
 
 
-@allowed(rules.keeps_the_books)
+@allowed(rules.sees_finance)
 def home(request):
+    """Finance's start page for each person: the books, marketing's requests, the product leader's cycles."""
+    if rules.keeps_the_books(request.user):
+        return redirect("finance:ledger")
+    if rules.is_marketing(request.user):
+        return redirect("finance:promotion_list")
     return redirect("finance:ledger")
 
 
@@ -181,3 +186,113 @@ def month_action(request, month, action):
     except ServiceError as error:
         show_errors(request, error)
     return redirect("finance:months")
+
+
+# --- promotion spend ---------------------------------------------------------------------------------------
+
+
+@allowed(rules.sees_promotions)
+def promotion_list(request):
+    status = request.GET.get("status", "")
+    requests = selectors.request_list(request.user, status=status)
+    page = Paginator(requests, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "finance/promotion_list.html", {
+        "page": page, "status": status, "statuses": PromotionRequest.Status.choices,
+        "budget": selectors.promotion_budget(timezone.localdate()),
+        "may_ask": rules.is_marketing(request.user), "keeps_the_books": rules.keeps_the_books(request.user),
+    })
+
+
+@allowed(rules.is_marketing)
+def promotion_new(request):
+    form = PromotionRequestForm(request.POST or None, channels=selectors.promotion_channels())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            promotion = services.request_promotion(
+                by=request.user, channel=data["channel"], amount=data["amount"], purpose=data["purpose"],
+                start=data["start"], end=data["end"], key=data["key"],
+            )
+        except ServiceError as error:
+            show_errors(form, error)
+        else:
+            if promotion.status == PromotionRequest.Status.ESCALATED:
+                messages.success(request, _("Above the approval limit: the request went up the 财务支出 chain as "
+                                            "case #%(case)s.") % {"case": promotion.case_id})
+            else:
+                messages.success(request, _("Request sent to finance."))
+            return redirect(promotion)
+    return render(request, "finance/promotion_form.html", {
+        "form": form, "budget": selectors.promotion_budget(timezone.localdate()),
+    })
+
+
+def _visible_request(request, pk):
+    try:
+        return selectors.request_page(pk, request.user)
+    except PromotionRequest.DoesNotExist:
+        raise Http404 from None
+
+
+@allowed(rules.sees_promotions)
+def promotion_detail(request, pk):
+    promotion, history = _visible_request(request, pk)
+    user = request.user
+    return render(request, "finance/promotion_detail.html", {
+        "promotion": promotion, "history": history,
+        "may_decide": services.may_decide(promotion, user), "may_refer": services.may_refer(promotion, user),
+        "may_pay": services.may_pay(promotion, user), "form": ReasonForm(),
+        "payment_form": PaymentForm(initial={"date": timezone.localdate()}),
+    })
+
+
+@require_POST
+@allowed(rules.sees_promotions)
+def promotion_action(request, pk, action):
+    promotion, _history = _visible_request(request, pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if action in ("approve", "refuse"):
+            services.decide_promotion(promotion, by=request.user, approve=action == "approve", reason=reason)
+            messages.success(request, _("Request approved.") if action == "approve" else _("Request refused."))
+        elif action == "refer":
+            services.refer_promotion(promotion, by=request.user, reason=reason)
+            messages.success(request, _("Sent on to the shop manager."))
+        elif action == "pay":
+            form = PaymentForm(request.POST)
+            if not form.is_valid():
+                raise ServiceError(_("Give the date it was paid."))
+            services.pay_promotion(promotion, by=request.user, date=form.cleaned_data["date"],
+                                   reference=form.cleaned_data["reference"])
+            messages.success(request, _("Paid: the ledger entry is written."))
+        else:
+            raise Http404
+    except ServiceError as error:
+        show_errors(request, error)
+    return redirect(promotion)
+
+
+# --- targets -----------------------------------------------------------------------------------------------
+
+
+@allowed(rules.keeps_the_books)
+def targets(request):
+    from roles.selectors import is_shop_manager
+
+    may_set = is_shop_manager(request.user)
+    form = TargetForm(request.POST or None)
+    if request.method == "POST":
+        if not may_set:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.set_monthly_target(by=request.user, month=form.cleaned_data["month"],
+                                            amount=form.cleaned_data["amount"])
+            except ServiceError as error:
+                show_errors(form, error)
+            else:
+                messages.success(request, _("Target saved."))
+                return redirect("finance:targets")
+    return render(request, "finance/targets.html", {
+        "targets": selectors.target_rows(), "form": form, "may_set": may_set,
+    })
