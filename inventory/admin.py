@@ -9,7 +9,7 @@ from shopteam.admin import ReadOnlyAdmin
 from shopteam.errors import ServiceError
 
 from . import selectors, services
-from .models import DriftCheck, Product, StockMove, Supplier
+from .models import DriftCheck, Product, StockMove, Supplier, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
 
 
 @admin.register(Supplier)
@@ -85,3 +85,40 @@ class StockMoveAdmin(ReadOnlyAdmin):
 @admin.register(DriftCheck)
 class DriftCheckAdmin(ReadOnlyAdmin):
     list_display = ["day", "checked_at", "products_checked", "ok"]
+
+
+@admin.register(TaobaoImport)
+class TaobaoImportAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "filename", "kind", "status", "rows_total", "problem_count", "created_by", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["filename", "sha256"]
+    list_select_related = ["created_by"]
+    exclude = ["problems"]
+
+
+class TaobaoOrderLineInline(admin.TabularInline):
+    model = TaobaoOrderLine
+    fields = ["sub_order_id", "sku", "title", "quantity", "paid_amount", "status", "refund_status", "refund_amount",
+              "target", "sold"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaobaoOrder)
+class TaobaoOrderAdmin(ReadOnlyAdmin):
+    list_display = ["order_id", "status", "paid_amount", "paid_at", "sold"]
+    list_filter = ["sold", "status"]
+    search_fields = ["order_id"]
+    inlines = [TaobaoOrderLineInline]
+
+
+@admin.register(TaobaoRefund)
+class TaobaoRefundAdmin(ReadOnlyAdmin):
+    list_display = ["refund_id", "order_id", "status", "amount", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["refund_id", "order_id"]
+    raw_id_fields = ["line"]

@@ -56,3 +56,29 @@ class ReverseForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("Excel (.xlsx) or CSV."))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (an order report and its line report together)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.xlsx,.xls,.txt"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class TaobaoUploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Export files"),
+        help_text=_("订单报表, 宝贝报表 or 退款报表 as the seller centre exported them (CSV or .xlsx); "
+                    "several at once."),
+    )

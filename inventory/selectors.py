@@ -106,12 +106,39 @@ def supplier_sales(supplier, *, start, end):
 
 
 def taobao_daily_money(*, start, end):
-    """Per date in [start, end) that has imported orders: {"date", "sales" (paid amounts of orders counted as
-    sold, by pay date), "refunds" (refunded amounts, by refund date), "orders"}.
+    """Per Shanghai date in [start, end) with imported orders or refunds: {"date", "sales" (the 买家实际支付金额 the
+    订单报表 exported for orders counted as sold — paid, shipped or finished — by pay date; the export already
+    nets refunds), "refunds" (successful refunds in the 退款报表, by the date they finished), "orders" (how many
+    sold orders were paid that day)}, ordered by date, aggregated in the database."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
 
-    Empty until the Taobao import exists (it is being built next); the signature is the finance contract's.
-    """
-    return []
+    from .models import TaobaoOrder, TaobaoRefund
+    from .taobao import REFUND_DONE
+
+    since, until = day_range(start, end)
+    sales = (
+        TaobaoOrder.objects.filter(from_order_report=True, sold=True, paid_at__gte=since, paid_at__lt=until)
+        .annotate(day=TruncDate("paid_at", tzinfo=SHANGHAI)).values("day")
+        .annotate(amount=Coalesce(Sum("paid_amount"), Value(Decimal("0")), output_field=DecimalField()),
+                  count=Count("pk"))
+        .order_by()
+    )
+    refunds = (
+        TaobaoRefund.objects.filter(status=REFUND_DONE, finished_at__gte=since, finished_at__lt=until)
+        .annotate(day=TruncDate("finished_at", tzinfo=SHANGHAI)).values("day")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    days = {}
+    zero = Decimal("0.00")
+    for row in sales:
+        days[row["day"]] = {"date": row["day"], "sales": Decimal(row["amount"]).quantize(CENTS), "refunds": zero,
+                            "orders": row["count"]}
+    for row in refunds:
+        day = days.setdefault(row["day"], {"date": row["day"], "sales": zero, "refunds": zero, "orders": 0})
+        day["refunds"] = Decimal(row["amount"]).quantize(CENTS)
+    return [days[day] for day in sorted(days)]
 
 
 def ledger_sum():
@@ -171,3 +198,10 @@ def product_list(*, q="", status="", supplier=None, low=False, category=""):
 def categories():
     return list(Product.objects.exclude(category="").order_by("category").values_list("category", flat=True)
                 .distinct())
+
+
+def import_list():
+    from .models import TaobaoImport
+
+    return TaobaoImport.objects.select_related("created_by", "applied_by").defer("problems").order_by("-created_at",
+                                                                                                      "-pk")

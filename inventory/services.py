@@ -194,23 +194,14 @@ def record_moves(moves, *, by):
     deltas = defaultdict(int)
     for move in moves:
         deltas[move.product_id] += move.quantity
-    locked = list(
-        Product.objects.select_for_update(of=("self",)).filter(pk__in=deltas).order_by("pk")
-        .only("pk", "sku", "name", "on_hand", "allow_negative", "reorder_point")
-    )
-    short = []
-    for product in locked:
-        delta = deltas[product.pk]
-        if delta < 0 and product.on_hand + delta < 0 and not product.allow_negative:
-            short.append(_("%(sku)s %(name)s: %(on_hand)d in stock, %(needed)d to take out: short by %(short)d.") % {
-                "sku": product.sku, "name": product.name, "on_hand": product.on_hand, "needed": -delta,
-                "short": -(product.on_hand + delta)})
+    locked = lock_products(deltas)
+    short = shortages(locked, deltas)
     if short:
         raise ServiceError(short)
     for move in moves:
         move.by = by if move.by_id is None else move.by
     StockMove.objects.bulk_create(moves)
-    _add_to_stock({pk: delta for pk, delta in deltas.items() if delta})
+    add_to_stock({pk: delta for pk, delta in deltas.items() if delta})
     after = {product.pk: product.on_hand + deltas[product.pk] for product in locked}
     for move in moves:
         move.product.on_hand = after[move.product_id]
@@ -218,7 +209,28 @@ def record_moves(moves, *, by):
     return moves
 
 
-def _add_to_stock(deltas):
+def lock_products(ids):
+    """The products with these ids, locked in primary-key order (two writers never wait on each other in a
+    cycle) and re-read under the lock."""
+    return list(
+        Product.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+        .only("pk", "sku", "name", "on_hand", "allow_negative", "reorder_point")
+    )
+
+
+def shortages(locked, deltas):
+    """A message for every locked product that `deltas` would take below zero without an admin's allowance."""
+    short = []
+    for product in locked:
+        delta = deltas.get(product.pk, 0)
+        if delta < 0 and product.on_hand + delta < 0 and not product.allow_negative:
+            short.append(_("%(sku)s %(name)s: %(on_hand)d in stock, %(needed)d to take out: short by %(short)d.") % {
+                "sku": product.sku, "name": product.name, "on_hand": product.on_hand, "needed": -delta,
+                "short": -(product.on_hand + delta)})
+    return short
+
+
+def add_to_stock(deltas):
     """on_hand += delta per product, with F() (the rows are already locked), in few statements."""
     items = sorted(deltas.items())
     for offset in range(0, len(items), UPDATE_CHUNK):

@@ -27,6 +27,10 @@ class TableRefused(ServiceError):
     """The whole file is refused: nothing in it is read."""
 
 
+class ColumnsMissing(TableRefused):
+    """A table, but without the columns asked for (it may be another kind of export)."""
+
+
 def header_name(value):
     """A column name as the exports spell it, without the spaces some years add (`订单付款时间 `)."""
     return re.sub(r"\s+", "", str(value or "")).lstrip("\ufeff")
@@ -144,24 +148,32 @@ def _open_xlsx(path, *, name, required, wanted, any_of):
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    handle = open(path, "rb")  # noqa: SIM115 - closed with the table; a file object: openpyxl judges a path by its extension, not its content
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as error:
+        handle.close()
         raise TableRefused(_("%(file)s is not a readable .xlsx workbook (%(error)s).")
                            % {"file": name, "error": error.__class__.__name__}) from None
+
+    def close():
+        workbook.close()
+        handle.close()
+
     # The export's sheet is not always the first, nor called Sheet1: take the first sheet with the columns.
     refusal = None
     for sheet in workbook.worksheets:
         rows = ((number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1))
         try:
             table = _find_header(rows, name=name, required=required, wanted=wanted, any_of=any_of, kind="xlsx")
-        except TableRefused as error:
+        except ColumnsMissing as error:
             refusal = refusal or error
         else:
-            table._close = workbook.close
+            table._close = close
             return table
-    workbook.close()
+    close()
     raise refusal or _not_a_table(name)
 
 
@@ -183,6 +195,6 @@ def _find_header(rows, *, name, required, wanted, any_of, kind):
         if seen >= HEADER_SCAN_ROWS:
             break
     missing = best[1] if best else required
-    raise TableRefused(_("%(file)s does not have the columns this import needs: %(missing)s is missing. Is it the "
+    raise ColumnsMissing(_("%(file)s does not have the columns this import needs: %(missing)s is missing. Is it the "
                          "right export?") % {"file": name, "missing": "、".join(missing)})
 

@@ -1,9 +1,20 @@
 """Periodic stock work; each run is safe to repeat and to run beside another."""
 from celery import shared_task
 
-from . import services
+from . import importing, services
+from .models import TaobaoImport
 
 
 @shared_task
 def check_stock_drift():
     return len(services.check_drift().drift)
+
+
+@shared_task
+def check_taobao_import(import_id):
+    return importing.check(TaobaoImport.objects.get(pk=import_id)).status
+
+
+@shared_task
+def run_taobao_import(import_id):
+    return importing.run(import_id).status

@@ -11,4 +11,9 @@ urlpatterns = [
     path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("products/<int:pk>/moves/", views.move_create, name="move_create"),
     path("moves/<int:pk>/reverse/", views.move_reverse, name="move_reverse"),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/file/", views.import_file, name="import_file"),
+    path("imports/<int:pk>/<slug:action>/", views.import_action, name="import_action"),
 ]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from shopteam.errors import ServiceError, show_errors
 
-from . import excel, selectors, services
-from .forms import MoveForm, NewProductForm, ProductForm, ReverseForm, UploadForm
-from .models import Product, StockMove, Supplier
+from . import excel, importing, selectors, services
+from .forms import MoveForm, NewProductForm, ProductForm, ReverseForm, TaobaoUploadForm, UploadForm
+from .models import Product, StockMove, Supplier, TaobaoImport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_SUFFIXES = {".csv", ".xlsx", ".xls", ".txt"}
@@ -211,3 +211,77 @@ def product_import(request):
     return render(request, "inventory/product_import.html", {
         "form": form, "plan": plan, "token": token, "filename": filename, "columns": services.CATALOGUE_COLUMNS,
     })
+
+
+# --- Taobao/Tmall imports ---------------------------------------------------------------------------------
+
+@stock_keeper
+def import_list(request):
+    form = TaobaoUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        made = []
+        try:
+            for uploaded in form.cleaned_data["files"]:
+                imp = importing.upload(uploaded, filename=uploaded.name, by=request.user)
+                made.append(importing.check_soon(imp))
+        except ServiceError as error:
+            show_errors(request, error)
+        if len(made) == 1:
+            return redirect(made[0])
+        if made:
+            messages.success(request, _("%(count)d files uploaded: check each one below, then import it.")
+                             % {"count": len(made)})
+            return redirect("inventory:import_list")
+    page = Paginator(selectors.import_list(), 30).get_page(request.GET.get("page"))
+    return render(request, "inventory/import_list.html", {"form": form, "page": page})
+
+
+def _import(pk):
+    return get_object_or_404(TaobaoImport.objects.select_related("created_by", "applied_by"), pk=pk)
+
+
+@stock_keeper
+def import_detail(request, pk):
+    imp = _import(pk)
+    problems = Paginator(imp.problems, 100).get_page(request.GET.get("page"))
+    return render(request, "inventory/import_detail.html", {"imp": imp, "problems": problems})
+
+
+@stock_keeper
+def import_progress(request, pk):
+    """The progress bar, polled by htmx while the file is checked or imported; once done, the whole page."""
+    imp = _import(pk)
+    if not imp.is_busy:
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "inventory/_import_progress.html", {"imp": imp})
+
+
+@require_POST
+@stock_keeper
+def import_action(request, pk, action):
+    imp = _import(pk)
+    try:
+        if action == "start":
+            imp = importing.start(imp, by=request.user, skip_bad_rows=request.POST.get("skip_bad_rows") == "1")
+        elif action == "retry":
+            imp = importing.retry(imp, by=request.user)
+        elif action == "cancel":
+            importing.cancel(imp, by=request.user)
+            messages.info(request, _("The import was cancelled; the file is kept."))
+        else:
+            raise Http404
+    except ServiceError as error:
+        show_errors(request, error)
+    return redirect(imp)
+
+
+@stock_keeper
+def import_file(request, pk):
+    """The file as it was uploaded, for reading later."""
+    imp = _import(pk)
+    path = importing.file_path(imp)
+    if not path.is_file():
+        raise Http404
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=imp.filename)

@@ -1,0 +1,614 @@
+"""The Taobao/Tmall order import, as services: upload (the file is kept), check (a preview: counts and every
+problem row, nothing written), then import.
+
+An import brings the shop's record of each order, line and refund up to what the export says, then settles
+the ledger: each line knows what should be sold (`target`: its quantity when the order is paid, shipped or
+finished, the line is not closed and not fully refunded; else 0) and what the ledger holds for it (`sold`);
+the import writes the sale, or the reversal of the earlier sale, that brings one to the other. Importing the
+same file again, or an overlapping later export, finds every line already right and writes nothing.
+
+The records are written in batches, each committed, so a large file shows its progress and never holds a
+clerk's products locked for long; the ledger is then settled in one transaction, all or nothing (a product the
+file would take below zero stops the whole settling with every short product named). A run that stopped is
+simply run again.
+"""
+import hashlib
+import logging
+import uuid
+from collections import defaultdict
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shopteam.errors import ServiceError
+
+from . import services, signals, taobao
+from .models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
+from .tables import TableRefused
+
+logger = logging.getLogger(__name__)
+
+BATCH = 1000
+# Files up to this size are checked and imported while the person waits; larger ones in the background.
+INLINE_BYTES = 512 * 1024
+Status = TaobaoImport.Status
+SALE = StockMove.Kind.SALE
+
+
+def imports_dir():
+    return Path(settings.VAR_DIR) / "imports"
+
+
+def file_path(imp):
+    return imports_dir() / imp.stored_name
+
+
+# --- upload ----------------------------------------------------------------------------------------------
+
+
+def upload(source, *, filename, by):
+    """Keep the uploaded file (a Django UploadedFile, or a path for the command line) under VAR_DIR/imports/
+    and create its import, to be checked."""
+    services.require_stock_rights(by)
+    filename = Path(filename).name[:200] or "export"
+    suffix = Path(filename).suffix.lower()[:10]
+    stored = f"{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    target = imports_dir() / stored
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    chunks = source.chunks() if hasattr(source, "chunks") else _file_chunks(source)
+    with open(target, "wb") as out:
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return TaobaoImport.objects.create(filename=filename, stored_name=stored, size=size, sha256=digest.hexdigest(),
+                                       created_by=by)
+
+
+def _file_chunks(path, size=1 << 20):
+    with open(path, "rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+def runs_inline(imp):
+    return imp.size <= INLINE_BYTES
+
+
+def check_soon(imp):
+    """Check now if the file is small; else in the background (the page polls its progress)."""
+    if runs_inline(imp):
+        return check(imp)
+    from . import tasks
+
+    tasks.check_taobao_import.delay_on_commit(imp.pk)
+    return imp
+
+
+# --- the state of orders, lines and refunds ----------------------------------------------------------------
+
+
+def fully_refunded(line):
+    """A successful refund covering what the line cost: the goods are not sold. A partial refund, or a request
+    that was closed, reverses nothing (the export's money already nets it)."""
+    if line.refund_status != taobao.REFUND_DONE or not line.refund_amount:
+        return False
+    return line.paid_amount is not None and line.refund_amount >= line.paid_amount
+
+
+def target_of(line, order):
+    """How many of the line's items count as sold."""
+    if order.sold is False:  # the 订单报表 says unpaid or closed
+        return 0
+    line_status = taobao.status_of(line.status) if line.status else None
+    if line_status == taobao.STATUSES["交易关闭"]:  # a line closed inside a paid or finished order
+        return 0
+    if fully_refunded(line):
+        return 0
+    if order.sold or (line_status is not None and line_status[1]):
+        return line.quantity
+    return 0
+
+
+def _newer(rank, known_rank):
+    """A status from an export replaces the known one unless the known one is further along (an older file
+    imported after a newer one never moves an order back)."""
+    return known_rank is None or rank is None or rank >= known_rank
+
+
+class Batch:
+    """One batch of records: loads what the shop knows about them, applies the export to it in memory, and
+    either writes it (import) or only counts what would change (check)."""
+
+    def __init__(self, imp, *, write):
+        self.imp, self.write = imp, write
+        self.counts = defaultdict(int)
+        self.dates = set()
+        self.deltas = defaultdict(int)  # product id -> stock change the ledger settling will make
+        self.problems = []
+
+    def count_line_change(self, line, old_target, old_sold):
+        """Count the ledger change the line's new target means (sold → target)."""
+        if line.target == line.sold:
+            if old_target == line.target:
+                self.counts["unchanged"] += 1
+            return
+        if line.sold:
+            self.counts["reversals"] += 1
+        if line.target:
+            self.counts["sales"] += 1
+        self.deltas[line.product_id] += line.sold - line.target
+
+    # -- orders --
+
+    def orders(self, rows):
+        ids = [rec["order_id"] for _n, rec in rows]
+        known = {o.order_id: o for o in TaobaoOrder.objects.filter(order_id__in=ids)}
+        touched = {}
+        for _number, rec in rows:
+            order = known.get(rec["order_id"]) or touched.get(rec["order_id"])
+            if order is None:
+                order = TaobaoOrder(order_id=rec["order_id"])
+                known[rec["order_id"]] = order
+                self.counts["new_orders"] += 1
+            self.counts["orders"] += 1
+            self.counts["sold_orders" if rec["sold"] else "unsold_orders"] += 1
+            if not _newer(rec["rank"], order.status_rank):
+                continue
+            before = (order.status, order.sold, order.paid_amount, order.paid_at, order.refund_amount)
+            order.status, order.status_rank, order.sold = rec["status"], rec["rank"], rec["sold"]
+            order.paid_amount, order.total, order.refund_amount = rec["paid_amount"], rec["total"], rec["refund_amount"]
+            order.paid_at, order.placed_at, order.close_reason = rec["paid_at"], rec["created_at"], rec["close_reason"]
+            order.from_order_report = True
+            if before != (order.status, order.sold, order.paid_amount, order.paid_at, order.refund_amount) \
+                    or order.pk is None:
+                touched[order.order_id] = order
+                for moment in (before[3], order.paid_at):
+                    if moment:
+                        self.dates.add(timezone.localdate(moment))
+        if self.write:
+            now = timezone.now()
+            for order in touched.values():
+                order.last_import, order.updated_at = self.imp, now
+            TaobaoOrder.objects.bulk_create([o for o in touched.values() if o.pk is None])
+            _bulk_update(TaobaoOrder, [o for o in touched.values() if o.pk is not None],
+                         ["status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
+                          "placed_at", "close_reason", "from_order_report", "last_import", "updated_at"])
+        # The lines already known of orders whose status changed may change what is sold.
+        changed = [o for o in touched.values() if o.pk is not None]
+        lines = TaobaoOrderLine.objects.filter(order__in=changed).order_by("pk") if changed else []
+        by_order = {o.pk: o for o in changed}
+        self._retarget(lines, lambda line: by_order[line.order_id])
+
+    def _retarget(self, lines, order_of):
+        updated = []
+        for line in lines:
+            old_target = line.target
+            line.target = target_of(line, order_of(line))
+            self.count_line_change(line, old_target, line.sold)
+            if line.target != old_target or line.target != line.sold:
+                updated.append(line)
+        if self.write:
+            for line in updated:
+                line.last_import = self.imp
+            _bulk_update(TaobaoOrderLine, updated, ["target", "refund_status", "refund_amount", "last_import"])
+
+    # -- lines --
+
+    def lines(self, rows, *, products, occurrences):
+        ids = {rec["order_id"] for _n, rec in rows}
+        orders = {o.order_id: o for o in TaobaoOrder.objects.filter(order_id__in=ids)}
+        keys = []
+        for _number, rec in rows:
+            if rec["sub_order_id"]:
+                key = f"sub:{rec['sub_order_id']}"
+            else:
+                base = f"{rec['sku']}|{rec['properties']}|{rec['title']}"[:90]
+                seen = occurrences[(rec["order_id"], base)] = occurrences.get((rec["order_id"], base), 0) + 1
+                key = f"{base}#{seen}"
+            keys.append(key)
+        known = {
+            (line.order.order_id, line.line_key): line
+            for line in TaobaoOrderLine.objects.filter(order__order_id__in=ids).select_related("order")
+        }
+        new_orders, saved_lines, new_lines = {}, [], []
+        for (number, rec), key in zip(rows, keys, strict=True):
+            product_id = products.get(rec["sku"])
+            if product_id is None:
+                self.problems.append(taobao.Problem(number, _(
+                    "No product has the 商家编码 %(sku)s (line “%(title)s”): add the product or correct the code in "
+                    "the seller centre; a line is never matched by its title.") % {"sku": rec["sku"],
+                                                                                  "title": rec["title"]},
+                    rec["order_id"]))
+                continue
+            order = orders.get(rec["order_id"]) or new_orders.get(rec["order_id"])
+            if order is None:
+                order = new_orders[rec["order_id"]] = TaobaoOrder(order_id=rec["order_id"], paid_at=rec["paid_at"],
+                                                                  placed_at=rec["created_at"])
+                self.counts["new_orders"] += 1
+            line = known.get((rec["order_id"], key))
+            self.counts["lines"] += 1
+            if line is None:
+                line = TaobaoOrderLine(line_key=key, sold=0, target=0)
+                line.order = order
+                new_lines.append(line)
+                self.counts["new_lines"] += 1
+                old_target = 0
+            else:
+                old_target = line.target
+                saved_lines.append(line)
+            line.sub_order_id, line.sku, line.title = rec["sub_order_id"], rec["sku"], rec["title"]
+            line.properties, line.quantity, line.product_id = rec["properties"], rec["quantity"], product_id
+            line.paid_amount, line.paid_at = rec["paid_amount"], rec["paid_at"] or line.paid_at
+            if rec["status"] and _newer(rec["rank"], taobao.status_of(line.status)[0] if line.status else None):
+                line.status = rec["status"]
+            if rec["refund_status"] or rec["refund_amount"] is not None:
+                line.refund_status, line.refund_amount = rec["refund_status"], rec["refund_amount"]
+            line.target = target_of(line, order)
+            self.counts["sold_lines" if line.target else "unsold_lines"] += 1
+            self.count_line_change(line, old_target, line.sold)
+        if self.write:
+            now = timezone.now()
+            for order in new_orders.values():
+                order.last_import, order.updated_at = self.imp, now
+            TaobaoOrder.objects.bulk_create(list(new_orders.values()))
+            for line in new_lines:
+                line.order_id, line.last_import = line.order.pk, self.imp
+            for line in saved_lines:
+                line.last_import = self.imp
+            TaobaoOrderLine.objects.bulk_create(new_lines)
+            _bulk_update(TaobaoOrderLine, saved_lines, [
+                "sub_order_id", "sku", "title", "properties", "quantity", "product", "paid_amount", "paid_at",
+                "status", "refund_status", "refund_amount", "target", "last_import"])
+            self._link_waiting_refunds(new_lines)
+
+    def _link_waiting_refunds(self, lines):
+        """Refunds imported before their lines: link them now, and let them count."""
+        if not lines:
+            return
+        subs = {line.sub_order_id: line for line in lines if line.sub_order_id}
+        by_order = defaultdict(list)
+        for line in lines:
+            by_order[line.order.order_id].append(line)
+        waiting = TaobaoRefund.objects.filter(line__isnull=True, order_id__in=set(subs) | set(by_order))
+        changed = []
+        for refund in waiting:
+            line = _line_for_refund(refund.order_id, refund.sku, subs, by_order)
+            if line is not None:
+                refund.line = line
+                refund.save(update_fields=["line"])
+                changed.append(line)
+        if changed:
+            self._apply_refunds({line.pk: line for line in changed})
+
+    # -- refunds --
+
+    def refunds(self, rows):
+        ids = {rec["order_id"] for _n, rec in rows}
+        lines = list(TaobaoOrderLine.objects.filter(sub_order_id__in=ids).select_related("order")) + list(
+            TaobaoOrderLine.objects.filter(order__order_id__in=ids).select_related("order"))
+        subs = {line.sub_order_id: line for line in lines if line.sub_order_id}
+        by_order = defaultdict(list)
+        for line in {line.pk: line for line in lines}.values():
+            by_order[line.order.order_id].append(line)
+        known = {r.refund_id: r for r in TaobaoRefund.objects.filter(refund_id__in=[rec["refund_id"] for _n, rec
+                                                                                      in rows])}
+        save, affected = [], {}
+        for number, rec in rows:
+            self.counts["refunds"] += 1
+            line = _line_for_refund(rec["order_id"], rec["sku"], subs, by_order)
+            if line is None and by_order.get(rec["order_id"]):
+                self.problems.append(taobao.Problem(number, _(
+                    "Refund %(refund)s of order %(order)s: the order has several lines and the refund names no "
+                    "商家编码 that tells which.") % {"refund": rec["refund_id"], "order": rec["order_id"]},
+                    rec["order_id"]))
+                continue
+            refund = known.get(rec["refund_id"]) or TaobaoRefund(refund_id=rec["refund_id"])
+            before = (refund.status, refund.amount, refund.finished_at)
+            refund.order_id, refund.sku, refund.status = rec["order_id"], rec["sku"], rec["status"]
+            refund.amount, refund.finished_at = rec["amount"], rec["finished_at"]
+            refund.requested_at, refund.line = rec["requested_at"], line
+            if refund.pk is None or before != (refund.status, refund.amount, refund.finished_at):
+                save.append(refund)
+                for moment in (before[2], refund.finished_at):
+                    if moment:
+                        self.dates.add(timezone.localdate(moment))
+            if rec["status"] == taobao.REFUND_DONE:
+                self.counts["refunds_done"] += 1
+            if line is not None:
+                affected[line.pk] = line
+            else:
+                self.counts["refunds_waiting"] += 1  # its order's lines are not imported yet
+        if self.write:
+            for refund in save:
+                refund.last_import = self.imp
+            TaobaoRefund.objects.bulk_create([r for r in save if r.pk is None])
+            _bulk_update(TaobaoRefund, [r for r in save if r.pk is not None],
+                         ["order_id", "sku", "status", "amount", "finished_at", "requested_at", "line",
+                          "last_import"])
+        pending = {r.refund_id: r for r in save}
+        self._apply_refunds(affected, pending=pending)
+
+    def _apply_refunds(self, lines, pending=None):
+        """A line's refund state: the successful refunds' total (or the latest request's status)."""
+        if not lines:
+            return
+        refunds = defaultdict(dict)
+        for refund in TaobaoRefund.objects.filter(line_id__in=list(lines)):
+            refunds[refund.line_id][refund.refund_id] = refund
+        for refund in (pending or {}).values():
+            if refund.line is not None:
+                refunds[refund.line.pk][refund.refund_id] = refund
+        for pk, line in lines.items():
+            done = [r for r in refunds[pk].values() if r.status == taobao.REFUND_DONE]
+            latest = max(refunds[pk].values(), key=lambda r: (r.finished_at or r.requested_at or timezone.now()),
+                         default=None)
+            line.refund_status = taobao.REFUND_DONE if done else (latest.status if latest else line.refund_status)
+            line.refund_amount = sum((r.amount for r in done), start=0) if done else line.refund_amount
+        orders = {o.pk: o for o in TaobaoOrder.objects.filter(pk__in={line.order_id for line in lines.values()})}
+        self._retarget(sorted(lines.values(), key=lambda line: line.pk), lambda line: orders[line.order_id])
+
+
+def _line_for_refund(order_id, sku, subs, by_order):
+    """The line a refund is about: by 子订单编号 (the refund report's 订单编号 is the sub-order's), else the
+    only line of the order, else the order's one line with that 商家编码."""
+    if order_id in subs:
+        return subs[order_id]
+    lines = by_order.get(order_id, [])
+    if len(lines) == 1:
+        return lines[0]
+    matching = [line for line in lines if sku and line.sku == sku]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _bulk_update(model, objects, fields):
+    if objects:
+        model.objects.bulk_update(sorted(objects, key=lambda o: o.pk), fields, batch_size=BATCH)
+
+
+# --- check and import --------------------------------------------------------------------------------------
+
+
+def _rows(imp):
+    """(kind, format, iterator of (row, record, problem))."""
+    kind, table = taobao.detect(file_path(imp), name=imp.filename)
+    return kind, table.kind, taobao.records(kind, table)
+
+
+def _batches(records):
+    batch = []
+    for item in records:
+        batch.append(item)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _run(imp, *, write):
+    """Read the whole file in batches: count (and with `write`, apply) what it says. Returns (summary, problems,
+    problem count, dates, deltas)."""
+    kind, file_format, records = _rows(imp)
+    TaobaoImport.objects.filter(pk=imp.pk).update(kind=kind, file_format=file_format)
+    imp.kind, imp.file_format = kind, file_format
+    products = dict(Product.objects.values_list("sku", "pk")) if kind == taobao.LINES else {}
+    summary, problems, problem_count = defaultdict(int), [], 0
+    dates, deltas, occurrences = set(), defaultdict(int), {}
+    rows_done = 0
+    for batch_records in _batches(records):
+        good = [(number, record) for number, record, problem in batch_records if problem is None]
+        bad = [problem for _n, _r, problem in batch_records if problem is not None]
+        batch = Batch(imp, write=write)
+        with transaction.atomic():
+            if kind == taobao.ORDERS:
+                batch.orders(good)
+            elif kind == taobao.LINES:
+                batch.lines(good, products=products, occurrences=occurrences)
+            else:
+                batch.refunds(good)
+        bad += batch.problems
+        problem_count += len(bad)
+        for problem in sorted(bad, key=lambda p: p.row):
+            if len(problems) < TaobaoImport.PROBLEMS_KEPT:
+                problems.append({"row": problem.row, "reason": str(problem.reason), "ref": problem.ref})
+        for key, value in batch.counts.items():
+            summary[key] += value
+        for pk, delta in batch.deltas.items():
+            deltas[pk] += delta
+        dates |= batch.dates
+        rows_done += len(batch_records)
+        TaobaoImport.objects.filter(pk=imp.pk).update(rows_done=rows_done)
+    summary["rows"] = rows_done
+    return dict(summary), problems, problem_count, dates, deltas
+
+
+def check(imp):
+    """The preview: read and check every row, count what importing would do, write nothing but the import's
+    own record (its kind, counts and problems). A file that is no export is refused whole."""
+    if not TaobaoImport.objects.filter(pk=imp.pk, status=Status.CHECKING).update(rows_done=0):
+        return TaobaoImport.objects.get(pk=imp.pk)
+    try:
+        summary, problems, count, _dates, deltas = _run(imp, write=False)
+    except TableRefused as refusal:
+        TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.REFUSED, refusal=refusal.message,
+                                                      finished_at=timezone.now())
+        return TaobaoImport.objects.get(pk=imp.pk)
+    except Exception:
+        logger.exception("checking Taobao import %s failed", imp.pk)
+        TaobaoImport.objects.filter(pk=imp.pk).update(
+            status=Status.FAILED, refusal=_("The check stopped on an unexpected error; the admins can see it in "
+                                            "the log. Nothing was imported."))
+        raise
+    short = _shortage_warnings(deltas)
+    summary["short"] = short
+    TaobaoImport.objects.filter(pk=imp.pk).update(
+        status=Status.CHECKED, summary=summary, problems=problems, problem_count=count,
+        rows_total=summary.get("rows", 0), rows_done=summary.get("rows", 0), kind=imp.kind,
+        file_format=imp.file_format,
+    )
+    return TaobaoImport.objects.get(pk=imp.pk)
+
+
+def _shortage_warnings(deltas):
+    products = Product.objects.filter(pk__in=[pk for pk, d in deltas.items() if d < 0]).only(
+        "pk", "sku", "name", "on_hand", "allow_negative", "reorder_point")
+    return services.shortages(list(products), deltas)
+
+
+def start(imp, *, by, skip_bad_rows=False, inline=None):
+    """Import a checked file: refused rows are skipped only when the person says so; a file with refused rows
+    otherwise imports nothing. Small files import now, large ones in the background (`inline` decides)."""
+    services.require_stock_rights(by)
+    imp = TaobaoImport.objects.get(pk=imp.pk)
+    if imp.status != Status.CHECKED:
+        raise ServiceError(_("This file is not waiting to be imported (it is %(status)s).")
+                           % {"status": imp.get_status_display()})
+    if imp.problem_count and not skip_bad_rows:
+        raise ServiceError(_("%(count)s row(s) of %(file)s are refused: fix the file, or choose to skip those rows.")
+                           % {"count": imp.problem_count, "file": imp.filename})
+    claimed = TaobaoImport.objects.filter(pk=imp.pk, status=Status.CHECKED).update(
+        status=Status.QUEUED, skip_bad_rows=skip_bad_rows, applied_by=by, rows_done=0)
+    if not claimed:
+        raise ServiceError(_("This file is already being imported."))
+    imp.refresh_from_db()
+    if runs_inline(imp) if inline is None else inline:
+        return run(imp.pk)
+    from . import tasks
+
+    tasks.run_taobao_import.delay_on_commit(imp.pk)
+    return imp
+
+
+def retry(imp, *, by):
+    """Run a stopped import again (its records are idempotent; the ledger settles only what is not yet right)."""
+    services.require_stock_rights(by)
+    if not TaobaoImport.objects.filter(pk=imp.pk, status=Status.FAILED, applied_by__isnull=False).update(
+            status=Status.QUEUED, applied_by=by, rows_done=0, refusal=""):
+        raise ServiceError(_("Only a stopped import can be run again."))
+    imp.refresh_from_db()
+    if runs_inline(imp):
+        return run(imp.pk)
+    from . import tasks
+
+    tasks.run_taobao_import.delay_on_commit(imp.pk)
+    return imp
+
+
+@transaction.atomic
+def cancel(imp, *, by):
+    services.require_stock_rights(by)
+    if not TaobaoImport.objects.filter(pk=imp.pk, status__in=[Status.CHECKED, Status.REFUSED]).update(
+            status=Status.CANCELLED, finished_at=timezone.now()):
+        raise ServiceError(_("Only a file waiting to be imported can be cancelled."))
+
+
+def run(import_id):
+    """The import itself (claimed once: a second worker, or a second call, does nothing)."""
+    if not TaobaoImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
+            status=Status.RUNNING, started_at=timezone.now()):
+        return TaobaoImport.objects.get(pk=import_id)
+    imp = TaobaoImport.objects.get(pk=import_id)
+    try:
+        summary, problems, count, dates, _deltas = _run(imp, write=True)
+        if count and not imp.skip_bad_rows:
+            raise ServiceError(_("%(count)s row(s) are refused now that were not when the file was checked (a "
+                                 "product was removed?): check the file again.") % {"count": count})
+        settled = settle_ledger(imp)
+    except ServiceError as error:
+        TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal="\n".join(
+            str(m) for m in error.messages), finished_at=timezone.now())
+        return TaobaoImport.objects.get(pk=import_id)
+    except Exception:
+        logger.exception("Taobao import %s failed", imp.pk)
+        TaobaoImport.objects.filter(pk=imp.pk).update(
+            status=Status.FAILED, finished_at=timezone.now(),
+            refusal=_("The import stopped on an unexpected error; the admins can see it in the log. Run it again "
+                      "once it is fixed: what was imported is not imported twice."))
+        raise
+    dates |= set(settled.pop("dates"))
+    summary.update(settled)
+    summary["skipped"] = count
+    with transaction.atomic():
+        TaobaoImport.objects.filter(pk=imp.pk).update(
+            status=Status.DONE, summary=summary, problems=problems, problem_count=count, rows_total=summary["rows"],
+            rows_done=summary["rows"], finished_at=timezone.now())
+        transaction.on_commit(partial(signals.orders_imported.send, sender=TaobaoImport, import_id=imp.pk,
+                                      dates=sorted(dates)))
+    return TaobaoImport.objects.get(pk=import_id)
+
+
+@transaction.atomic
+def settle_ledger(imp):
+    """Write the sales and reversals that bring every line this import touched from `sold` to `target`, in one
+    transaction: the lines and then their products are locked in primary-key order, every product the import
+    would take below zero is named at once, and then nothing is written."""
+    pending = list(
+        TaobaoOrderLine.objects.filter(last_import=imp).exclude(target=F("sold")).order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    product_ids = set(
+        TaobaoOrderLine.objects.filter(pk__in=pending).values_list("product_id", flat=True).distinct()
+    ) if pending else set()
+    by = imp.applied_by
+    counts = {"sales_written": 0, "reversals_written": 0}
+    deltas = defaultdict(int)
+    dates = set()
+    now = timezone.now()
+    # Every line first, then the products, each in primary-key order: two imports settling at once, or a clerk
+    # recording a move, never wait on each other in a cycle.
+    for offset in range(0, len(pending), BATCH):
+        list(TaobaoOrderLine.objects.select_for_update().filter(pk__in=pending[offset:offset + BATCH])
+             .order_by("pk").values_list("pk", flat=True))
+    locked = services.lock_products(product_ids)
+    for offset in range(0, len(pending), BATCH):
+        ids = pending[offset:offset + BATCH]
+        lines = list(TaobaoOrderLine.objects.filter(pk__in=ids).order_by("pk").select_related("order"))
+        active = {m.order_line_id: m for m in StockMove.objects.filter(
+            order_line__in=lines, kind=SALE, reversed_by__isnull=True)}
+        moves = []
+        for line in lines:
+            if line.target == line.sold:
+                continue  # another import settled it meanwhile
+            sale = active.get(line.pk)
+            if line.sold and sale is not None:
+                moves.append(StockMove(
+                    product_id=line.product_id, kind=StockMove.Kind.REVERSAL, quantity=-sale.quantity, reverses=sale,
+                    amount=-sale.amount if sale.amount is not None else None, by=by, order_line=line,
+                    taobao_import=imp, moved_at=_refund_moment(line) or now,
+                    reason=_("Taobao order %(order)s: the line is closed or fully refunded.")
+                    % {"order": line.order.order_id}, reference=f"淘宝 {line.order.order_id}"))
+                deltas[line.product_id] -= sale.quantity
+                counts["reversals_written"] += 1
+            if line.target:
+                moved_at = line.paid_at or line.order.paid_at or line.order.placed_at or now
+                moves.append(StockMove(
+                    product_id=line.product_id, kind=SALE, quantity=-line.target, amount=line.paid_amount, by=by,
+                    order_line=line, taobao_import=imp, moved_at=moved_at,
+                    reason=_("Taobao order %(order)s") % {"order": line.order.order_id},
+                    reference=f"淘宝 {line.order.order_id}"))
+                deltas[line.product_id] -= line.target
+                counts["sales_written"] += 1
+                dates.add(timezone.localdate(moved_at))
+        StockMove.objects.bulk_create(moves, batch_size=BATCH)
+        TaobaoOrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(sold=F("target"))
+    if deltas:
+        short = services.shortages(locked, deltas)
+        if short:
+            raise ServiceError([_("Not enough stock to import these sales; receive the goods or count the stock "
+                                  "first, then run the import again:"), *short])
+        services.add_to_stock({pk: d for pk, d in deltas.items() if d})
+        services.close_recovered_alerts({p.pk: p.on_hand + deltas.get(p.pk, 0) for p in locked})
+    counts["dates"] = sorted(dates)
+    return counts
+
+
+def _refund_moment(line):
+    refund = line.refunds.filter(status=taobao.REFUND_DONE).exclude(finished_at=None).order_by("-finished_at").first()
+    return refund.finished_at if refund else None

@@ -1,0 +1,61 @@
+"""Import seller-centre exports from the command line: each file is checked, then imported unless it has refused
+rows (or --skip-bad-rows) or --dry-run. Exit status 1 when a file or a row is refused and not skipped."""
+from django.core.management.base import BaseCommand, CommandError
+
+from inventory import importing
+from inventory.models import TaobaoImport
+from shopteam.errors import ServiceError
+
+
+class Command(BaseCommand):
+    help = "Import Taobao/Tmall 订单报表, 宝贝报表 and 退款报表 files (CSV or .xlsx, any year's layout)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("--skip-bad-rows", action="store_true", help="Import the good rows of a file that "
+                            "has refused rows (without it such a file imports nothing).")
+        parser.add_argument("--dry-run", action="store_true", help="Check the files and say what importing would "
+                            "do; write nothing to the ledger.")
+
+    def handle(self, *args, files, skip_bad_rows, dry_run, **options):
+        refused = 0
+        for path in files:
+            refused += not self._one(path, skip_bad_rows=skip_bad_rows, dry_run=dry_run)
+        if refused:
+            raise CommandError(f"{refused} file(s) refused or not fully imported.", returncode=1)
+
+    def _one(self, path, *, skip_bad_rows, dry_run):
+        try:
+            imp = importing.check(importing.upload(path, filename=path, by=None))
+        except OSError as error:
+            self.stderr.write(f"{path}: {error}")
+            return False
+        if imp.status == TaobaoImport.Status.REFUSED:
+            self.stderr.write(f"{path}: refused: {imp.refusal}")
+            return False
+        for problem in imp.problems:
+            self.stderr.write(f"{path}: row {problem['row']}: {problem['reason']}")
+        summary = imp.summary
+        self.stdout.write(
+            f"{path}: {imp.get_kind_display()}, {summary.get('rows', 0)} rows, {summary.get('sales', 0)} sale(s) "
+            f"and {summary.get('reversals', 0)} reversal(s) to write, {imp.problem_count} refused row(s)."
+        )
+        for line in summary.get("short", []):
+            self.stderr.write(f"{path}: {line}")
+        if imp.problem_count and not skip_bad_rows:
+            self.stderr.write(f"{path}: not imported: {imp.problem_count} refused row(s) (use --skip-bad-rows).")
+            return False
+        if dry_run:
+            return True
+        try:
+            imp = importing.start(imp, by=None, skip_bad_rows=skip_bad_rows, inline=True)
+        except ServiceError as error:
+            self.stderr.write(f"{path}: {error}")
+            return False
+        if imp.status != TaobaoImport.Status.DONE:
+            self.stderr.write(f"{path}: stopped: {imp.refusal}")
+            return False
+        self.stdout.write(f"{path}: imported: {imp.summary.get('sales_written', 0)} sale(s), "
+                          f"{imp.summary.get('reversals_written', 0)} reversal(s) written; "
+                          f"{imp.problem_count} row(s) skipped.")
+        return True

@@ -1,0 +1,266 @@
+"""The seller centre's exports, read row by row into plain records (no database here): the 订单报表 (orders),
+the 宝贝报表 (order lines) and the 退款报表 (refunds), in every year's layout from 2016 to 2026, found by their
+Chinese column names (../shared/reference/taobao-exports.md).
+
+Each row becomes a record or a problem (row number and reason). Ids stay text: 19 digits do not fit a float,
+and an id that Excel turned into `3.5E+16` has lost its digits, so it is refused, never guessed.
+"""
+import datetime
+import re
+import zoneinfo
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .tables import ColumnsMissing, TableRefused, open_table
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+ORDERS, LINES, REFUNDS = "orders", "lines", "refunds"
+KIND_NAMES = {
+    ORDERS: gettext_lazy("订单报表 (orders)"),
+    LINES: gettext_lazy("宝贝报表 (order lines)"),
+    REFUNDS: gettext_lazy("退款报表 (refunds)"),
+}
+
+# field -> the column names it has had over the years (the first found wins).
+COLUMNS = {
+    ORDERS: {
+        "order_id": ["订单编号"],
+        "status": ["订单状态"],
+        "paid_amount": ["买家实际支付金额", "买家实付金额"],
+        "total": ["总金额"],
+        "paid_at": ["订单付款时间", "付款时间"],
+        "created_at": ["订单创建时间"],
+        "refund_amount": ["退款金额"],
+        "close_reason": ["订单关闭原因"],
+        "item_count": ["宝贝总数量"],
+    },
+    LINES: {
+        "order_id": ["主订单编号", "订单编号"],
+        "sub_order_id": ["子订单编号"],
+        "title": ["标题", "商品标题"],
+        "price": ["价格", "商品价格"],
+        "quantity": ["购买数量"],
+        "sku": ["商家编码"],
+        "properties": ["商品属性"],
+        "status": ["订单状态"],
+        "paid_amount": ["买家实际支付金额", "买家实付金额"],
+        "refund_status": ["退款状态"],
+        "refund_amount": ["退款金额"],
+        "paid_at": ["订单付款时间"],
+        "created_at": ["订单创建时间"],
+    },
+    REFUNDS: {
+        "order_id": ["订单编号"],
+        "refund_id": ["退款编号"],
+        "sku": ["商家编码", "商品编码"],
+        "status": ["退款状态"],
+        "amount": ["买家退款金额", "退给买家金额", "退款总额"],
+        "paid_amount": ["买家实际支付金额"],
+        "finished_at": ["退款完结时间"],
+        "requested_at": ["退款的申请时间"],
+        "title": ["宝贝标题"],
+    },
+}
+# What a file must have to be read as each kind; tried in this order (a lines file also has 订单编号 and 订单状态).
+SIGNATURES = [
+    (REFUNDS, ["退款编号", "退款状态"], [COLUMNS[REFUNDS]["amount"]]),
+    (LINES, ["购买数量", "商家编码"], [["主订单编号", "订单编号"], ["标题", "商品标题"]]),
+    (ORDERS, ["订单编号", "订单状态"], [COLUMNS[ORDERS]["paid_amount"]]),
+]
+
+# Order statuses, with their rank: a later export never moves an order back (an older file imported after a
+# newer one leaves it as it is). Rank 4 is final.
+UNPAID, PAID, PART_SHIPPED, SHIPPED, FINAL = 0, 1, 2, 3, 4
+STATUSES = {
+    "等待买家付款": (UNPAID, False),
+    "买家已付款，等待卖家发货": (PAID, True),
+    "卖家部分发货": (PART_SHIPPED, True),
+    "卖家已发货，等待买家确认": (SHIPPED, True),
+    "买家已签收": (SHIPPED, True),
+    "交易成功": (FINAL, True),
+    "交易关闭": (FINAL, False),
+    "交易被淘宝关闭": (FINAL, False),
+}
+REFUND_DONE = "退款成功"
+ID = re.compile(r"\d{6,25}")
+SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+")
+NO_REFUND = {"无退款申请", "没有申请退款", "-", "无"}
+
+
+@dataclass
+class Problem:
+    row: int
+    reason: str
+    ref: str = ""
+
+
+def detect(path, *, name):
+    """(kind, Table) of the file at `path`: whichever export's columns it has. Refuses a file that is none."""
+    for kind, required, any_of in SIGNATURES:
+        optional = [column for names in COLUMNS[kind].values() for column in names]
+        try:
+            return kind, open_table(path, name=name, required=required, optional=optional, any_of=any_of)
+        except ColumnsMissing:
+            continue  # perhaps another kind of export; a file that is no table at all is refused at once
+    raise TableRefused(_("%(file)s is not a Taobao/Tmall export this import knows: it has neither the "
+                         "订单报表's columns (订单编号, 订单状态, 买家实际支付金额), nor the 宝贝报表's (订单编号, "
+                         "标题, 购买数量, 商家编码), nor the 退款报表's (退款编号, 退款状态, 退款金额).")
+                       % {"file": name})
+
+
+def normalise_status(text):
+    return text.replace(",", "，").replace(" ", "")
+
+
+def status_of(text):
+    """(rank, counts as sold) of an order status, or None for a status this import does not know."""
+    return STATUSES.get(normalise_status(text))
+
+
+def parse_id(text, label):
+    """An order or refund number as text, or raise ValueError with the reason."""
+    if not text:
+        raise ValueError(_("%(label)s is empty.") % {"label": label})
+    if SCIENTIFIC.fullmatch(text):
+        raise ValueError(_("%(label)s %(value)s was turned into a number by Excel: its last digits are lost and "
+                           "cannot be recovered. Import the file as the seller centre exported it.")
+                         % {"label": label, "value": text})
+    if not ID.fullmatch(text):
+        raise ValueError(_("%(label)s “%(value)s” is not a Taobao number.") % {"label": label, "value": text})
+    return text
+
+
+def parse_amount(text, label, *, empty=None):
+    """Yuan as Decimal: `0元`, `1,280.00`, `-` (nothing) and `无退款申请` (no refund) are what exports hold."""
+    text = (text or "").replace("元", "").replace("¥", "").replace("￥", "").replace(",", "").strip()
+    if not text or text in NO_REFUND:
+        return empty
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError(_("%(label)s “%(value)s” is not an amount.") % {"label": label, "value": text}) from None
+    if amount < 0 or amount > Decimal("9999999999.99"):
+        raise ValueError(_("%(label)s %(value)s is out of range.") % {"label": label, "value": amount})
+    return amount
+
+
+def parse_quantity(text, label):
+    try:
+        quantity = Decimal((text or "").strip())
+    except InvalidOperation:
+        raise ValueError(_("%(label)s “%(value)s” is not a number.") % {"label": label, "value": text}) from None
+    if quantity != quantity.to_integral_value() or quantity < 1 or quantity > 100000:
+        raise ValueError(_("%(label)s %(value)s is not a whole number of items.") % {"label": label, "value": text})
+    return int(quantity)
+
+
+DATE_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d",
+                "%Y/%m/%d"]
+
+
+def parse_moment(text, label):
+    """A Shanghai moment: `2017-07-08 00:42:32`, or `2020/2/21 0:00` after an Excel re-save; empty is None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for layout in DATE_FORMATS:
+        try:
+            moment = datetime.datetime.strptime(text, layout)
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=SHANGHAI)
+    raise ValueError(_("%(label)s “%(value)s” is not a date and time.") % {"label": label, "value": text})
+
+
+def _field(cells, names):
+    for name in names:
+        if name in cells:
+            return cells[name]
+    return ""
+
+
+def _fields(kind, cells):
+    return {field: _field(cells, names) for field, names in COLUMNS[kind].items()}
+
+
+def read_order(cells):
+    raw = _fields(ORDERS, cells)
+    status = status_of(raw["status"])
+    if status is None:
+        raise ValueError(_("Unknown order status “%(status)s”.") % {"status": raw["status"]})
+    return {
+        "order_id": parse_id(raw["order_id"], _("Order number")),
+        "status": normalise_status(raw["status"]),
+        "rank": status[0],
+        "sold": status[1],
+        "paid_amount": parse_amount(raw["paid_amount"], _("Amount paid")),
+        "total": parse_amount(raw["total"], _("Total")),
+        "refund_amount": parse_amount(raw["refund_amount"], _("Refund")),
+        "paid_at": parse_moment(raw["paid_at"], _("Pay time")),
+        "created_at": parse_moment(raw["created_at"], _("Created")),
+        "close_reason": raw["close_reason"][:100],
+    }
+
+
+def read_line(cells):
+    raw = _fields(LINES, cells)
+    status = status_of(raw["status"]) if raw["status"] else None
+    if raw["status"] and status is None:
+        raise ValueError(_("Unknown order status “%(status)s”.") % {"status": raw["status"]})
+    line = {
+        "order_id": parse_id(raw["order_id"], _("Order number")),
+        "sub_order_id": parse_id(raw["sub_order_id"], _("Sub-order number")) if raw["sub_order_id"] else "",
+        "title": raw["title"][:200],
+        "properties": raw["properties"][:200],
+        "sku": raw["sku"][:64],
+        "quantity": parse_quantity(raw["quantity"], _("Quantity")),
+        "price": parse_amount(raw["price"], _("Price")),
+        "paid_amount": parse_amount(raw["paid_amount"], _("Amount paid")),
+        "status": normalise_status(raw["status"]),
+        "rank": status[0] if status else None,
+        "sold": status[1] if status else None,
+        "refund_status": raw["refund_status"][:30] if raw["refund_status"] not in NO_REFUND else "",
+        "refund_amount": parse_amount(raw["refund_amount"], _("Refund")),
+        "paid_at": parse_moment(raw["paid_at"], _("Pay time")),
+        "created_at": parse_moment(raw["created_at"], _("Created")),
+    }
+    if line["paid_amount"] is None and line["price"] is not None:
+        line["paid_amount"] = line["price"] * line["quantity"]  # 2017's 宝贝报表 has only the price
+    if not line["sku"]:
+        raise ValueError(_("The line “%(title)s” has no 商家编码: it cannot be matched to a product (never by its "
+                           "title). Fill in the 商家编码 in the seller centre, or skip the row.")
+                         % {"title": line["title"]})
+    return line
+
+
+def read_refund(cells):
+    raw = _fields(REFUNDS, cells)
+    return {
+        "order_id": parse_id(raw["order_id"], _("Order number")),
+        "refund_id": parse_id(raw["refund_id"], _("Refund number")),
+        "sku": raw["sku"][:64],
+        "status": raw["status"].strip()[:30],
+        "amount": parse_amount(raw["amount"], _("Refund"), empty=Decimal("0.00")),
+        "paid_amount": parse_amount(raw["paid_amount"], _("Amount paid")),
+        "finished_at": parse_moment(raw["finished_at"], _("Refund finished")),
+        "requested_at": parse_moment(raw["requested_at"], _("Refund requested")),
+        "title": raw["title"][:200],
+    }
+
+
+READERS = {ORDERS: read_order, LINES: read_line, REFUNDS: read_refund}
+
+
+def records(kind, table):
+    """(row number, record or None, Problem or None) for each row of the table."""
+    reader = READERS[kind]
+    for number, cells in table.rows():
+        try:
+            yield number, reader(cells), None
+        except ValueError as error:
+            ref = cells.get("订单编号") or cells.get("主订单编号") or ""
+            yield number, None, Problem(number, str(error), ref)
