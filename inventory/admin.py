@@ -9,7 +9,18 @@ from shopteam.admin import ReadOnlyAdmin
 from shopteam.errors import ServiceError
 
 from . import selectors, services
-from .models import DriftCheck, Product, StockMove, Supplier, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
+from .models import (
+    DriftCheck,
+    Product,
+    StockMove,
+    Stocktake,
+    StocktakeLine,
+    Supplier,
+    TaobaoImport,
+    TaobaoOrder,
+    TaobaoOrderLine,
+    TaobaoRefund,
+)
 
 
 @admin.register(Supplier)
@@ -122,3 +133,21 @@ class TaobaoRefundAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["refund_id", "order_id"]
     raw_id_fields = ["line"]
+
+
+class StocktakeLineInline(admin.TabularInline):
+    model = StocktakeLine
+    fields = ["product", "expected_at_count", "counted", "counted_by", "counted_at", "move"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Stocktake)
+class StocktakeAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "scope", "scope_value", "status", "started_by", "started_at", "closed_at"]
+    list_filter = ["status", "scope"]
+    inlines = [StocktakeLineInline]

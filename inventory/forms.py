@@ -82,3 +82,10 @@ class TaobaoUploadForm(forms.Form):
         help_text=_("订单报表, 宝贝报表 or 退款报表 as the seller centre exported them (CSV or .xlsx); "
                     "several at once."),
     )
+
+
+class StartStocktakeForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Count"), choices=[
+        ("all", _("All products")), ("category", _("A category")), ("shelf", _("A shelf"))])
+    scope_value = forms.CharField(label=_("Category or shelf"), max_length=50, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -205,3 +205,34 @@ def import_list():
 
     return TaobaoImport.objects.select_related("created_by", "applied_by").defer("problems").order_by("-created_at",
                                                                                                       "-pk")
+
+
+def stocktake_list():
+    from django.db.models import Count
+
+    from .models import Stocktake
+
+    return Stocktake.objects.select_related("started_by", "closed_by").annotate(
+        line_count=Count("lines"), counted_count=Count("lines", filter=Q(lines__counted__isnull=False)),
+    ).order_by("-started_at", "-pk")
+
+
+def stocktake_lines(stocktake, *, todo=False, q=""):
+    lines = stocktake.lines.select_related("product", "counted_by", "move").order_by("product__shelf", "product__sku")
+    if todo:
+        lines = lines.filter(counted__isnull=True)
+    if q:
+        lines = lines.filter(Q(product__sku__icontains=q) | Q(product__name__icontains=q) | Q(product__shelf=q))
+    return lines
+
+
+def stocktake_progress(stocktake):
+    from django.db.models import Count
+
+    return stocktake.lines.aggregate(total=Count("pk"), done=Count("pk", filter=Q(counted__isnull=False)),
+                                     differing=Count("pk", filter=Q(counted__isnull=False)
+                                                     & ~Q(counted=F("expected_at_count"))))
+
+
+def shelves():
+    return list(Product.objects.exclude(shelf="").order_by("shelf").values_list("shelf", flat=True).distinct())

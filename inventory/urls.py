@@ -17,3 +17,10 @@ urlpatterns = [
     path("imports/<int:pk>/file/", views.import_file, name="import_file"),
     path("imports/<int:pk>/<slug:action>/", views.import_action, name="import_action"),
 ]
+urlpatterns += [
+    path("stocktakes/", views.stocktake_list, name="stocktake_list"),
+    path("stocktakes/<int:pk>/", views.stocktake_detail, name="stocktake_detail"),
+    path("stocktakes/<int:pk>/review/", views.stocktake_review, name="stocktake_review"),
+    path("stocktakes/<int:pk>/<slug:action>/", views.stocktake_action, name="stocktake_action"),
+    path("stocktakes/lines/<int:pk>/count/", views.count_line, name="count_line"),
+]
