@@ -310,3 +310,32 @@ class PromotionRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("finance:promotion_detail", args=[self.pk])
+
+
+class ManagementReport(models.Model):
+    """A management report the job built and sent (the monthly one, on the 1st): one row per period, so the job
+    run twice or at the same time sends it once. The page always shows the live figures; `summary` keeps the
+    headline figures as they were sent."""
+
+    class Kind(models.TextChoices):
+        MONTH = "month", _("Monthly report")
+        QUARTER = "quarter", _("Quarterly report")
+        YEAR = "year", _("Yearly report")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    start = models.DateField(_("period start"))
+    # Claims: the job that set built_at builds and notifies; the mail task that set mail_claimed_at mails.
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    summary = models.JSONField(_("figures as sent"), default=dict, blank=True)
+    mail_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    mail_error = models.TextField(_("last e-mail error"), blank=True)
+
+    class Meta:
+        ordering = ["-start", "kind"]
+        verbose_name = _("management report sent")
+        verbose_name_plural = _("management reports sent")
+        constraints = [models.UniqueConstraint(fields=["kind", "start"], name="one_report_per_period")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.start:%Y-%m}"

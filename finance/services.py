@@ -24,6 +24,7 @@ from .models import (
     ClosedMonth,
     FinanceSettings,
     LedgerEntry,
+    ManagementReport,
     MonthlyTarget,
     PromotionRequest,
     first_of_month,
@@ -268,6 +269,11 @@ MESSAGES = {
     "promotion.case_decided": (
         gettext_lazy("Promotion request #%(id)s was decided on its case: approve or refuse it"),
         gettext_lazy("%(name)s resolved the 财务支出 case: %(resolution)s\nRecord the decision on the request."),
+    ),
+    "report.monthly": (
+        gettext_lazy("Management report %(period)s is ready"),
+        gettext_lazy("Net sales %(net_sales)s (target %(target)s), income %(income)s, expense %(expense)s. The "
+                     "Excel file comes in a separate e-mail; the page shows the latest figures."),
     ),
     "promotion.paid": (
         gettext_lazy("Promotion request #%(id)s was paid: %(channel)s %(amount)s"),
@@ -515,3 +521,94 @@ def set_monthly_target(*, by, month, amount):
     _history_by(target, by, "set")
     target.save()
     return target
+
+
+# --- management reports ------------------------------------------------------------------------------------
+
+MAIL_LEASE = datetime.timedelta(minutes=10)
+
+
+def report_readers():
+    """Who gets the monthly report: the shop manager and finance."""
+    return list({*managers(), *finance_people()})
+
+
+def send_monthly_report(*, today=None):
+    """On the 1st: build last month's management report and tell the shop manager and finance (in the app and
+    by e-mail, the Excel attached by the mail task queued after commit). Run twice, or twice at once, it sends
+    once: one row per period, claimed by a conditional update. Returns the row, or None if already sent."""
+    from . import reports, tasks
+
+    today = today or timezone.localdate()
+    period = reports.Period.month(first_of_month(today) - datetime.timedelta(days=1))
+    row = _report_row(period)
+    with transaction.atomic():
+        now = timezone.now()
+        if not ManagementReport.objects.filter(pk=row.pk, built_at__isnull=True).update(built_at=now):
+            return None
+        report = reports.management_report(period)
+        row.built_at = now
+        row.summary = reports.summary(report)
+        row.save(update_fields=["summary"])
+        totals = report["totals"]
+        target = report["target"]["amount"]
+        notify(report_readers(), title=MESSAGES["report.monthly"][0], body=MESSAGES["report.monthly"][1],
+               params={"period": period.code, "net_sales": f"{totals['net_sales']:,.2f}",
+                       "target": f"{target:,.2f}" if target is not None else "—",
+                       "income": f"{totals['income']:,.2f}", "expense": f"{totals['expense']:,.2f}"},
+               url=report_url(period), event="report.monthly")
+        tasks.mail_management_report.delay_on_commit(row.pk)
+    return row
+
+
+def _report_row(period):
+    try:
+        with transaction.atomic():
+            return ManagementReport.objects.get_or_create(kind=period.kind, start=period.start)[0]
+    except IntegrityError:
+        return ManagementReport.objects.get(kind=period.kind, start=period.start)
+
+
+def report_url(period):
+    from django.urls import reverse
+
+    return reverse("finance:reports") + f"?period={period.code}"
+
+
+def mail_management_report(report_id):
+    """E-mail the report's Excel file to its readers who have an address; once (a claim with a lease, so a
+    worker that died mid-send is taken over). Raises on a failed send, after recording it, so the task
+    retries. Returns True if this call sent it."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.db.models import Q
+    from django.utils import translation
+
+    from . import excel, reports
+
+    now = timezone.now()
+    claimed = ManagementReport.objects.filter(pk=report_id, mailed_at__isnull=True).filter(
+        Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=now - MAIL_LEASE)
+    ).update(mail_claimed_at=now)
+    if not claimed:
+        return False
+    row = ManagementReport.objects.get(pk=report_id)
+    mine = ManagementReport.objects.filter(pk=report_id, mail_claimed_at=now)
+    addresses = sorted({user.email for user in report_readers() if user.email and user.is_active})
+    period = reports.Period.month(row.start) if row.kind == "month" else reports.Period.parse(str(row.start.year))
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            book = reports.excel(reports.management_report(period))
+            subject = str(_("Management report %(period)s") % {"period": period.code})
+            body = str(_("The management report for %(period)s is attached. The latest figures are on %(link)s")
+                       % {"period": period.code, "link": settings.SITE_URL.rstrip("/") + report_url(period)})
+            filename = f"{_('Management report')}-{period.code}.xlsx"
+        if addresses:
+            message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+            message.attach(filename, excel.to_bytes(book), excel.XLSX)
+            message.send()
+    except OSError as error:
+        mine.update(mail_claimed_at=None, mail_error=f"{type(error).__name__}: {error}")
+        raise
+    mine.update(mailed_at=timezone.now(), mail_error="")
+    return True

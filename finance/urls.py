@@ -16,4 +16,5 @@ urlpatterns = [
     path("promotions/<int:pk>/", views.promotion_detail, name="promotion_detail"),
     path("promotions/<int:pk>/<slug:action>/", views.promotion_action, name="promotion_action"),
     path("targets/", views.targets, name="targets"),
+    path("reports/", views.management_report, name="reports"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from shopteam.errors import ServiceError, show_errors
 
-from . import excel, rules, selectors, services
+from . import charts, excel, reports, rules, selectors, services
 from .forms import EntryForm, LedgerFilterForm, PaymentForm, PromotionRequestForm, ReasonForm, TargetForm
 from .models import LedgerEntry, PromotionRequest, first_of_month
 
@@ -295,4 +295,28 @@ def targets(request):
                 return redirect("finance:targets")
     return render(request, "finance/targets.html", {
         "targets": selectors.target_rows(), "form": form, "may_set": may_set,
+    })
+
+
+# --- management reports ------------------------------------------------------------------------------------
+
+
+@allowed(rules.keeps_the_books)
+def management_report(request):
+    period = reports.Period.parse(request.GET.get("period", ""))
+    if period is None:
+        period = reports.Period.month(first_of_month(timezone.localdate()) - datetime.timedelta(days=1))
+    report = reports.management_report(period)
+    if request.GET.get("export") == "xlsx":
+        return excel.response(reports.excel(report), f"{_('Management report')}-{period.code}.xlsx")
+    this_year = timezone.localdate().year
+    return render(request, "finance/report.html", {
+        "report": report, "period": period, "top_margin": report["margin"][:20],
+        "sales_chart": charts.sales_against_target(report), "expense_chart": charts.expense_by_category(report),
+        "choices": {
+            "month": reports.Period.month(period.start),
+            "quarter": reports.Period.quarter(period.start.year, (period.start.month - 1) // 3 + 1),
+            "year": reports.Period.year(period.start.year),
+        },
+        "years": range(this_year, this_year - 4, -1),
     })
