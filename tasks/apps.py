@@ -8,4 +8,11 @@ class TasksConfig(AppConfig):
     # shopteam.schedules installs these into django-celery-beat (times in Asia/Shanghai); each job is idempotent.
     schedules = [
         ("File the tasks of recurring duties", "tasks.tasks.create_recurring_tasks", ("every", 15)),
+        ("Escalate overdue tasks", "tasks.tasks.escalate_overdue_tasks", ("every", 15)),
     ]
+
+    def ready(self):
+        from . import panels, receivers
+
+        panels.register()
+        receivers.connect()

@@ -2,10 +2,11 @@
 TaskEvent (who, when, what) and writes its notifications in the same transaction (sent after commit)."""
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
-from django.utils import timezone
+from django.db.models import F, Max, Q
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -189,7 +190,7 @@ def _tell_assigned(task, *, by):
 
 
 def _locked(task):
-    return Task.objects.select_for_update().select_related("post", "owner").get(pk=task.pk)
+    return Task.objects.select_for_update(of=("self",)).select_related("post", "owner").get(pk=task.pk)
 
 
 def _require_work(task, by):
@@ -467,3 +468,98 @@ def create_duty_tasks_between(*, start, end, duties=None, now=None):
     ]
     _insert(tasks)
     return len(tasks)
+
+
+# -- overdue tasks escalate ------------------------------------------------------------------------------------
+
+def escalation_post(task):
+    """The post an overdue task is escalated for: its post, or its owner's main post (None if they hold none)."""
+    return task.post if task.post_id else main_post(task.owner)
+
+
+def escalation_state(task, *, now=None, calendars=None):
+    """Where an open task stands on escalation: {"post", "grace" (working minutes), "overdue_minutes",
+    "available_at" (when it may be escalated), "escalatable", "escalated", "automatic"}. The grace is the post's,
+    counted in the working hours of the task's department."""
+    now = now or timezone.now()
+    post = escalation_post(task)
+    state = {"post": post, "grace": None, "overdue_minutes": 0, "available_at": None, "escalatable": False,
+             "escalated": task.escalated_at is not None, "automatic": bool(post and post.escalate_overdue_tasks)}
+    if post is None or task.due is None or not task.is_open:
+        return state
+    calendar = (calendars or _Calendars())(task.department)
+    state["grace"] = post.overdue_grace_minutes
+    state["available_at"] = calendar.add_working_minutes(task.due, post.overdue_grace_minutes)
+    if task.due < now:
+        state["overdue_minutes"] = calendar.working_minutes_between(task.due, now)
+    state["escalatable"] = not state["escalated"] and task.due < now and state["available_at"] <= now
+    return state
+
+
+def escalate_task(task, *, by=None, now=None, calendars=None):
+    """Turn a task overdue past its post's grace into a case that Shopteam raises (no reporter) for the task's
+    post: it goes to that post's leader, then the shop manager, and links back to the task. `by` is whoever
+    clicked (None: the automatic job). Claimed on the task, so two clicks or two runs raise one case."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        task = _locked(task)
+        if by is not None:
+            _require_work(task, by)
+        state = escalation_state(task, now=now, calendars=calendars)
+        if state["escalated"]:
+            raise ServiceError(_("This task has already been escalated."))
+        if not state["escalatable"]:
+            if state["post"] is None:
+                raise ServiceError(_("Its owner holds no post, so it cannot be escalated along the org chart."))
+            raise ServiceError(_("It can be escalated once it is overdue by its grace of %(minutes)s working "
+                                 "minutes.") % {"minutes": state["grace"]})
+        if not Task.objects.filter(pk=task.pk, escalated_at__isnull=True).update(escalated_at=now):
+            raise ServiceError(_("This task has already been escalated."))
+        from escalation.services import raise_case
+
+        with translation.override(settings.LANGUAGE_CODE):
+            description = _(
+                "The task “%(title)s” (%(owner)s) was due %(due)s and is still %(status)s: overdue by "
+                "%(minutes)s working minutes, past the grace of %(grace)s."
+            ) % {"title": task.title, "owner": task.post or display_name(task.owner), "due": _when(task.due),
+                 "status": task.get_status_display(), "minutes": state["overdue_minutes"], "grace": state["grace"]}
+            if by is not None:
+                description += "\n" + _("Escalated by %(name)s.") % {"name": display_name(by)}
+            title = Truncator(_("Overdue task: %(title)s") % {"title": task.title}).chars(120)
+        case = raise_case(source="tasks.overdue", post=state["post"], description=description, title=title,
+                          subject=task, key=f"task-{task.pk}")
+        _event(task, TaskEvent.Kind.ESCALATED, by=by, new=f"#{case.pk}", at=now,
+               note=_("Case #%(id)s raised for %(post)s.") % {"id": case.pk, "post": state["post"]})
+        return case
+
+
+def escalate_overdue_tasks(*, now=None):
+    """The periodic job: escalate every open task past its grace whose post escalates by itself (the task's
+    post, or for a person's task their main post). Safe to run twice or beside another. Returns the cases."""
+    now = now or timezone.now()
+    candidates = (
+        Task.objects.filter(status__in=Task.OPEN, due__lt=now, escalated_at__isnull=True)
+        .filter(Q(post__escalate_overdue_tasks=True) | Q(owner__isnull=False))
+        .select_related("post", "owner", "department")
+        .order_by("due", "pk")
+    )
+    calendars = _Calendars()
+    cases = []
+    for task in candidates:
+        post = escalation_post(task)
+        if post is None or not post.escalate_overdue_tasks:
+            continue
+        if not escalation_state(task, now=now, calendars=calendars)["escalatable"]:
+            continue
+        try:
+            cases.append(escalate_task(task, now=now, calendars=calendars))
+        except ServiceError:
+            continue  # another run escalated it meanwhile, or the task changed
+    return cases
+
+
+def complete_tasks_about_resolved_case(case, *, by):
+    """A case was resolved: the tasks filed from it (source "case") are done."""
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Case #%(id)s was resolved.") % {"id": case.pk}
+    return complete_tasks_about(case, source=Task.Source.CASE, note=note, by=by)

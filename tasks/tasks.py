@@ -7,3 +7,8 @@ from . import services
 @shared_task
 def create_recurring_tasks():
     return services.create_recurring_tasks()
+
+
+@shared_task
+def escalate_overdue_tasks():
+    return len(services.escalate_overdue_tasks())

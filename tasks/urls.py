@@ -4,5 +4,17 @@ from . import views
 
 app_name = "tasks"
 urlpatterns = [
+    path("", views.my_tasks, name="mine"),
+    path("board/", views.board, name="board"),
+    path("list/", views.task_list, name="list"),
+    path("list.xlsx", views.export, name="export"),
+    path("new/", views.create_task, name="create"),
+    path("missed/", views.missed, name="missed"),
     path("<int:pk>/", views.task_detail, name="task_detail"),
+    path("<int:pk>/edit/", views.edit_task, name="edit"),
+    path("<int:pk>/move/", views.move_task, name="move"),
+    path("<int:pk>/subtasks/", views.add_subtask, name="add_subtask"),
+    path("<int:pk>/subtasks/<int:subtask_pk>/", views.tick_subtask, name="tick_subtask"),
+    path("<int:pk>/comment/", views.comment, name="comment"),
+    path("<int:pk>/escalate/", views.escalate, name="escalate"),
 ]

@@ -1,14 +1,310 @@
-"""Task pages: parse the request, call one selector or service, render."""
-from django.http import Http404
-from django.shortcuts import render
+"""Task pages: parse the request, call one selector or service, render. A person who may not see a task gets a 404;
+one who may see it but not do what they asked gets a 403."""
+import contextlib
+import datetime
 
-from . import selectors
-from .models import Task
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from escalation.selectors import cases_about
+from roles.selectors import is_shop_manager
+from shopteam.errors import ServiceError, show_errors
+
+from . import excel, selectors, services
+from .forms import NewTaskForm, edit_form
+from .models import Subtask, Task
+
+FILTER_KEYS = ("department", "post", "person")
+CHOICE_FILTERS = {
+    "priority": Task.Priority.values,
+    "source": Task.Source.values,
+    "status": Task.Status.values,
+    "due": ["overdue", "today", "week", "later", "upcoming", "none"],
+    "done": ["this_week", "last_week", "recent"],
+}
+
+
+def parse_filters(query):
+    """The board's and the list's filters from the query string; anything malformed is ignored."""
+    filters = {}
+    for key in FILTER_KEYS:
+        if query.get(key, "").isdigit():
+            filters[key] = int(query[key])
+    if "person" in filters:
+        filters["person"] = get_user_model().objects.filter(pk=filters["person"]).first()
+        if filters["person"] is None:
+            del filters["person"]
+    for key, allowed in CHOICE_FILTERS.items():
+        if query.get(key) in allowed:
+            filters[key] = query[key]
+    for key in ("mine", "on_time", "late"):
+        if query.get(key) == "1":
+            filters[key] = True
+    if query.get("q", "").strip():
+        filters["q"] = query["q"].strip()[:100]
+    return filters
+
+
+def _filter_context(request, filters):
+    query = request.GET.copy()
+    for key in ("page", "sort"):
+        query.pop(key, None)
+    return {
+        "filters": filters,
+        "choices": selectors.filter_choices(request.user),
+        "query": query.urlencode(),
+        "priorities": Task.Priority.choices,
+        "sources": Task.Source.choices,
+        "statuses": Task.Status.choices,
+    }
+
+
+MY_SECTIONS = [
+    ("overdue", gettext_lazy("Overdue tasks"), "due=overdue"),
+    ("today", gettext_lazy("Due today"), "due=today&status=todo"),
+    ("upcoming", gettext_lazy("Coming up"), "due=upcoming"),
+    ("done", gettext_lazy("Done recently"), "done=recent&sort=-done"),
+]
+
+
+def my_tasks(request):
+    now = timezone.now()
+    context = selectors.my_tasks(request.user, now=now)
+    viewer = selectors.Viewer(request.user)
+    for tasks in context["sections"].values():
+        viewer.mark(tasks)
+    context["section_list"] = MY_SECTIONS
+    return render(request, "tasks/my_tasks.html", context)
+
+
+def board(request):
+    filters = parse_filters(request.GET)
+    now = timezone.now()
+    columns = selectors.board(request.user, filters, now=now)
+    viewer = selectors.Viewer(request.user)
+    for column in columns:
+        viewer.mark(column["tasks"])
+    return render(request, "tasks/board.html", {"columns": columns, "now": now, **_filter_context(request, filters)})
+
+
+def task_list(request):
+    filters = parse_filters(request.GET)
+    sort = request.GET.get("sort", selectors.DEFAULT_SORT)
+    sort = sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
+    now = timezone.now()
+    tasks = selectors.task_list(request.user, filters, sort=sort, now=now)
+    page = Paginator(tasks, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tasks/task_list.html", {
+        "page": page, "sort": sort, "now": now, **_filter_context(request, filters),
+    })
+
+
+def export(request):
+    filters = parse_filters(request.GET)
+    sort = request.GET.get("sort", selectors.DEFAULT_SORT)
+    tasks = selectors.task_list(request.user, filters, sort=sort)
+    response = HttpResponse(
+        excel.task_workbook(tasks), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="tasks-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+def create_task(request):
+    form = NewTaskForm(request.POST or None, user=request.user)
+    subject = _case_from(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = services.create_task(
+                title=data["title"], by=request.user, owner=data["owner_user"], post=data["owner_post"],
+                detail=data["detail"], priority=data["priority"], due=data["due"], subtasks=data["subtask_titles"],
+                key=f"form-{data['key']}" if data["key"] and subject is None else "",
+                source=Task.Source.CASE if subject is not None else Task.Source.MANUAL,
+                subject=subject,
+            )
+        except ServiceError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("Task filed."))
+            return redirect(task)
+    return render(request, "tasks/task_form.html", {"form": form, "case": subject})
+
+
+def _case_from(request):
+    """A task filed from a case (?case=<id>) is about that case and is done when the case is resolved."""
+    from escalation.models import Case
+    from escalation.selectors import can_see
+
+    case_id = request.GET.get("case", "")
+    if not case_id.isdigit():
+        return None
+    case = Case.objects.filter(pk=case_id).first()
+    return case if case is not None and can_see(case, request.user) else None
+
+
+def _visible(request, pk):
+    try:
+        return selectors.task_page(pk, request.user)
+    except Task.DoesNotExist:
+        raise Http404 from None
 
 
 def task_detail(request, pk):
+    task, subtasks, events = _visible(request, pk)
+    now = timezone.now()
+    escalation = services.escalation_state(task, now=now)
+    actions = selectors.actions_for(task, request.user, escalatable=escalation["escalatable"])
+    return render(request, "tasks/task_detail.html", {
+        "task": task, "subtasks": subtasks, "events": events, "now": now, "actions": actions,
+        "can_work": "move" in actions,
+        "escalation": escalation,
+        "cases": list(cases_about(task)),
+        "statuses": Task.Status.choices,
+    })
+
+
+def edit_task(request, pk):
+    task, _subtasks, _events = _visible(request, pk)
+    if not selectors.manages(task, request.user):
+        raise PermissionDenied
+    form = edit_form(task, user=request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_task(task, by=request.user, title=data["title"], detail=data["detail"],
+                                 priority=data["priority"], due=data["due"], owner=data["owner_user"],
+                                 post=data["owner_post"])
+        except ServiceError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect(task)
+    return render(request, "tasks/task_form.html", {"form": form, "task": task})
+
+
+def _next(request, fallback):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/"):
+        return target
+    return fallback
+
+
+@require_POST
+def move_task(request, pk):
+    task, _subtasks, _events = _visible(request, pk)
+    if not selectors.can_work(task, request.user):
+        raise PermissionDenied
+    error = None
     try:
-        task, subtasks, events = selectors.task_page(pk, request.user)
-    except Task.DoesNotExist:
-        raise Http404 from None
-    return render(request, "tasks/task_detail.html", {"task": task, "subtasks": subtasks, "events": events})
+        task = services.move_task(task, by=request.user, status=request.POST.get("status", ""))
+    except ServiceError as refused:
+        error = refused
+    if request.htmx:
+        return _moved_card(request, task, error)
+    if error:
+        show_errors(request, error)
+    return redirect(_next(request, task.get_absolute_url()))
+
+
+def _moved_card(request, task, error):
+    """For the board: the card leaves its column (the swapped target gets nothing) and lands at the top of its
+    new one, and the column counts follow (out-of-band swaps); a refusal leaves it where it was."""
+    task = selectors.with_owners(Task.objects.filter(pk=task.pk)).get()
+    task.can_work = True
+    now = timezone.now()
+    filters = parse_filters(request.POST)
+    counts = {column["status"]: column["count"] for column in selectors.board(request.user, filters, now=now)}
+    return render(request, "tasks/_moved_card.html", {
+        "task": task, "now": now, "counts": counts, "error": error,
+        "shown": error is None and _still_shown(task, filters, request.user, now),
+    })
+
+
+def _still_shown(task, filters, user, now):
+    return selectors.filtered(user, {**filters, "status": ""}, now=now).filter(pk=task.pk).exists()
+
+
+@require_POST
+def add_subtask(request, pk):
+    task, _subtasks, _events = _visible(request, pk)
+    if not selectors.can_work(task, request.user):
+        raise PermissionDenied
+    try:
+        services.add_subtask(task, by=request.user, title=request.POST.get("title", ""))
+    except ServiceError as error:
+        show_errors(request, error)
+    return redirect(task)
+
+
+@require_POST
+def tick_subtask(request, pk, subtask_pk):
+    task, _subtasks, _events = _visible(request, pk)
+    subtask = Subtask.objects.filter(pk=subtask_pk, task=task).first()
+    if subtask is None:
+        raise Http404
+    if not selectors.can_work(task, request.user):
+        raise PermissionDenied
+    error = None
+    try:
+        services.tick_subtask(subtask, by=request.user, done=request.POST.get("done") == "1")
+    except ServiceError as refused:
+        error = refused
+    if request.htmx:
+        task, subtasks, _events = _visible(request, pk)
+        return render(request, "tasks/_checklist.html", {
+            "task": task, "subtasks": subtasks, "can_work": True, "error": error,
+        })
+    if error:
+        show_errors(request, error)
+    return redirect(task)
+
+
+@require_POST
+def comment(request, pk):
+    task, _subtasks, _events = _visible(request, pk)
+    try:
+        services.comment_on_task(task, by=request.user, note=request.POST.get("note", ""))
+    except ServiceError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("Comment added."))
+    return redirect(task)
+
+
+@require_POST
+def escalate(request, pk):
+    task, _subtasks, _events = _visible(request, pk)
+    if not selectors.can_work(task, request.user):
+        raise PermissionDenied
+    try:
+        case = services.escalate_task(task, by=request.user)
+    except ServiceError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("Escalated: case #%(id)s is with %(post)s.") % {
+            "id": case.pk, "post": case.current_post or _("the admins")})
+    return redirect(task)
+
+
+def missed(request):
+    """The periods of recurring duties nobody was given a task for (the dashboard links here)."""
+    if not is_shop_manager(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    since = today.replace(day=1)
+    if request.GET.get("since"):
+        with contextlib.suppress(ValueError):
+            since = datetime.date.fromisoformat(request.GET["since"])
+    periods = selectors.missed_periods(since=since)
+    page = Paginator(periods, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tasks/missed.html", {"page": page, "since": since})

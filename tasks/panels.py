@@ -1,0 +1,13 @@
+"""What tasks shows in the navigation, on everyone's start page and on the shop manager's dashboard."""
+from django.utils.translation import gettext_lazy as _
+
+from shopteam import dashboard
+
+from . import selectors
+
+
+def register():
+    dashboard.register_home("tasks:mine", order=10)
+    dashboard.register_badge("tasks", label=_("My tasks"), url_name="tasks:mine", count=selectors.count_open_for,
+                             order=10)
+    dashboard.register_badge("task_board", label=_("Board"), url_name="tasks:board", order=11)
