@@ -11,7 +11,10 @@ from shopteam.errors import ServiceError
 from . import selectors, services
 from .models import (
     DriftCheck,
+    LowStockAlert,
     Product,
+    RestockLine,
+    RestockRequest,
     StockMove,
     Stocktake,
     StocktakeLine,
@@ -151,3 +154,29 @@ class StocktakeAdmin(ReadOnlyAdmin):
     list_display = ["pk", "scope", "scope_value", "status", "started_by", "started_at", "closed_at"]
     list_filter = ["status", "scope"]
     inlines = [StocktakeLineInline]
+
+
+@admin.register(LowStockAlert)
+class LowStockAlertAdmin(ReadOnlyAdmin):
+    list_display = ["product", "opened_at", "on_hand_at_open", "reorder_point_at_open", "closed_at"]
+    list_filter = [("closed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["product__sku", "product__name"]
+    list_select_related = ["product"]
+
+
+class RestockLineInline(admin.TabularInline):
+    model = RestockLine
+    fields = ["product", "quantity", "on_hand", "reorder_point", "sold_30_days", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RestockRequest)
+class RestockRequestAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "supplier", "status", "created_at", "sent_at", "closed_at"]
+    list_filter = ["status", "supplier"]
+    inlines = [RestockLineInline]

@@ -6,6 +6,7 @@ class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Inventory")
     schedules = [
+        ("Open low-stock alerts", "inventory.tasks.scan_low_stock", ("every", 30)),
         ("Check the stock ledger for drift", "inventory.tasks.check_stock_drift", ("crontab", "30", "2")),
     ]
 

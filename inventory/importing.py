@@ -604,7 +604,9 @@ def settle_ledger(imp):
             raise ServiceError([_("Not enough stock to import these sales; receive the goods or count the stock "
                                   "first, then run the import again:"), *short])
         services.add_to_stock({pk: d for pk, d in deltas.items() if d})
-        services.close_recovered_alerts({p.pk: p.on_hand + deltas.get(p.pk, 0) for p in locked})
+        from .alerts import close_recovered_alerts
+
+        close_recovered_alerts(services.recovered(locked, deltas))
     counts["dates"] = sorted(dates)
     return counts
 

@@ -54,11 +54,11 @@ def day_range(start, end):
     return moment(start), moment(end)
 
 
-def _sale_side():
+def sale_side():
     return Q(kind=StockMove.Kind.SALE) | Q(kind=StockMove.Kind.REVERSAL, reverses__kind=StockMove.Kind.SALE)
 
 
-def _return_side():
+def return_side():
     return Q(kind=StockMove.Kind.RETURN) | Q(kind=StockMove.Kind.REVERSAL, reverses__kind=StockMove.Kind.RETURN)
 
 
@@ -73,12 +73,12 @@ def supplier_sales(supplier, *, start, end):
     since, until = day_range(start, end)
     moves = StockMove.objects.filter(
         product__supplier=supplier, moved_at__gte=since, moved_at__lt=until
-    ).filter(_sale_side() | _return_side())
+    ).filter(sale_side() | return_side())
     rows = (
         moves.values("product_id", "product__sku", "product__name", "product__cost")
         .annotate(
-            sold=Coalesce(Sum(-F("quantity"), filter=_sale_side()), 0),
-            returned=Coalesce(Sum("quantity", filter=_return_side()), 0),
+            sold=Coalesce(Sum(-F("quantity"), filter=sale_side()), 0),
+            returned=Coalesce(Sum("quantity", filter=return_side()), 0),
             price_amount=Coalesce(Sum("amount"), Value(Decimal("0")), output_field=DecimalField()),
         )
         .annotate(
@@ -174,9 +174,67 @@ def moved_today(now=None):
 
 
 def open_restock():
-    """Units already asked of the supplier for each product (open restock requests). Restock requests come
-    with low-stock alerts; until then nothing is on order."""
-    return Value(0, output_field=IntegerField())
+    """Units already asked of the supplier for each product: its lines on draft or sent restock requests."""
+    from .models import RestockLine, RestockRequest
+
+    asked = (
+        RestockLine.objects.filter(product=OuterRef("pk"), request__status__in=RestockRequest.OPEN).order_by()
+        .values("product").annotate(total=Sum("quantity")).values("total")
+    )
+    return Coalesce(Subquery(asked, output_field=IntegerField()), 0)
+
+
+def low_stock_without_alert():
+    """(id, on hand, reorder point) of every product not discontinued at or below its reorder point with no open
+    alert: one query (the low-stock job's scan)."""
+    from django.db.models import Exists
+
+    from .models import LowStockAlert
+
+    return list(
+        Product.objects.filter(on_hand__lte=F("reorder_point")).exclude(status=Product.Status.DISCONTINUED)
+        .exclude(Exists(LowStockAlert.objects.filter(product=OuterRef("pk"), closed_at__isnull=True)))
+        .order_by().values_list("pk", "on_hand", "reorder_point")
+    )
+
+
+def open_alerts():
+    from .models import LowStockAlert
+
+    return (LowStockAlert.objects.filter(closed_at__isnull=True).select_related("product__supplier")
+            .annotate(open_restock=_alert_restock()).order_by("-opened_at", "-pk"))
+
+
+def _alert_restock():
+    from .models import RestockLine, RestockRequest
+
+    asked = (
+        RestockLine.objects.filter(product=OuterRef("product"), request__status__in=RestockRequest.OPEN).order_by()
+        .values("product").annotate(total=Sum("quantity")).values("total")
+    )
+    return Coalesce(Subquery(asked, output_field=IntegerField()), 0)
+
+
+def count_open_alerts(limit=100):
+    from .models import LowStockAlert
+
+    return LowStockAlert.objects.filter(closed_at__isnull=True)[:limit].count()
+
+
+def recent_alerts(limit=50):
+    from .models import LowStockAlert
+
+    return LowStockAlert.objects.filter(closed_at__isnull=False).select_related("product").order_by("-closed_at")[
+        :limit]
+
+
+def restock_requests():
+    from django.db.models import Count
+
+    from .models import RestockRequest
+
+    return RestockRequest.objects.select_related("supplier", "changed_by").annotate(
+        line_count=Count("lines"), units=Coalesce(Sum("lines__quantity"), 0)).order_by("-created_at", "-pk")
 
 
 def product_list(*, q="", status="", supplier=None, low=False, category=""):

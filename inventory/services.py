@@ -124,15 +124,12 @@ def create_product(*, by, opening_stock=0, **fields):
     if opening:
         record_moves([StockMove(product=product, kind=StockMove.Kind.ADJUSTMENT, quantity=opening,
                                 reason=_("Opening stock"), key=f"opening:{product.pk}")], by=by)
+    from .alerts import file_new_product_tasks
+
     file_new_product_tasks(product, by=by)
     return product
 
 
-def file_new_product_tasks(product, *, by):
-    """The work a new product needs from the visual, marketing and customer-service groups.
-
-    Filed through tasks.services.create_task once the tasks app has it (the next commit wires it).
-    """
 
 
 @transaction.atomic
@@ -205,7 +202,9 @@ def record_moves(moves, *, by):
     after = {product.pk: product.on_hand + deltas[product.pk] for product in locked}
     for move in moves:
         move.product.on_hand = after[move.product_id]
-    close_recovered_alerts(after)
+    from .alerts import close_recovered_alerts
+
+    close_recovered_alerts(recovered(locked, deltas))
     return moves
 
 
@@ -243,11 +242,9 @@ def add_to_stock(deltas):
         Product.objects.filter(pk__in=[pk for pk, _delta in chunk]).update(on_hand=F("on_hand") + change)
 
 
-def close_recovered_alerts(after):
-    """Stock moved (`after`: product id -> new stock): close the low-stock alerts of products that recovered.
-
-    Low-stock alerts come in a later commit.
-    """
+def recovered(locked, deltas):
+    """Ids of the locked products that `deltas` lift above their reorder point."""
+    return [p.pk for p in locked if deltas.get(p.pk, 0) > 0 and p.on_hand + deltas[p.pk] > p.reorder_point]
 
 
 def record_move(product, *, kind, quantity, by, reason="", reference="", moved_at=None, amount=None, key=""):

@@ -18,3 +18,10 @@ def check_taobao_import(import_id):
 @shared_task
 def run_taobao_import(import_id):
     return importing.run(import_id).status
+
+
+@shared_task
+def scan_low_stock():
+    from . import alerts
+
+    return len(alerts.scan_low_stock())

@@ -24,3 +24,8 @@ urlpatterns += [
     path("stocktakes/<int:pk>/<slug:action>/", views.stocktake_action, name="stocktake_action"),
     path("stocktakes/lines/<int:pk>/count/", views.count_line, name="count_line"),
 ]
+urlpatterns += [
+    path("alerts/", views.alert_list, name="alert_list"),
+    path("restock/<int:pk>/", views.restock_detail, name="restock_detail"),
+    path("restock/<int:pk>/<slug:action>/", views.restock_action, name="restock_action"),
+]

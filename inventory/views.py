@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from escalation.selectors import cases_about
 from shopteam.errors import ServiceError, show_errors
 
-from . import excel, importing, selectors, services
+from . import alerts, excel, importing, selectors, services
 from .forms import (
     MoveForm,
     NewProductForm,
@@ -26,7 +26,7 @@ from .forms import (
     TaobaoUploadForm,
     UploadForm,
 )
-from .models import Product, StockMove, Stocktake, StocktakeLine, Supplier, TaobaoImport
+from .models import Product, RestockRequest, StockMove, Stocktake, StocktakeLine, Supplier, TaobaoImport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_SUFFIXES = {".csv", ".xlsx", ".xls", ".txt"}
@@ -392,3 +392,33 @@ def stocktake_action(request, pk, action):
         show_errors(request, error)
         return redirect("inventory:stocktake_review", pk=stocktake.pk)
     return redirect("inventory:stocktake_review", pk=stocktake.pk)
+
+
+# --- low-stock alerts and restock requests ----------------------------------------------------------------
+
+def alert_list(request):
+    return render(request, "inventory/alert_list.html", {
+        "alerts": selectors.open_alerts(), "requests": selectors.restock_requests()[:30],
+        "can_change": selectors.can_change_stock(request.user),
+    })
+
+
+def restock_detail(request, pk):
+    restock = get_object_or_404(RestockRequest.objects.select_related("supplier", "changed_by"), pk=pk)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(excel.restock_request(restock), f"restock-{restock.pk}.xlsx")
+    return render(request, "inventory/restock_detail.html", {
+        "restock": restock, "lines": restock.lines.select_related("product").order_by("product__sku"),
+        "can_change": selectors.can_change_stock(request.user),
+    })
+
+
+@require_POST
+@stock_keeper
+def restock_action(request, pk, action):
+    restock = get_object_or_404(RestockRequest, pk=pk)
+    try:
+        alerts.change_restock(restock, action=action, by=request.user)
+    except ServiceError as error:
+        show_errors(request, error)
+    return redirect(restock)

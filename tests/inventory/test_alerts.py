@@ -1,0 +1,210 @@
+"""Low-stock alerts: one per product at or below its reorder point (never a second while one is open, however
+often or concurrently the job runs), customer service and the product leader told by their posts, a restock task
+for the product leader and a restock request drafted to the supplier with its reason; the alert closes itself
+when stock recovers. And the work a new product files for the visual, marketing and customer-service groups."""
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from inventory import alerts, selectors, services
+from inventory.models import LowStockAlert, Product, RestockLine, RestockRequest, StockMove
+from shopteam.errors import ServiceError
+from shopteam.notifications.models import Notification
+from tasks.models import Task
+from tasks.selectors import tasks_about
+from tests.inventory.factories import ProductFactory, stocked
+from tests.inventory.threads import run_at_once
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=selectors.SHANGHAI)
+
+
+def sell(product, quantity, clerk, *, days_ago=1):
+    services.record_move(product, kind=StockMove.Kind.SALE, quantity=-quantity, by=clerk,
+                         moved_at=NOW - datetime.timedelta(days=days_ago))
+
+
+def test_one_alert_told_tasked_and_drafted_for_a_product_at_its_reorder_point(clerk, team):
+    tea = stocked(24, sku="SCT-1", name="菊花茶", reorder_point=5, reorder_quantity=20)
+    stocked(50, sku="SCT-OK", reorder_point=5)
+    sell(tea, 12, clerk, days_ago=3)
+    sell(tea, 4, clerk, days_ago=40)  # outside the 30 days
+    assert alerts.scan_low_stock(now=NOW) == []  # 8 left: above the reorder point
+    sell(tea, 4, clerk)  # 4 left: at or below 5
+    handled = alerts.scan_low_stock(now=NOW)
+    alert = LowStockAlert.objects.get()
+    assert handled == [alert] and (alert.product, alert.on_hand_at_open, alert.closed_at) == (tea, 4, None)
+
+    task = tasks_about(alert).get()
+    assert (task.source, task.key, task.post.title, task.priority) == ("stock_alert", f"alert-{alert.pk}",
+                                                                      "产品组组长", "high")
+    told = Notification.objects.filter(event="stock.low")
+    assert {n.recipient.username for n in told} == {"kefu_lead", "kefu_a", "product_lead"}
+    # 16 sold in 30 days − 4 on hand + 5 reorder point = 17 < the reorder quantity 20: ask for 20.
+    line = RestockLine.objects.get()
+    assert (line.quantity, line.sold_30_days, line.on_hand, line.alert) == (20, 16, 4, alert)
+    assert "16" in line.reason and "17" in line.reason
+    assert line.request.supplier.name == "食草堂" and line.request.status == "draft"
+
+
+def test_a_fast_seller_is_restocked_by_its_last_30_days(clerk, team):
+    tea = stocked(60, sku="SCT-1", reorder_point=5, reorder_quantity=10)
+    sell(tea, 57, clerk, days_ago=10)
+    alerts.scan_low_stock(now=NOW)
+    # 57 sold − 3 on hand + 5 = 59 > 10
+    line = RestockLine.objects.get()
+    assert line.quantity == 59 and "59" in line.reason
+
+
+def test_running_the_job_again_makes_no_second_alert_task_line_or_notification(clerk, team):
+    tea = stocked(3, reorder_point=5)
+    alerts.scan_low_stock(now=NOW)
+    alerts.scan_low_stock(now=NOW + datetime.timedelta(minutes=30))
+    assert LowStockAlert.objects.count() == 1
+    assert Task.objects.filter(source="stock_alert").count() == 1
+    assert RestockLine.objects.count() == 1
+    assert Notification.objects.filter(event="stock.low").count() == 3
+    assert selectors.product_list(low=True).get(pk=tea.pk).open_restock == 20
+
+
+def test_the_alert_closes_itself_when_stock_recovers_and_its_task_is_done(clerk, team):
+    tea = stocked(3, reorder_point=5)
+    alerts.scan_low_stock(now=NOW)
+    alert = LowStockAlert.objects.get()
+    services.record_move(tea, kind=StockMove.Kind.RECEIPT, quantity=2, by=clerk)  # 5: still at the point
+    alert.refresh_from_db()
+    assert alert.is_open
+    services.record_move(tea, kind=StockMove.Kind.RECEIPT, quantity=20, by=clerk)
+    alert.refresh_from_db()
+    assert not alert.is_open
+    assert tasks_about(alert).get().status == "done"
+    services.record_move(tea, kind=StockMove.Kind.SALE, quantity=-22, by=clerk)
+    alerts.scan_low_stock(now=NOW + datetime.timedelta(hours=1))
+    assert LowStockAlert.objects.filter(closed_at__isnull=True).count() == 1  # a new alert, the old stays closed
+    assert LowStockAlert.objects.count() == 2
+    assert RestockLine.objects.count() == 1  # the draft's line for the product is brought up to date
+
+
+def test_lowering_the_reorder_point_lets_the_job_close_the_alert(clerk, team):
+    tea = stocked(3, reorder_point=5)
+    alerts.scan_low_stock(now=NOW)
+    services.update_product(tea, by=clerk, reorder_point=2)
+    alerts.scan_low_stock(now=NOW)
+    assert not LowStockAlert.objects.get().is_open
+
+
+def test_discontinued_products_raise_no_alert(clerk, team):
+    ProductFactory(reorder_point=5, status="discontinued")
+    assert alerts.scan_low_stock(now=NOW) == [] and not LowStockAlert.objects.exists()
+
+
+def test_with_the_product_leader_post_vacant_the_task_goes_to_the_shop_manager(clerk, team):
+    from roles.models import Assignment
+
+    Assignment.objects.filter(post__title="产品组组长").update(end=datetime.date(2020, 1, 1),
+                                                              start=datetime.date(2019, 1, 1))
+    stocked(1, reorder_point=5, by=team["manager"])
+    alerts.scan_low_stock(now=NOW)
+    assert Task.objects.get(source="stock_alert").post.title == "店长"
+
+
+def test_restock_requests_are_sent_received_and_downloaded_with_chinese_headers(client, clerk, team):
+    stocked(1, sku="SCT-1", name="菊花茶", reorder_point=5)
+    stocked(2, sku="SCT-2", name="玫瑰花茶", reorder_point=5)
+    alerts.scan_low_stock(now=NOW)
+    request = RestockRequest.objects.get()
+    client.force_login(team["kefu_a"])  # customer service reads it
+    response = client.get(reverse("inventory:restock_detail", args=[request.pk]), {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("商家编码", "商品名称", "当前库存", "补货点", "近30天销量", "建议补货量", "计算依据")
+    assert [r[:6] for r in rows[1:]] == [("SCT-1", "菊花茶", 1, 5, 0, 20), ("SCT-2", "玫瑰花茶", 2, 5, 0, 20)]
+    assert client.post(reverse("inventory:restock_action", args=[request.pk, "send"])).status_code == 403
+    client.force_login(clerk)
+    client.post(reverse("inventory:restock_action", args=[request.pk, "send"]))
+    request.refresh_from_db()
+    assert request.status == "sent"
+    stocked(0, sku="SCT-3", reorder_point=5)
+    alerts.scan_low_stock(now=NOW)
+    assert RestockRequest.objects.filter(status="draft").get().lines.get().product.sku == "SCT-3"
+    with pytest.raises(ServiceError, match="cannot be"):
+        alerts.change_restock(request, action="send", by=clerk)
+    alerts.change_restock(request, action="receive", by=clerk)
+    assert selectors.product_list().get(sku="SCT-1").open_restock == 0
+
+
+def test_the_alert_page_shows_on_hand_point_and_open_restock_side_by_side(client, clerk, team):
+    stocked(1, sku="SCT-1", reorder_point=5)
+    alerts.scan_low_stock(now=NOW)
+    client.force_login(team["visual_lead"])  # everyone reads stock
+    page = client.get(reverse("inventory:alert_list")).content.decode()
+    assert 'data-alert="' in page and ">20<" in page.replace(" ", "")
+    listing = client.get(reverse("inventory:product_list")).context["page"].object_list
+    assert [(p.sku, p.on_hand, p.reorder_point, p.open_restock) for p in listing] == [("SCT-1", 1, 5, 20)]
+
+
+def test_the_badge_counts_open_alerts_for_the_product_group_only(client, clerk, team):
+    from shopteam.dashboard import badges_for
+
+    stocked(1, reorder_point=5)
+    alerts.scan_low_stock(now=NOW)
+    stock = {b["key"]: b for b in badges_for(clerk)}["stock"]
+    assert stock["count"] == 1 and stock["url"] == reverse("inventory:product_list")
+    assert {b["key"]: b for b in badges_for(team["kefu_a"])}["stock"]["count"] == 0
+
+
+def test_the_dashboard_panel_shows_alerts_drift_and_the_last_import(client, clerk, team):
+    stocked(1, sku="SCT-LOW", reorder_point=5)
+    alerts.scan_low_stock(now=NOW)
+    services.check_drift()
+    client.force_login(team["manager"])
+    page = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-panel="stock"' in page and "SCT-LOW" in page and "agree" in page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_the_job_run_concurrently_opens_one_alert_and_files_one_task(team):
+    for n in range(5):
+        stocked(n % 3, sku=f"SCT-{n}", reorder_point=5, by=team["product_lead"])
+    outcomes = run_at_once(*[lambda: alerts.scan_low_stock(now=NOW)] * 4)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert sum(len(o) for o in outcomes) == 5
+    assert LowStockAlert.objects.count() == 5 and Task.objects.filter(source="stock_alert").count() == 5
+    assert RestockRequest.objects.count() == 1 and RestockLine.objects.count() == 5
+    assert Notification.objects.filter(event="stock.low").count() == 5 * 3
+
+
+# -- new products ---------------------------------------------------------------------------------------------
+
+def test_a_new_product_files_photo_listing_promotion_and_briefing_tasks(clerk, team):
+    product = services.create_product(by=clerk, sku="SCT-NEW", name="桂花乌龙", cost="15", price="49",
+                                      reorder_point=3, reorder_quantity=12, status="listed")
+    tasks = {t.key.split(":")[1]: t for t in tasks_about(product)}
+    assert set(tasks) == {"photos", "listing", "promotion", "briefing"}
+    assert {role: tasks[role].post.title for role in tasks} == {
+        "photos": "视觉组组长", "listing": "视觉组组长", "promotion": "营销策划组组长", "briefing": "客服组组长"}
+    assert all(t.source == "new_product" and "SCT-NEW" in t.title for t in tasks.values())
+    assert "孙产品" in tasks["listing"].detail
+    told = {n.recipient.username for n in Notification.objects.filter(event="task.assigned")}
+    assert {"visual_lead", "marketing_lead", "kefu_lead"} <= told
+
+
+def test_filing_the_new_product_work_twice_files_nothing_new(clerk, team):
+    product = services.create_product(by=clerk, sku="SCT-NEW", name="桂花乌龙")
+    alerts.file_new_product_tasks(product, by=clerk)
+    assert Task.objects.filter(source="new_product").count() == 4
+
+
+def test_a_catalogue_import_files_the_work_of_each_new_product(tmp_path, clerk, team):
+    path = tmp_path / "c.csv"
+    path.write_bytes("商家编码,商品名称\r\nSCT-A,菊花茶\r\nSCT-B,玫瑰花茶\r\n".encode("gb18030"))
+    services.import_catalogue(path, name="c.csv", by=clerk)
+    services.import_catalogue(path, name="c.csv", by=clerk)
+    assert Task.objects.filter(source="new_product").count() == 8
+    assert Product.objects.get(sku="SCT-A").price == Decimal("0.00")
