@@ -9,6 +9,7 @@ class TasksConfig(AppConfig):
     schedules = [
         ("File the tasks of recurring duties", "tasks.tasks.create_recurring_tasks", ("every", 15)),
         ("Escalate overdue tasks", "tasks.tasks.escalate_overdue_tasks", ("every", 15)),
+        ("Send the morning task digest", "tasks.tasks.send_morning_digests", ("crontab", "30", "8")),
     ]
 
     def ready(self):

@@ -11,3 +11,4 @@ def register():
     dashboard.register_badge("tasks", label=_("My tasks"), url_name="tasks:mine", count=selectors.count_open_for,
                              order=10)
     dashboard.register_badge("task_board", label=_("Board"), url_name="tasks:board", order=11)
+    dashboard.register_badge("standup", label=_("Stand-up"), url_name="tasks:standup", order=12)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from shopteam.people import display_name
 from shopteam.workcalendar.calc import calendar_for
 
 from . import recurrence, selectors
-from .models import DutyPeriodMissed, Subtask, Task, TaskEvent
+from .models import DigestSent, DutyPeriodMissed, Standup, Subtask, Task, TaskEvent
 
 # What each notification says: event -> (title, body), rendered by notify() in the shop's language.
 MESSAGES = {
@@ -563,3 +564,120 @@ def complete_tasks_about_resolved_case(case, *, by):
     with translation.override(settings.LANGUAGE_CODE):
         note = _("Case #%(id)s was resolved.") % {"id": case.pk}
     return complete_tasks_about(case, source=Task.Source.CASE, note=note, by=by)
+
+
+# -- the daily stand-up ---------------------------------------------------------------------------------------------
+
+def write_standup(*, by, yesterday, today, blockers, day=None):
+    """Write or rewrite `by`'s stand-up for today: yesterday's progress, today's plan, what blocks them. Every
+    version is kept (simple_history). Refuses an empty stand-up and any day but today."""
+    now = timezone.now()
+    day = day or timezone.localdate(now)
+    errors = []
+    limit = Standup.TEXT_MAX
+    yesterday = _text(yesterday, limit=limit, errors=errors)
+    today = _text(today, limit=limit, errors=errors)
+    blockers = _text(blockers, limit=limit, errors=errors)
+    if not (yesterday or today):
+        errors.append(_("Write what got done yesterday or what you plan today."))
+    if day != timezone.localdate(now):
+        errors.append(_("A stand-up is written on its own day; earlier ones are kept as they were."))
+    if errors:
+        raise ServiceError(errors)
+    fields = {"yesterday": yesterday, "today": today, "blockers": blockers}
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                standup = Standup.objects.select_for_update().filter(person=by, date=day).first()
+                if standup is None:
+                    return Standup.objects.create(person=by, date=day, created_at=now, updated_at=now, **fields)
+                if all(getattr(standup, name) == value for name, value in fields.items()):
+                    return standup
+                for name, value in fields.items():
+                    setattr(standup, name, value)
+                standup.updated_at = now
+                standup.save()
+                return standup
+        except IntegrityError:
+            continue  # the same person saved twice at once: the other one created it; update it now
+    raise ServiceError(_("Your stand-up was being saved twice at once; save it again."))
+
+
+def raise_blocker(standup, *, by, post=None):
+    """Raise a stand-up's blockers as a case, from a post its author holds: it travels the playbook's chain like
+    any case (the post's leader, then the shop manager) and links back to the stand-up. Once per stand-up."""
+    if standup.person_id != by.pk:
+        raise ServiceError(_("Only whoever wrote the stand-up can raise its blockers."))
+    if not standup.blockers.strip():
+        raise ServiceError(_("This stand-up names no blocker."))
+    post = post or main_post(by)
+    if post is None:
+        raise ServiceError(_("You hold no post, so you cannot raise a case. Ask an admin to assign you."))
+    from escalation.services import raise_case
+
+    first_line = standup.blockers.strip().splitlines()[0]
+    with translation.override(settings.LANGUAGE_CODE):
+        title = Truncator(_("Stand-up blocker: %(text)s") % {"text": first_line}).chars(120)
+    return raise_case(by=by, post=post, description=standup.blockers, title=title, subject=standup,
+                      key=f"standup-{standup.pk}")
+
+
+# -- the morning digest ---------------------------------------------------------------------------------------------
+
+DIGEST_ITEMS = 10  # tasks listed per part of the digest; the rest are counted
+
+
+def send_morning_digests(*, now=None):
+    """The 08:30 job: one notification per person who works today in their department's calendar, with what is
+    due today, what is overdue and yesterday's stand-up gaps. A DigestSent row is claimed before sending, in the
+    same transaction, so a person never gets two on one day (a second run, or two workers at once). Returns how
+    many were sent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    calendars = _Calendars()
+    sent = 0
+    for person, post in selectors.people_at_work(today):
+        if not calendars(post.department).is_working_day(today):
+            continue  # a holiday or a day off for their department: no digest
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    DigestSent.objects.create(person=person, date=today, sent_at=now)
+            except IntegrityError:
+                continue  # already sent today, or being sent by another worker
+            title, body = digest_for(person, now=now, calendars=calendars)
+            notify([person], title=title, body=body, url=reverse("tasks:mine"), event="tasks.digest")
+            sent += 1
+    return sent
+
+
+def digest_for(person, *, now=None, calendars=None):
+    """The title and text of `person`'s morning digest, in the shop's language."""
+    now = now or timezone.now()
+    calendars = calendars or _Calendars()
+    content = selectors.digest_content(person, now=now, calendars=calendars)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Today: %(due)s due, %(overdue)s overdue") % {
+            "due": content["due_count"], "overdue": content["overdue_count"]}
+        lines = []
+        for key, count_key, heading in (
+            ("due_today", "due_count", _("Due today (%(count)s):")),
+            ("overdue", "overdue_count", _("Overdue (%(count)s):")),
+        ):
+            if not content[count_key]:
+                continue
+            lines.append(heading % {"count": content[count_key]})
+            for task in content[key]:
+                lines.append(f"· {task.title}（{_when(task.due)}）")
+            if content[count_key] > len(content[key]):
+                lines.append(_("· and %(count)s more") % {"count": content[count_key] - len(content[key])})
+        if not lines:
+            lines.append(_("Nothing is due today and nothing is overdue."))
+        if content["missed_own"]:
+            lines.append(_("You did not write a stand-up on %(day)s.") % {"day": content["previous_day"]})
+        if content["gaps"]:
+            lines.append(_("No stand-up on their last working day: %(names)s.") % {
+                "names": "、".join(f"{display_name(p)}（{day:%m-%d}）" for p, day in content["gaps"])})
+        lines.append(_("Write today's stand-up: %(link)s") % {
+            "link": settings.SITE_URL.rstrip("/") + reverse("tasks:standup")})
+    return title, "\n".join(lines)

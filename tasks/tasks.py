@@ -12,3 +12,8 @@ def create_recurring_tasks():
 @shared_task
 def escalate_overdue_tasks():
     return len(services.escalate_overdue_tasks())
+
+
+@shared_task
+def send_morning_digests():
+    return services.send_morning_digests()

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from escalation.selectors import cases_about
 from roles.selectors import is_shop_manager
 from shopteam.errors import ServiceError, show_errors
+from shopteam.workcalendar.calc import calendar_for
 
 from . import excel, selectors, services
-from .forms import NewTaskForm, edit_form
-from .models import Subtask, Task
+from .forms import NewTaskForm, StandupForm, edit_form
+from .models import Standup, Subtask, Task
 
 FILTER_KEYS = ("department", "post", "person")
 CHOICE_FILTERS = {
@@ -83,7 +84,17 @@ def my_tasks(request):
     for tasks in context["sections"].values():
         viewer.mark(tasks)
     context["section_list"] = MY_SECTIONS
+    context["standup_prompt"] = _standup_due(request.user, now)
     return render(request, "tasks/my_tasks.html", context)
+
+
+def _standup_due(user, now):
+    """Whether `user` still has to write today's stand-up: a working day for them, and none written yet."""
+    post = services.main_post(user)
+    today = timezone.localdate(now)
+    if post is None or selectors.standup_of(user, today) is not None:
+        return False
+    return calendar_for(post.department).is_working_day(today)
 
 
 def board(request):
@@ -308,3 +319,71 @@ def missed(request):
     periods = selectors.missed_periods(since=since)
     page = Paginator(periods, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tasks/missed.html", {"page": page, "since": since})
+
+
+# -- the daily stand-up ---------------------------------------------------------------------------------------------
+
+def standup(request):
+    """One short form for today's stand-up (a phone form); what I wrote the days before below it."""
+    today = timezone.localdate()
+    mine = selectors.standup_of(request.user, today)
+    form = StandupForm(request.POST or None, instance=mine)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mine = services.write_standup(by=request.user, yesterday=data["yesterday"], today=data["today"],
+                                          blockers=data["blockers"])
+        except ServiceError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("Stand-up saved."))
+            return redirect("tasks:standup")
+    recent = Standup.objects.filter(person=request.user, date__lt=today).order_by("-date")[:5]
+    return render(request, "tasks/standup.html", {
+        "form": form, "standup": mine, "today": today, "recent": recent,
+        "cases": list(cases_about(mine)) if mine else [],
+        "reads_team": selectors.standup_team(request.user, day=today) is not None,
+    })
+
+
+def standup_team(request):
+    """The whole team's stand-ups for a day, and who has not written one by 10:00 on a working day."""
+    day = timezone.localdate()
+    if request.GET.get("date"):
+        with contextlib.suppress(ValueError):
+            day = datetime.date.fromisoformat(request.GET["date"])
+    rows = selectors.team_standups(request.user, day=day, calendars=services._Calendars())
+    if rows is None:
+        raise PermissionDenied
+    return render(request, "tasks/standup_team.html", {
+        "rows": rows, "day": day, "missing": [row for row in rows if row["missing"]],
+        "previous": day - datetime.timedelta(days=1), "next": day + datetime.timedelta(days=1),
+        "is_today": day == timezone.localdate(),
+    })
+
+
+def _readable_standup(request, pk):
+    standup = Standup.objects.select_related("person").filter(pk=pk).first()
+    if standup is None or not selectors.can_read_standup(standup, request.user):
+        raise Http404
+    return standup
+
+
+def standup_detail(request, pk):
+    standup = _readable_standup(request, pk)
+    return render(request, "tasks/standup_detail.html", {"standup": standup, "cases": list(cases_about(standup))})
+
+
+@require_POST
+def raise_blocker(request, pk):
+    standup = _readable_standup(request, pk)
+    if standup.person_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        case = services.raise_blocker(standup, by=request.user)
+    except ServiceError as error:
+        show_errors(request, error)
+        return redirect("tasks:standup")
+    messages.success(request, _("Case #%(id)s raised and sent to %(post)s.") % {
+        "id": case.pk, "post": case.current_post or _("the admins")})
+    return redirect(case)
