@@ -14,7 +14,7 @@ MANUAL_KIND_CHOICES = [
 
 class ProductForm(forms.Form):
     sku = forms.CharField(label=_("SKU (商家编码)"), max_length=64)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Product name"), max_length=200)
     supplier = forms.ModelChoiceField(queryset=Supplier.objects.all(), label=_("Supplier"), required=False,
                                       empty_label=_("食草堂 (the default)"))
     category = forms.CharField(label=_("Category"), max_length=50, required=False)

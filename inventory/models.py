@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 # The playbook's one supplier, the default for every product (seeds/PLAYBOOK.md, 000).
@@ -281,7 +282,8 @@ class TaobaoOrderLine(models.Model):
     """One line of an order; `target` is what the exports say should be sold and `sold` what the ledger holds
     for it: an import writes the sale or reversal that brings one to the other."""
 
-    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="lines", verbose_name=_("order"))
+    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="lines",
+                              verbose_name=pgettext_lazy("a Taobao order line's", "order"))
     # The 子订单编号 when the export has one, else the SKU, properties and title within the order.
     line_key = models.CharField(max_length=100, editable=False)
     sub_order_id = models.CharField(_("sub-order number"), max_length=30, blank=True, db_index=True)
@@ -425,7 +427,7 @@ class LowStockAlert(models.Model):
     reorder_point_at_open = models.IntegerField(_("reorder point when opened"))
     # Claimed by the run that tells people, files the task and drafts the restock (a second run does nothing).
     handled_at = models.DateTimeField(_("people told"), null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("an alert or request", "closed"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, help_text=_("What could not be done when it opened."))
 
     class Meta:
@@ -468,7 +470,7 @@ class RestockRequest(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("drafted"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("an alert or request", "closed"), null=True, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("last changed by"))
     history = HistoricalRecords()

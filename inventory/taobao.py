@@ -201,7 +201,7 @@ def read_order(cells):
         "total": parse_amount(raw["total"], _("Total")),
         "refund_amount": parse_amount(raw["refund_amount"], _("Refund")),
         "paid_at": parse_moment(raw["paid_at"], _("Pay time")),
-        "created_at": parse_moment(raw["created_at"], _("Created")),
+        "created_at": parse_moment(raw["created_at"], _("Order created")),
         "close_reason": raw["close_reason"][:100],
     }
 
@@ -226,7 +226,7 @@ def read_line(cells):
         "refund_status": raw["refund_status"][:30] if raw["refund_status"] not in NO_REFUND else "",
         "refund_amount": parse_amount(raw["refund_amount"], _("Refund")),
         "paid_at": parse_moment(raw["paid_at"], _("Pay time")),
-        "created_at": parse_moment(raw["created_at"], _("Created")),
+        "created_at": parse_moment(raw["created_at"], _("Order created")),
     }
     if line["paid_amount"] is None and line["price"] is not None:
         line["paid_amount"] = line["price"] * line["quantity"]  # 2017's 宝贝报表 has only the price
