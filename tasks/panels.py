@@ -6,7 +6,12 @@ from shopteam import dashboard
 from . import selectors
 
 
+def _panel(request, now):
+    return selectors.dashboard_panel(now)
+
+
 def register():
+    dashboard.register_panel("tasks", title=_("Tasks"), template="tasks/_panel.html", context=_panel, order=30)
     dashboard.register_home("tasks:mine", order=10)
     dashboard.register_badge("tasks", label=_("My tasks"), url_name="tasks:mine", count=selectors.count_open_for,
                              order=10)
