@@ -195,7 +195,7 @@ def test_the_dashboard_panel_counts_and_links_every_figure(client, team, holiday
     panel = next(p for p in page.split('data-panel="') if p.startswith("tasks"))
     assert 'data-overdue-person="kefu_a">1<' in panel and 'data-overdue-person="photo_a">1<' in panel
     list_url = reverse("tasks:list")
-    assert f"{list_url}?done=last_week&amp;on_time=1" in panel and 'data-figure="missed"' in panel
+    assert f"{list_url}?done=last_week&on_time=1" in panel and 'data-figure="missed"' in panel
     # Each figure leads to the tasks it counts.
     def listed(query):
         return {t.title for t in client.get(f"{list_url}?{query}").context["page"].object_list}
