@@ -2,6 +2,7 @@
 import threading
 
 from django.db import connection
+from django.utils import translation
 
 
 def run_at_once(*jobs):
@@ -10,6 +11,7 @@ def run_at_once(*jobs):
     outcomes = [None] * len(jobs)
 
     def run(index, job):
+        translation.activate("en")  # as the test thread (tests/conftest.py); a new thread starts in the default
         try:
             barrier.wait()
             outcomes[index] = job()
