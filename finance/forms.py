@@ -97,3 +97,22 @@ class TargetForm(forms.Form):
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"],
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
     amount = MoneyField(label=_("Sales target (CNY)"))
+
+
+class SentForm(forms.Form):
+    on = forms.DateField(label=_("Sent on"), widget=DateInput())
+    how = forms.CharField(label=_("How"), max_length=100, required=False,
+                          widget=forms.TextInput(attrs={"placeholder": _("e-mail, WeChat, on paper…")}))
+
+
+class SettlementForm(forms.Form):
+    amount = MoneyField(label=_("Settlement amount (CNY)"))
+    date = forms.DateField(label=_("Settled on"), widget=DateInput())
+    reason = forms.CharField(label=_("Why it differs from the cost total"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InvoiceForm(forms.Form):
+    number = forms.CharField(label=_("Invoice number"), max_length=50)
+    date = forms.DateField(label=_("Invoice date"), widget=DateInput())
+    amount = MoneyField(label=_("Invoice amount (CNY)"))

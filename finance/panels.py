@@ -3,7 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from shopteam import dashboard
 
-from . import rules
+from . import rules, selectors
+
+
+def _cycle_and_money(request, now):
+    from django.utils import timezone
+
+    today = timezone.localdate(now)
+    overview = selectors.cycles_overview(today)
+    month_start, month_end = selectors.month_bounds(today)
+    totals = selectors.ledger_totals(selectors.ledger({"since": month_start, "until": today}))
+    return {"overview": overview, "totals": totals, "today": today, "month_start": month_start,
+            "warn": overview["warning"] is not None and today <= overview["window"][1]}
 
 
 def _marketing_only(user):
@@ -11,6 +22,10 @@ def _marketing_only(user):
 
 
 def register():
+    dashboard.register_panel(
+        "supplier_cycle", title=_("Supplier cycle and this month's money"), template="finance/_panel.html",
+        context=_cycle_and_money, order=30,
+    )
     # A plain link (no count): finance and the shop manager keep the books here.
     dashboard.register_badge("finance", label=_("Finance"), url_name="finance:home", order=40,
                              visible=rules.keeps_the_books)

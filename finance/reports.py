@@ -324,3 +324,35 @@ def excel(report, book=None):
 
 def _percent(rate):
     return f"{rate * 100:.1f}%" if rate is not None else "—"
+
+
+def supplier_rows(cycle_or_none, supplier, month):
+    """The rows of a supplier's report: as built on its cycle, else computed now from the inventory ledger."""
+    if cycle_or_none is not None and cycle_or_none.is_built:
+        return cycle_or_none.rows
+    rows = inventory_selectors.supplier_sales(supplier, start=month, end=next_month(month))
+    return [{**row, "cost_amount": str(row["cost_amount"]), "price_amount": str(row["price_amount"])} for row in rows]
+
+
+def supplier_excel(sheets, book=None):
+    """The supplier's sales report with Chinese headers (it goes to 食草堂): one sheet per (supplier, month,
+    rows), amounts as numbers to the cent, a totals row."""
+    from django.utils import translation
+
+    from . import excel as xl
+
+    book = book or xl.workbook()
+    with translation.override("zh-hans"):
+        for supplier, month, rows in sheets:
+            sheet = xl.Sheet(book, f"{supplier.name} {month:%Y-%m}", [
+                _("SKU (商家编码)"), _("Product"), _("Sold"), _("Returned"), _("Net"), _("Amount at cost"),
+                _("Amount at price"),
+            ], widths=[18, 34, 10, 10, 10, 14, 14])
+            totals = [0, 0, 0, ZERO, ZERO]
+            for row in rows:
+                cost, price = Decimal(row["cost_amount"]), Decimal(row["price_amount"])
+                sheet.row([row["sku"], row["name"], row["sold"], row["returned"], row["net"], cost, price])
+                totals = [totals[0] + row["sold"], totals[1] + row["returned"], totals[2] + row["net"],
+                          totals[3] + cost, totals[4] + price]
+            sheet.row([_("Total"), "", *totals], bold=True)
+    return book

@@ -182,3 +182,42 @@ def monthly_targets(months):
 
 def target_rows():
     return MonthlyTarget.objects.select_related("set_by").order_by("-month")[:24]
+
+
+# --- the supplier cycle ------------------------------------------------------------------------------------
+
+
+def cycles_overview(today):
+    """This month's cycle (last month's report) for every supplier with products, and the recent ones:
+    {"month", "current": [(supplier, cycle or None)], "recent": [cycles], "warning": dict or None}."""
+    from inventory.models import Supplier
+
+    from . import services
+    from .models import SupplierCycle
+
+    month = services.report_month(today)
+    cycles = {c.supplier_id: c for c in SupplierCycle.objects.filter(month=month).select_related("supplier")}
+    suppliers = Supplier.objects.filter(products__isnull=False).distinct().order_by("name")
+    recent = (SupplierCycle.objects.filter(month__lt=month).select_related("supplier")
+              .order_by("-month", "supplier__name")[:24])
+    return {
+        "month": month, "window": services.window_of(month), "build_day": services.build_day(month),
+        "current": [(supplier, cycles.get(supplier.pk)) for supplier in suppliers],
+        "recent": list(recent), "warning": services.holiday_warning(month),
+    }
+
+
+def cycle_page(pk):
+    from escalation.selectors import cases_about
+    from tasks.selectors import tasks_about
+
+    from .models import SupplierCycle
+
+    cycle = SupplierCycle.objects.select_related(
+        "supplier", "built_by", "sent_by", "settled_by", "settlement_entry", "invoice_by"
+    ).get(pk=pk)
+    steps = list(cycle.steps.select_related("post"))
+    for step in steps:
+        step.tasks = list(tasks_about(step))
+    history = list(cycle.history.select_related("history_user").order_by("history_date", "history_id"))
+    return {"cycle": cycle, "steps": steps, "cases": list(cases_about(cycle)), "history": history}

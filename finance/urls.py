@@ -17,4 +17,7 @@ urlpatterns = [
     path("promotions/<int:pk>/<slug:action>/", views.promotion_action, name="promotion_action"),
     path("targets/", views.targets, name="targets"),
     path("reports/", views.management_report, name="reports"),
+    path("cycles/", views.cycle_list, name="cycle_list"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/<slug:action>/", views.cycle_action, name="cycle_action"),
 ]

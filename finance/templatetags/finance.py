@@ -45,6 +45,7 @@ def _tabs():
         ("finance:ledger", _("Ledger"), rules.keeps_the_books),
         ("finance:months", _("Month closing"), rules.keeps_the_books),
         ("finance:reports", _("Management reports"), rules.keeps_the_books),
+        ("finance:cycle_list", _("Supplier cycle"), rules.sees_supplier_cycles),
         ("finance:promotion_list", _("Promotion requests"), rules.sees_promotions),
         ("finance:targets", _("Sales targets"), rules.keeps_the_books),
     ]
