@@ -14,3 +14,8 @@ class InventoryConfig(AppConfig):
         from . import panels
 
         panels.register()
+
+    def load_demo(self):
+        from .demo import load_demo
+
+        return load_demo()

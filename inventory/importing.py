@@ -133,10 +133,10 @@ class Batch:
         self.deltas = defaultdict(int)  # product id -> stock change the ledger settling will make
         self.problems = []
 
-    def count_line_change(self, line, old_target, old_sold):
+    def count_line_change(self, line, old_target, old_sold, *, known=True):
         """Count the ledger change the line's new target means (sold → target)."""
         if line.target == line.sold:
-            if old_target == line.target:
+            if known and old_target == line.target:
                 self.counts["unchanged"] += 1
             return
         if line.sold:
@@ -252,7 +252,7 @@ class Batch:
                 line.refund_status, line.refund_amount = rec["refund_status"], rec["refund_amount"]
             line.target = target_of(line, order)
             self.counts["sold_lines" if line.target else "unsold_lines"] += 1
-            self.count_line_change(line, old_target, line.sold)
+            self.count_line_change(line, old_target, line.sold, known=line.pk is not None)
         if self.write:
             now = timezone.now()
             for order in new_orders.values():
@@ -591,7 +591,6 @@ def settle_ledger(imp):
                 moves.append(StockMove(
                     product_id=line.product_id, kind=SALE, quantity=-line.target, amount=line.paid_amount, by=by,
                     order_line=line, taobao_import=imp, moved_at=moved_at,
-                    reason=_("Taobao order %(order)s") % {"order": line.order.order_id},
                     reference=f"淘宝 {line.order.order_id}"))
                 deltas[line.product_id] -= line.target
                 counts["sales_written"] += 1
