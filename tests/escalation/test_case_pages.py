@@ -5,6 +5,7 @@ from django.urls import reverse
 from escalation import services
 from escalation.models import Case
 from roles.models import Difficulty, Post
+from shopteam import dashboard
 from tests.escalation.factories import raise_difficulty
 from tests.factories import UserFactory
 
@@ -170,7 +171,9 @@ def test_the_dashboard_is_the_shop_managers_home_and_nobody_elses(client, team, 
     assert client.get(reverse("home"))["Location"] == reverse("dashboard")
     assert client.get(reverse("dashboard")).status_code == 200
     client.force_login(team["marketing_lead"])
-    assert client.get(reverse("home"))["Location"] == reverse("roles:my_posts")
+    # Everyone else starts on the page an app registers as home (tasks' "my tasks"), never the dashboard.
+    assert client.get(reverse("home"))["Location"] == reverse(dashboard.home_url_name(team["marketing_lead"]))
+    assert client.get(reverse("home"))["Location"] != reverse("dashboard")
     assert client.get(reverse("dashboard")).status_code == 403
 
 
