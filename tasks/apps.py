@@ -12,6 +12,11 @@ class TasksConfig(AppConfig):
         ("Send the morning task digest", "tasks.tasks.send_morning_digests", ("crontab", "30", "8")),
     ]
 
+    def load_demo(self):
+        from . import demo
+
+        return demo.load()
+
     def ready(self):
         from . import panels, receivers
 

@@ -6,17 +6,23 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from roles import selectors as roles_selectors
 from shopteam.people import display_name
+
+from . import selectors
 
 CHUNK = 2000
 
 
 def owner_text(task):
-    """The owner as a card names it: the person, or the post and whoever holds it today."""
+    """The owner as a card names it: the person, or the post and whoever holds it today (attach_holders)."""
     if task.owner_id is not None:
         return display_name(task.owner)
-    holders = "、".join(display_name(a.user) for a in getattr(task.post, "current", []))
-    return f"{task.post}（{holders or _('vacant')}）"
+    holders = getattr(task, "holders", None)
+    if holders is None:
+        holders = roles_selectors.holders(task.post)
+    names = "、".join(display_name(user) for user in holders)
+    return f"{task.post}（{names or _('vacant')}）"
 
 
 def _when(moment):
@@ -32,7 +38,9 @@ def task_workbook(tasks):
     header = [_("No."), _("Title"), _("Status"), _("Priority"), _("Owner"), _("Department"), _("Due"),
               _("Source"), _("Subtasks"), _("Filed at"), _("Done")]
     sheet.append([_bold(sheet, text) for text in header])
+    holders = selectors.holders_by_post()
     for task in tasks.iterator(chunk_size=CHUNK):
+        selectors.attach_holders([task], holders)
         sheet.append([
             task.pk, task.title, task.get_status_display(), task.get_priority_display(), owner_text(task),
             str(task.department or ""), _when(task.due), task.get_source_display(),

@@ -122,6 +122,7 @@ class Task(models.Model):
             models.Index(fields=["post", "status", "due"], name="task_post_status_due"),
             models.Index(fields=["department", "status", "due"], name="task_department_status_due"),
             models.Index(fields=["status", "due"], name="task_status_due"),
+            models.Index(fields=["due"], name="task_due"),
             models.Index(fields=["done_at"], name="task_done_at"),
             models.Index(fields=["subject_type", "subject_id"], name="task_subject"),
             models.Index(fields=["-created_at", "-id"], name="task_newest_first"),

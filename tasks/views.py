@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -69,6 +70,12 @@ def _filter_context(request, filters):
     }
 
 
+def card_labels():
+    """The words every card repeats, translated once per page rather than once per card."""
+    return {"overdue": _("overdue"), "subtasks_done": _("Subtasks done"), "start": _("Start"),
+            "back": _("Back to to do"), "done": _("Mark done"), "reopen": _("Reopen")}
+
+
 MY_SECTIONS = [
     ("overdue", gettext_lazy("Overdue tasks"), "due=overdue"),
     ("today", gettext_lazy("Due today"), "due=today&status=todo"),
@@ -82,9 +89,10 @@ def my_tasks(request):
     context = selectors.my_tasks(request.user, now=now)
     viewer = selectors.Viewer(request.user)
     for tasks in context["sections"].values():
-        viewer.mark(tasks)
+        viewer.mark(tasks, now=now)
     context["section_list"] = MY_SECTIONS
     context["standup_prompt"] = _standup_due(request.user, now)
+    context["labels"] = card_labels()
     return render(request, "tasks/my_tasks.html", context)
 
 
@@ -103,8 +111,10 @@ def board(request):
     columns = selectors.board(request.user, filters, now=now)
     viewer = selectors.Viewer(request.user)
     for column in columns:
-        viewer.mark(column["tasks"])
-    return render(request, "tasks/board.html", {"columns": columns, "now": now, **_filter_context(request, filters)})
+        viewer.mark(column["tasks"], now=now)
+    return render(request, "tasks/board.html", {
+        "columns": columns, "now": now, "labels": card_labels(), **_filter_context(request, filters),
+    })
 
 
 def task_list(request):
@@ -114,6 +124,7 @@ def task_list(request):
     now = timezone.now()
     tasks = selectors.task_list(request.user, filters, sort=sort, now=now)
     page = Paginator(tasks, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_holders(list(page.object_list))
     return render(request, "tasks/task_list.html", {
         "page": page, "sort": sort, "now": now, **_filter_context(request, filters),
     })
@@ -231,12 +242,14 @@ def _moved_card(request, task, error):
     """For the board: the card leaves its column (the swapped target gets nothing) and lands at the top of its
     new one, and the column counts follow (out-of-band swaps); a refusal leaves it where it was."""
     task = selectors.with_owners(Task.objects.filter(pk=task.pk)).get()
-    task.can_work = True
+    selectors.attach_holders([task])
     now = timezone.now()
+    selectors.Viewer(request.user).mark([task], now=now)
     filters = parse_filters(request.POST)
     counts = {column["status"]: column["count"] for column in selectors.board(request.user, filters, now=now)}
     return render(request, "tasks/_moved_card.html", {
-        "task": task, "now": now, "counts": counts, "error": error,
+        "task": task, "now": now, "counts": counts, "error": error, "labels": card_labels(),
+        "next_url": _next(request, reverse("tasks:board")),
         "shown": error is None and _still_shown(task, filters, request.user, now),
     })
 

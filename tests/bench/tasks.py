@@ -1,0 +1,315 @@
+"""Benchmark of the task pages and the recurrence job on PostgreSQL: 20,000 tasks over a year for 50 people.
+
+Run:
+
+    cd /work/main && .venv/bin/python -m tests.bench.tasks [--sizes 2000,20000] [--requests 20] [--duties 1000]
+
+It needs a PostgreSQL server. SHOPTEAM_TASKS_BENCH_DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/shopteam_tasks_bench) names a database that is dropped and created afresh for
+the run and dropped again at the end, so its name must end in "_bench". SQLite is refused.
+
+The shop is the playbook's, the demo team and 42 more people (50 in all) spread over the posts, and the working
+calendar. Tasks are written in bulk over the last year, owned in turn by the people and by the posts (a post's
+tasks belong to whoever holds it), in every status and priority, with subtask counts. Pages are served
+in-process by the Django test Client with DEBUG off, signed in as the shop manager (sees every task), an
+ordinary member (客服A: her own and her group's) and a group leader (the customer-service leader); each page is
+compared with the same person's trivial signed-in page (password_change_done, navigation badges included), the
+target being within 3x of it, and the same number of queries at every size.
+
+Then the recurrence job: `--duties` recurring duties (a mix of every working day, weekly, monthly, quarterly
+and yearly, over every post) have a year of periods filed at once by create_duty_tasks_between (the path that
+computes each period in its department's calendar and inserts with ON CONFLICT DO NOTHING), timed against one
+bulk_create of exactly the same rows into the same empty table; and one run of the 15-minute job
+(create_recurring_tasks) over the same duties, with its query count.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+
+from tests.bench.escalation import Stopwatch, drop_database, fetch, recreate_database
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shopteam_tasks_bench"
+DEFAULT_SIZES = "2000,20000"
+WARMUP = 3
+TARGET_RATIO = 3.0
+PEOPLE = 50
+MANAGER, MEMBER, LEADER = "manager", "kefu_a", "kefu_lead"
+TRIVIAL = "trivial (password_change_done)"
+YEAR = 2026
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.tasks", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"tasks at each round (default {DEFAULT_SIZES})")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page (default 20)")
+    parser.add_argument("--duties", type=int, default=1000, help="recurring duties for the job (default 1000)")
+    args = parser.parse_args(argv)
+    args.sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()})
+    return args
+
+
+def configure_environment():
+    os.environ["DATABASE_URL"] = os.environ.get("SHOPTEAM_TASKS_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "shopteam.settings"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["AXES_ENABLED"] = "false"
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+    import environ
+
+    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit(f"This benchmark runs on PostgreSQL only; the database URL points at {config['ENGINE']}.")
+    if not str(config["NAME"]).endswith("_bench"):
+        sys.exit(f"Refusing to drop and recreate database {config['NAME']!r}: its name must end in '_bench'.")
+    return config
+
+
+def build_shop():
+    """The schema, the playbook, the demo team plus 42 people over the posts (50), the working calendar."""
+    from django.core.management import call_command
+
+    from roles.models import Post
+    from roles.services import load_playbook, sync_department_groups
+    from shopteam.workcalendar.services import seed_from_chinesecalendar
+    from tests.factories import AssignmentFactory, TeamBuilder, UserFactory
+
+    with Stopwatch("migrations"):
+        call_command("migrate", verbosity=0, interactive=False)
+    with Stopwatch("playbook, 50 people, working calendar"):
+        load_playbook()
+        team = TeamBuilder().build()
+        posts = list(Post.objects.select_related("department").exclude(department__is_manager_office=True))
+        for index in range(PEOPLE - len(team)):
+            AssignmentFactory(user=UserFactory(username=f"staff{index}"), post=posts[index % len(posts)])
+        sync_department_groups()
+        seed_from_chinesecalendar()
+    return team
+
+
+def add_tasks(count, *, seed):
+    """`count` more tasks over the last year, owned in turn by every person (under their main post's department)
+    and every post."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from roles.models import Post
+    from tasks.models import Task
+    from tasks.selectors import people_at_work
+    from tests.tasks.factories import bulk_tasks
+
+    people = [(person, post.department) for person, post in people_at_work()]
+    posts = list(Post.objects.select_related("department"))
+    with Stopwatch(f"{count:,} tasks"):
+        bulk_tasks(count, people=people, posts=posts, start=timezone.now() - timedelta(days=365), seed=seed,
+                   subtasks=3)
+    with Stopwatch("VACUUM ANALYZE"), connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return Task.objects.count()
+
+
+def pages():
+    from django.urls import reverse
+
+    trivial = reverse("password_change_done")
+    rows = []
+    for who in (MANAGER, MEMBER, LEADER):
+        rows += [
+            (who, TRIVIAL, trivial),
+            (who, "my tasks", reverse("tasks:mine")),
+            (who, "board", reverse("tasks:board")),
+            (who, "board: overdue, high", reverse("tasks:board") + "?due=overdue&priority=high"),
+            (who, "list, page 1 (by due)", reverse("tasks:list")),
+            (who, "list, page 3 (by priority)", reverse("tasks:list") + "?sort=priority&page=3"),
+        ]
+    rows.append((MANAGER, "dashboard (tasks panel among all)", reverse("dashboard")))
+    return rows
+
+
+def measure(client, url, *, requests):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARMUP):
+        fetch(client, url)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        fetch(client, url)
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        fetch(client, url)
+    return {"median": statistics.median(timings), "queries": len(captured.captured_queries),
+            "sql": list(captured.captured_queries)}
+
+
+def measure_round(clients, total, *, requests):
+    from tasks.selectors import visible_tasks
+
+    print(f"\nMeasuring with {total:,} tasks ({WARMUP} warm-up + {requests} timed requests per page)", flush=True)
+    visible = {who: visible_tasks(client.user).count() for who, client in clients.items()}
+    print("  tasks each person can see: " + ", ".join(f"{who} {n:,}" for who, n in visible.items()))
+    results = {}
+    for who, name, url in pages():
+        row = measure(clients[who], url, requests=requests)
+        results[(who, name)] = {**row, "tasks": total, "visible": visible[who]}
+        print(f"  {who:<9} {name}: median {row['median']:.1f} ms, {row['queries']} queries", flush=True)
+    return results
+
+
+def print_summary(rounds):
+    small, large = rounds[0], rounds[-1]
+    n_small, n_large = (next(iter(r.values()))["tasks"] for r in (small, large))
+    print(f"\nSummary (median ms · queries · ratio to the same person's trivial page) at {n_small:,} and "
+          f"{n_large:,} tasks")
+    header = f"{'who':<9} {'page':<34}" + f"{'ms':>9} {'queries':>8} {'ratio':>7}" * 2 + "  queries   verdict"
+    print(header)
+    print("-" * len(header))
+    for key in small:
+        cells, verdict = "", ""
+        for results in (small, large):
+            row = results[key]
+            ratio = row["median"] / results[(key[0], TRIVIAL)]["median"]
+            cells += f"{row['median']:>9.1f} {row['queries']:>8} {ratio:>6.1f}x"
+        same = "same" if small[key]["queries"] == large[key]["queries"] else "GROW"
+        if key[1] != TRIVIAL:
+            ratio = large[key]["median"] / large[(key[0], TRIVIAL)]["median"]
+            verdict = "within 3x" if ratio <= TARGET_RATIO else f"NOT within 3x ({ratio:.1f}x)"
+        print(f"{key[0]:<9} {key[1]:<34}{cells}  {same:<8}  {verdict}")
+    key = (MANAGER, "board")
+    slowest = sorted(large[key]["sql"], key=lambda q: float(q["time"]), reverse=True)[:4]
+    print(f"\nSlowest SQL of the {MANAGER}'s board at {n_large:,} tasks:")
+    for query in slowest:
+        print(f"  {float(query['time']) * 1000:6.1f} ms  {' '.join(query['sql'].split())[:220]}")
+
+
+def recurring_duties(count):
+    """`count` recurring duties over every post: 15% every working day, 35% weekly, 30% monthly, 10% quarterly,
+    10% yearly, with due days, times and lead times varied."""
+    import datetime
+
+    from roles.models import Duty, Post
+
+    posts = list(Post.objects.all())
+    duties = []
+    for index in range(count):
+        share = index % 20
+        fields = {"recurrence": "daily"} if share < 3 else (
+            {"recurrence": "weekly", "recurrence_weekday": index % 7, "lead_days": index % 3} if share < 10 else
+            {"recurrence": "monthly", "recurrence_day": 1 + index % 31, "lead_days": index % 5} if share < 16 else
+            {"recurrence": "quarterly", "recurrence_month": 1 + index % 3, "recurrence_day": 1 + index % 28,
+             "lead_days": 7} if share < 18 else
+            {"recurrence": "yearly", "recurrence_month": 1 + index % 12, "recurrence_day": 1 + index % 28,
+             "lead_days": 14})
+        if index % 4 == 0:
+            fields["due_time"] = datetime.time(16, 0)
+        duties.append(Duty(post=posts[index % len(posts)], text=f"重复职责 {index}", task_title=f"周期任务 {index}",
+                           order=100 + index, **fields))
+    return Duty.objects.bulk_create(duties, batch_size=1000)
+
+
+def bench_recurrence(count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from roles.models import Duty
+    from tasks import recurrence, services
+    from tasks.models import Task
+
+    print(f"\nThe recurrence job over {count:,} recurring duties:", flush=True)
+    recurring_duties(count)
+    duties = list(services.recurring_duties())
+    first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
+    Task.objects.filter(duty__isnull=False).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE tasks_task")
+
+    started = time.perf_counter()
+    asked = services.create_duty_tasks_between(start=first, end=last, duties=duties)
+    job_seconds = time.perf_counter() - started
+    filed = Task.objects.filter(duty__isnull=False).count()
+    print(f"  a year of periods filed by create_duty_tasks_between: {asked:,} rows ({filed:,} in the table) in "
+          f"{job_seconds:.2f} s", flush=True)
+
+    started = time.perf_counter()
+    again = services.create_duty_tasks_between(start=first, end=last, duties=duties)
+    rerun_seconds = time.perf_counter() - started
+    assert Task.objects.filter(duty__isnull=False).count() == filed, "a second run filed rows twice"
+    print(f"  the same year again (every row already there, nothing inserted): {again:,} rows in "
+          f"{rerun_seconds:.2f} s", flush=True)
+
+    calendars = services._Calendars()
+    now = timezone.now()
+    rows = [services._duty_task(duty, period, now) for duty in duties
+            for period in recurrence.periods_between(duty, first, last, calendars(duty.post.department))]
+    Task.objects.filter(duty__isnull=False).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE tasks_task")
+    started = time.perf_counter()
+    Task.objects.bulk_create(rows, batch_size=2000)
+    bulk_seconds = time.perf_counter() - started
+    print(f"  one bulk_create of the same {len(rows):,} rows: {bulk_seconds:.2f} s", flush=True)
+    ratio = job_seconds / bulk_seconds
+    print(f"  ratio job / bulk_create: {ratio:.2f}x  {'within 3x' if ratio <= 3 else 'NOT within 3x'}")
+
+    Task.objects.filter(duty__isnull=False).delete()
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        result = services.create_recurring_tasks()
+        run_seconds = time.perf_counter() - started
+    print(f"  one run of the 15-minute job today ({Duty.objects.exclude(recurrence='').count():,} duties): "
+          f"{result['created']:,} filed in {run_seconds * 1000:.0f} ms, {len(captured.captured_queries)} queries")
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        result = services.create_recurring_tasks()
+        run_seconds = time.perf_counter() - started
+    print(f"  and again at once: {result['created']} filed in {run_seconds * 1000:.0f} ms, "
+          f"{len(captured.captured_queries)} queries")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    config = configure_environment()
+    print(f"Bench database {config['NAME']!r}: dropped and created afresh", flush=True)
+    recreate_database(config)
+    try:
+        import django
+
+        django.setup()
+        from django.test import Client
+        from django.test.utils import override_settings
+
+        with override_settings(
+            STORAGES={
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ):
+            print("Building:", flush=True)
+            team = build_shop()
+            clients = {}
+            for who in (MANAGER, MEMBER, LEADER):
+                clients[who] = Client()
+                clients[who].force_login(team[who])
+                clients[who].user = team[who]
+            rounds, total = [], 0
+            for seed, size in enumerate(args.sizes, start=11):
+                total = add_tasks(size - total, seed=seed)
+                rounds.append(measure_round(clients, total, requests=args.requests))
+            print_summary(rounds)
+            bench_recurrence(args.duties)
+    finally:
+        drop_database(config)
+        print(f"\nBench database {config['NAME']!r} dropped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()
