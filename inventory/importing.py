@@ -12,7 +12,9 @@ clerk's products locked for long; the ledger is then settled in one transaction,
 file would take below zero stops the whole settling with every short product named). A run that stopped is
 simply run again.
 """
+import csv
 import hashlib
+import io
 import logging
 import uuid
 from collections import defaultdict
@@ -20,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +35,7 @@ from .tables import TableRefused
 
 logger = logging.getLogger(__name__)
 
-BATCH = 1000
+BATCH = 5000
 # Files up to this size are checked and imported while the person waits; larger ones in the background.
 INLINE_BYTES = 512 * 1024
 Status = TaobaoImport.Status
@@ -126,8 +128,9 @@ class Batch:
     """One batch of records: loads what the shop knows about them, applies the export to it in memory, and
     either writes it (import) or only counts what would change (check)."""
 
-    def __init__(self, imp, *, write):
+    def __init__(self, imp, *, write, waiting_refunds=True):
         self.imp, self.write = imp, write
+        self.waiting_refunds = waiting_refunds  # whether any refund waits for its line (else no need to look)
         self.counts = defaultdict(int)
         self.dates = set()
         self.deltas = defaultdict(int)  # product id -> stock change the ledger settling will make
@@ -176,7 +179,7 @@ class Batch:
             now = timezone.now()
             for order in touched.values():
                 order.last_import, order.updated_at = self.imp, now
-            TaobaoOrder.objects.bulk_create([o for o in touched.values() if o.pk is None])
+            insert(TaobaoOrder, [o for o in touched.values() if o.pk is None])
             _bulk_update(TaobaoOrder, [o for o in touched.values() if o.pk is not None],
                          ["status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
                           "placed_at", "close_reason", "from_order_report", "last_import", "updated_at"])
@@ -239,10 +242,10 @@ class Batch:
                 line.order = order
                 new_lines.append(line)
                 self.counts["new_lines"] += 1
-                old_target = 0
+                old_target, before = 0, None
             else:
-                old_target = line.target
-                saved_lines.append(line)
+                old_target, before = line.target, _line_state(line)
+            line.order_number = rec["order_id"]
             line.sub_order_id, line.sku, line.title = rec["sub_order_id"], rec["sku"], rec["title"]
             line.properties, line.quantity, line.product_id = rec["properties"], rec["quantity"], product_id
             line.paid_amount, line.paid_at = rec["paid_amount"], rec["paid_at"] or line.paid_at
@@ -253,20 +256,27 @@ class Batch:
             line.target = target_of(line, order)
             self.counts["sold_lines" if line.target else "unsold_lines"] += 1
             self.count_line_change(line, old_target, line.sold, known=line.pk is not None)
+            if before is not None and (before != _line_state(line) or line.target != line.sold):
+                saved_lines.append(line)  # only what changed, or what the ledger has still to settle
         if self.write:
             now = timezone.now()
             for order in new_orders.values():
                 order.last_import, order.updated_at = self.imp, now
-            TaobaoOrder.objects.bulk_create(list(new_orders.values()))
+            insert(TaobaoOrder, list(new_orders.values()))
+            made = dict(TaobaoOrder.objects.filter(order_id__in=list(new_orders)).values_list("order_id", "pk"))
+            for order in new_orders.values():
+                order.pk = made[order.order_id]
             for line in new_lines:
                 line.order_id, line.last_import = line.order.pk, self.imp
             for line in saved_lines:
                 line.last_import = self.imp
-            TaobaoOrderLine.objects.bulk_create(new_lines)
-            _bulk_update(TaobaoOrderLine, saved_lines, [
-                "sub_order_id", "sku", "title", "properties", "quantity", "product", "paid_amount", "paid_at",
-                "status", "refund_status", "refund_amount", "target", "last_import"])
-            self._link_waiting_refunds(new_lines)
+            if self.waiting_refunds:
+                TaobaoOrderLine.objects.bulk_create(new_lines)  # their ids link the waiting refunds
+            else:
+                insert(TaobaoOrderLine, new_lines)
+            _bulk_update(TaobaoOrderLine, saved_lines, [*LINE_STATE, "last_import"])
+            if self.waiting_refunds:
+                self._link_waiting_refunds(new_lines)
 
     def _link_waiting_refunds(self, lines):
         """Refunds imported before their lines: link them now, and let them count."""
@@ -275,7 +285,7 @@ class Batch:
         subs = {line.sub_order_id: line for line in lines if line.sub_order_id}
         by_order = defaultdict(list)
         for line in lines:
-            by_order[line.order.order_id].append(line)
+            by_order[line.order_number].append(line)
         waiting = TaobaoRefund.objects.filter(line__isnull=True, order_id__in=set(subs) | set(by_order))
         changed = []
         for refund in waiting:
@@ -355,6 +365,14 @@ class Batch:
         self._retarget(sorted(lines.values(), key=lambda line: line.pk), lambda line: orders[line.order_id])
 
 
+LINE_STATE = ["sub_order_id", "sku", "title", "properties", "quantity", "product_id", "paid_amount", "paid_at",
+              "status", "refund_status", "refund_amount", "target"]
+
+
+def _line_state(line):
+    return tuple(getattr(line, name) for name in LINE_STATE)
+
+
 def _line_for_refund(order_id, sku, subs, by_order):
     """The line a refund is about: by 子订单编号 (the refund report's 订单编号 is the sub-order's), else the
     only line of the order, else the order's one line with that 商家编码."""
@@ -365,6 +383,47 @@ def _line_for_refund(order_id, sku, subs, by_order):
         return lines[0]
     matching = [line for line in lines if sku and line.sku == sku]
     return matching[0] if len(matching) == 1 else None
+
+
+def insert(model, objects):
+    """Insert new rows fast: PostgreSQL's COPY (no ids come back), else bulk_create. Every field's value is what
+    saving would write (defaults were set on the instances; auto_now(_add) here), so the rows are the same."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    stamped = [field for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add",
+                                                                                          False)]
+    now = timezone.now()
+    for obj in objects:
+        for field in stamped:
+            setattr(obj, field.attname, now)
+    copy_rows(model, [field.attname for field in fields],
+              ([getattr(obj, field.attname) for field in fields] for obj in objects))
+
+
+def copy_rows(model, attnames, rows):
+    """COPY `rows` (sequences of Python values in `attnames`' order) into the model's table (PostgreSQL)."""
+    columns = [model._meta.get_field(name).column for name in attnames]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow([_copy_value(value) for value in row])
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN "
+                           f"WITH (FORMAT csv, NULL '\\N')", buffer)
+
+
+def _copy_value(value):
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return value
 
 
 def _bulk_update(model, objects, fields):
@@ -401,11 +460,12 @@ def _run(imp, *, write):
     products = dict(Product.objects.values_list("sku", "pk")) if kind == taobao.LINES else {}
     summary, problems, problem_count = defaultdict(int), [], 0
     dates, deltas, occurrences = set(), defaultdict(int), {}
+    waiting_refunds = kind == taobao.LINES and TaobaoRefund.objects.filter(line__isnull=True).exists()
     rows_done = 0
     for batch_records in _batches(records):
         good = [(number, record) for number, record, problem in batch_records if problem is None]
         bad = [problem for _n, _r, problem in batch_records if problem is not None]
-        batch = Batch(imp, write=write)
+        batch = Batch(imp, write=write, waiting_refunds=waiting_refunds)
         with transaction.atomic():
             if kind == taobao.ORDERS:
                 batch.orders(good)
@@ -567,36 +627,37 @@ def settle_ledger(imp):
         list(TaobaoOrderLine.objects.select_for_update().filter(pk__in=pending[offset:offset + BATCH])
              .order_by("pk").values_list("pk", flat=True))
     locked = services.lock_products(product_ids)
+    by_id = by.pk if by is not None else None
+    reversal_reason = _("Taobao order %(order)s: the line is closed or fully refunded.")
     for offset in range(0, len(pending), BATCH):
         ids = pending[offset:offset + BATCH]
-        lines = list(TaobaoOrderLine.objects.filter(pk__in=ids).order_by("pk").select_related("order"))
+        lines = list(TaobaoOrderLine.objects.filter(pk__in=ids).order_by("pk").values_list(
+            "pk", "product_id", "target", "sold", "paid_amount", "paid_at", "order__order_id", "order__paid_at",
+            "order__placed_at"))
+        reversing = [line[0] for line in lines if line[3]]
         active = {m.order_line_id: m for m in StockMove.objects.filter(
-            order_line__in=lines, kind=SALE, reversed_by__isnull=True)}
-        moves = []
-        for line in lines:
-            if line.target == line.sold:
+            order_line__in=reversing, kind=SALE, reversed_by__isnull=True)} if reversing else {}
+        moves = []  # the columns of MOVE_COLUMNS
+        for pk, product_id, target, sold, paid_amount, paid_at, order_id, order_paid, placed in lines:
+            if target == sold:
                 continue  # another import settled it meanwhile
-            sale = active.get(line.pk)
-            if line.sold and sale is not None:
-                moves.append(StockMove(
-                    product_id=line.product_id, kind=StockMove.Kind.REVERSAL, quantity=-sale.quantity, reverses=sale,
-                    amount=-sale.amount if sale.amount is not None else None, by=by, order_line=line,
-                    taobao_import=imp, moved_at=_refund_moment(line) or now,
-                    reason=_("Taobao order %(order)s: the line is closed or fully refunded.")
-                    % {"order": line.order.order_id}, reference=f"淘宝 {line.order.order_id}"))
-                deltas[line.product_id] -= sale.quantity
+            reference = f"淘宝 {order_id}"
+            sale = active.get(pk)
+            if sold and sale is not None:
+                moves.append((product_id, StockMove.Kind.REVERSAL, -sale.quantity, _refund_moment(pk) or now, now,
+                               by_id, reversal_reason % {"order": order_id}, reference,
+                               -sale.amount if sale.amount is not None else None, sale.pk, "", pk, imp.pk))
+                deltas[product_id] -= sale.quantity
                 counts["reversals_written"] += 1
-            if line.target:
-                moved_at = line.paid_at or line.order.paid_at or line.order.placed_at or now
-                moves.append(StockMove(
-                    product_id=line.product_id, kind=SALE, quantity=-line.target, amount=line.paid_amount, by=by,
-                    order_line=line, taobao_import=imp, moved_at=moved_at,
-                    reference=f"淘宝 {line.order.order_id}"))
-                deltas[line.product_id] -= line.target
+            if target:
+                moved_at = paid_at or order_paid or placed or now
+                moves.append((product_id, SALE, -target, moved_at, now, by_id, "", reference, paid_amount, None, "",
+                               pk, imp.pk))
+                deltas[product_id] -= target
                 counts["sales_written"] += 1
                 dates.add(timezone.localdate(moved_at))
-        StockMove.objects.bulk_create(moves, batch_size=BATCH)
-        TaobaoOrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(sold=F("target"))
+        _insert_moves(moves)
+        TaobaoOrderLine.objects.filter(pk__in=ids).update(sold=F("target"))
     if deltas:
         short = services.shortages(locked, deltas)
         if short:
@@ -610,6 +671,20 @@ def settle_ledger(imp):
     return counts
 
 
-def _refund_moment(line):
-    refund = line.refunds.filter(status=taobao.REFUND_DONE).exclude(finished_at=None).order_by("-finished_at").first()
+MOVE_COLUMNS = ["product_id", "kind", "quantity", "moved_at", "recorded_at", "by_id", "reason", "reference", "amount",
+                "reverses_id", "key", "order_line_id", "taobao_import_id"]
+
+
+def _insert_moves(moves):
+    if not moves:
+        return
+    if connection.vendor == "postgresql":
+        copy_rows(StockMove, MOVE_COLUMNS, moves)
+    else:
+        StockMove.objects.bulk_create([StockMove(**dict(zip(MOVE_COLUMNS, move, strict=True))) for move in moves])
+
+
+def _refund_moment(line_id):
+    refund = (TaobaoRefund.objects.filter(line_id=line_id, status=taobao.REFUND_DONE).exclude(finished_at=None)
+              .order_by("-finished_at").first())
     return refund.finished_at if refund else None

@@ -86,6 +86,19 @@ STATUSES = {
     "交易被淘宝关闭": (FINAL, False),
 }
 REFUND_DONE = "退款成功"
+# Column names in messages: lazy, so a row that is fine costs no translation lookup.
+ORDER_NUMBER = gettext_lazy("Order number")
+SUB_ORDER_NUMBER = gettext_lazy("Sub-order number")
+QUANTITY = gettext_lazy("Quantity")
+PRICE = gettext_lazy("Price")
+AMOUNT_PAID = gettext_lazy("Amount paid")
+REFUND = gettext_lazy("Refund")
+PAY_TIME = gettext_lazy("Pay time")
+ORDER_CREATED = gettext_lazy("Order created")
+TOTAL = gettext_lazy("Total")
+REFUND_NUMBER = gettext_lazy("Refund number")
+REFUND_FINISHED = gettext_lazy("Refund finished")
+REFUND_REQUESTED = gettext_lazy("Refund requested")
 ID = re.compile(r"\d{6,25}")
 SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+")
 NO_REFUND = {"无退款申请", "没有申请退款", "-", "无"}
@@ -167,13 +180,20 @@ def parse_moment(text, label):
     text = (text or "").strip()
     if not text:
         return None
-    for layout in DATE_FORMATS:
-        try:
-            moment = datetime.datetime.strptime(text, layout)
-        except ValueError:
-            continue
-        return moment.replace(tzinfo=SHANGHAI)
-    raise ValueError(_("%(label)s “%(value)s” is not a date and time.") % {"label": label, "value": text})
+    try:
+        moment = datetime.datetime.fromisoformat(text)  # the usual layout, parsed in C
+    except ValueError:
+        moment = None
+    if moment is None:
+        for layout in DATE_FORMATS:
+            try:
+                moment = datetime.datetime.strptime(text, layout)
+            except ValueError:
+                continue
+            break
+    if moment is None:
+        raise ValueError(_("%(label)s “%(value)s” is not a date and time.") % {"label": label, "value": text})
+    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
 
 
 def _field(cells, names):
@@ -193,15 +213,15 @@ def read_order(cells):
     if status is None:
         raise ValueError(_("Unknown order status “%(status)s”.") % {"status": raw["status"]})
     return {
-        "order_id": parse_id(raw["order_id"], _("Order number")),
+        "order_id": parse_id(raw["order_id"], ORDER_NUMBER),
         "status": normalise_status(raw["status"]),
         "rank": status[0],
         "sold": status[1],
-        "paid_amount": parse_amount(raw["paid_amount"], _("Amount paid")),
-        "total": parse_amount(raw["total"], _("Total")),
-        "refund_amount": parse_amount(raw["refund_amount"], _("Refund")),
-        "paid_at": parse_moment(raw["paid_at"], _("Pay time")),
-        "created_at": parse_moment(raw["created_at"], _("Order created")),
+        "paid_amount": parse_amount(raw["paid_amount"], AMOUNT_PAID),
+        "total": parse_amount(raw["total"], TOTAL),
+        "refund_amount": parse_amount(raw["refund_amount"], REFUND),
+        "paid_at": parse_moment(raw["paid_at"], PAY_TIME),
+        "created_at": parse_moment(raw["created_at"], ORDER_CREATED),
         "close_reason": raw["close_reason"][:100],
     }
 
@@ -212,21 +232,21 @@ def read_line(cells):
     if raw["status"] and status is None:
         raise ValueError(_("Unknown order status “%(status)s”.") % {"status": raw["status"]})
     line = {
-        "order_id": parse_id(raw["order_id"], _("Order number")),
-        "sub_order_id": parse_id(raw["sub_order_id"], _("Sub-order number")) if raw["sub_order_id"] else "",
+        "order_id": parse_id(raw["order_id"], ORDER_NUMBER),
+        "sub_order_id": parse_id(raw["sub_order_id"], SUB_ORDER_NUMBER) if raw["sub_order_id"] else "",
         "title": raw["title"][:200],
         "properties": raw["properties"][:200],
         "sku": raw["sku"][:64],
-        "quantity": parse_quantity(raw["quantity"], _("Quantity")),
-        "price": parse_amount(raw["price"], _("Price")),
-        "paid_amount": parse_amount(raw["paid_amount"], _("Amount paid")),
+        "quantity": parse_quantity(raw["quantity"], QUANTITY),
+        "price": parse_amount(raw["price"], PRICE),
+        "paid_amount": parse_amount(raw["paid_amount"], AMOUNT_PAID),
         "status": normalise_status(raw["status"]),
         "rank": status[0] if status else None,
         "sold": status[1] if status else None,
         "refund_status": raw["refund_status"][:30] if raw["refund_status"] not in NO_REFUND else "",
-        "refund_amount": parse_amount(raw["refund_amount"], _("Refund")),
-        "paid_at": parse_moment(raw["paid_at"], _("Pay time")),
-        "created_at": parse_moment(raw["created_at"], _("Order created")),
+        "refund_amount": parse_amount(raw["refund_amount"], REFUND),
+        "paid_at": parse_moment(raw["paid_at"], PAY_TIME),
+        "created_at": parse_moment(raw["created_at"], ORDER_CREATED),
     }
     if line["paid_amount"] is None and line["price"] is not None:
         line["paid_amount"] = line["price"] * line["quantity"]  # 2017's 宝贝报表 has only the price
@@ -240,14 +260,14 @@ def read_line(cells):
 def read_refund(cells):
     raw = _fields(REFUNDS, cells)
     return {
-        "order_id": parse_id(raw["order_id"], _("Order number")),
-        "refund_id": parse_id(raw["refund_id"], _("Refund number")),
+        "order_id": parse_id(raw["order_id"], ORDER_NUMBER),
+        "refund_id": parse_id(raw["refund_id"], REFUND_NUMBER),
         "sku": raw["sku"][:64],
         "status": raw["status"].strip()[:30],
-        "amount": parse_amount(raw["amount"], _("Refund"), empty=Decimal("0.00")),
-        "paid_amount": parse_amount(raw["paid_amount"], _("Amount paid")),
-        "finished_at": parse_moment(raw["finished_at"], _("Refund finished")),
-        "requested_at": parse_moment(raw["requested_at"], _("Refund requested")),
+        "amount": parse_amount(raw["amount"], REFUND, empty=Decimal("0.00")),
+        "paid_amount": parse_amount(raw["paid_amount"], AMOUNT_PAID),
+        "finished_at": parse_moment(raw["finished_at"], REFUND_FINISHED),
+        "requested_at": parse_moment(raw["requested_at"], REFUND_REQUESTED),
         "title": raw["title"][:200],
     }
 

@@ -1,0 +1,343 @@
+"""Benchmark of the stock app on PostgreSQL: the Taobao import, the low-stock scan and the product list.
+
+Run:
+
+    cd /work/main && .venv/bin/python -m tests.bench.inventory [--lines 100000] [--products 20000] [--requests 20]
+
+DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/shopteam_inv_bench; that database is dropped and
+created afresh for the run and dropped at the end, so its name must end in "_bench" (tests/bench/escalation.py's
+safety catch). SQLite is refused.
+
+What it measures, and the aims (from the issue):
+- importing `--lines` 宝贝报表 lines (a 2022-layout GB18030 CSV, 1–3 lines per order, 1,000 SKUs, every status):
+  the check (the preview) and the import, in rows per second, against PostgreSQL `COPY` of the same file into a
+  bare table in the same run (aim: the whole import within 5× of COPY); a second import of the same file (every
+  line already right); and the Python heap's peak (tracemalloc) while checking and importing files of a tenth
+  and of half the size, which should not grow with the file (aim: flat).
+- the low-stock scan over `--products` products, a tenth of them at or below their reorder point: the scan's
+  query, and the job's steady run (nothing new to open), against the one raw SQL query that finds the same
+  products (aim: within 2×); the first run, which opens every alert, files every task and notification and
+  drafts the restock, is timed on its own.
+- the stock list at `--products` products against the trivial signed-in page, as the product leader (aim:
+  within 3×), with its query count.
+"""
+import argparse
+import csv
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from tests.bench.escalation import Stopwatch, drop_database, recreate_database
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shopteam_inv_bench"
+HOT_SKUS = 1000
+WARMUP = 3
+LINES_HEADER = [
+    "子订单编号", "主订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "套餐信息", "备注", "订单状态",
+    "商家编码", "支付单号", "买家应付货款", "买家实际支付金额", "退款状态", "退款金额", "订单创建时间", "订单付款时间",
+]
+STATUSES = [("交易成功", 70), ("卖家已发货，等待买家确认", 12), ("买家已付款，等待卖家发货", 8), ("交易关闭", 6),
+            ("等待买家付款", 4)]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.inventory", description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=100_000, help="order lines in the import file (100,000)")
+    parser.add_argument("--products", type=int, default=20_000, help="products for the scan and the list (20,000)")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page (20)")
+    return parser.parse_args(argv)
+
+
+def configure_environment(var_dir):
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "shopteam.settings"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["AXES_ENABLED"] = "false"
+    os.environ["SHOPTEAM_VAR_DIR"] = str(var_dir)
+    os.environ["CELERY_BROKER_URL"] = "memory://"  # notifications are queued, never sent, in a bench
+    import environ
+
+    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit(f"This benchmark runs on PostgreSQL only; DATABASE_URL points at {config['ENGINE']}.")
+    if not str(config["NAME"]).endswith("_bench"):
+        sys.exit(f"Refusing to drop and recreate {config['NAME']!r}: the bench database's name must end in '_bench'.")
+    return config
+
+
+def build_shop(products):
+    """The playbook, the demo team, and `products` products: the first HOT_SKUS with plenty of stock for the
+    import, a tenth of the rest at or below their reorder point; each product's stock is an opening move."""
+    from django.core.management import call_command
+
+    from inventory.models import Product, StockMove
+    from inventory.services import default_supplier
+    from roles.services import load_playbook
+    from tests.factories import TeamBuilder
+
+    with Stopwatch("migrations"):
+        call_command("migrate", verbosity=0, interactive=False)
+    with Stopwatch("playbook and demo team"):
+        load_playbook()
+        team = TeamBuilder().build()
+    with Stopwatch(f"{products:,} products with their opening moves"):
+        supplier = default_supplier()
+        rng = random.Random(11)
+        batch = []
+        for n in range(products):
+            hot = n < HOT_SKUS
+            low = not hot and n % 10 == 0
+            point = rng.randrange(3, 20)
+            batch.append(Product(
+                sku=f"SCT-{n:06d}", name=f"食草堂 商品{n:06d}", supplier=supplier, category=f"类{n % 12}",
+                shelf=f"{'ABCDEF'[n % 6]}-{n % 40}", cost="12.50", price="39.00", reorder_point=point,
+                reorder_quantity=point * 4, on_hand=1_000_000 if hot else (rng.randrange(0, point + 1) if low
+                                                                             else point + rng.randrange(1, 200)),
+            ))
+        made = Product.objects.bulk_create(batch, batch_size=5000)
+        StockMove.objects.bulk_create(
+            [StockMove(product=p, kind=StockMove.Kind.ADJUSTMENT, quantity=p.on_hand, reason="期初库存")
+             for p in made if p.on_hand],
+            batch_size=5000,
+        )
+    return team
+
+
+def write_lines_file(path, lines, *, seed, first_order):
+    """A 2022-layout 宝贝报表 of `lines` lines (GB18030, as the seller centre writes it)."""
+    rng = random.Random(seed)
+    statuses = [status for status, weight in STATUSES for _ in range(weight)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(LINES_HEADER)
+    written, order = 0, first_order
+    while written < lines:
+        order += 1
+        status = rng.choice(statuses)
+        paid = "" if status == "等待买家付款" else "2022-03-01 10:00:00"
+        for line in range(min(rng.randrange(1, 4), lines - written)):
+            quantity = rng.randrange(1, 4)
+            refund = rng.random() < 0.03
+            writer.writerow([
+                f"{order}{line}", str(order), f"食草堂 商品 {rng.randrange(HOT_SKUS)}号", "39.00", quantity, "",
+                "净含量:50g", "", "", status, f"SCT-{rng.randrange(HOT_SKUS):06d}", f"2022030122001{order}",
+                f"{39 * quantity:.2f}", f"{39 * quantity:.2f}", "退款成功" if refund else "",
+                f"{39 * quantity:.2f}" if refund else "", "2022-03-01 09:59:00", paid,
+            ])
+            written += 1
+        if out.tell() > 1 << 20:
+            with open(path, "ab") as handle:
+                handle.write(out.getvalue().encode("gb18030"))
+            out.seek(0)
+            out.truncate()
+    with open(path, "ab") as handle:
+        handle.write(out.getvalue().encode("gb18030"))
+    return path
+
+
+def import_file(path, clerk):
+    """Check then import; returns (check seconds, import seconds, the import)."""
+    from inventory import importing
+
+    started = time.perf_counter()
+    imp = importing.check(importing.upload(path, filename=path.name, by=clerk))
+    checked = time.perf_counter()
+    if imp.status != "checked" or imp.problem_count:
+        raise RuntimeError(f"{path.name}: {imp.status} {imp.refusal} {imp.problems[:3]}")
+    imp = importing.start(imp, by=clerk, inline=True)
+    if imp.status != "done":
+        raise RuntimeError(f"{path.name}: {imp.status} {imp.refusal}")
+    return checked - started, time.perf_counter() - checked, imp
+
+
+def copy_seconds(path):
+    """PostgreSQL COPY of the same file into a bare table of text columns (the floor for moving these rows)."""
+    from django.db import connection
+
+    columns = ", ".join(f"c{n} text" for n in range(len(LINES_HEADER)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS bench_copy; CREATE UNLOGGED TABLE bench_copy ({columns})")
+        started = time.perf_counter()
+        with open(path, "rb") as handle:
+            cursor.copy_expert("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'GB18030')",
+                               handle)
+        seconds = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM bench_copy")
+        rows = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_copy")
+    return seconds, rows
+
+
+def bench_import(args, team, folder):
+    from inventory import selectors
+
+    clerk = team["product_lead"]
+    print(f"\nImport of {args.lines:,} order lines:", flush=True)
+    path = write_lines_file(folder / "ExportOrderDetailList-bench.csv", args.lines, seed=1,
+                            first_order=3_500_000_000_000_000_000)
+    size_mb = path.stat().st_size / 1e6
+    copy, copied = copy_seconds(path)
+    check, run, imp = import_file(path, clerk)
+    again_check, again_run, again = import_file(path, clerk)
+    total = check + run
+    print(f"  file: {size_mb:.1f} MB, {imp.summary['rows']:,} lines, {imp.summary['sales_written']:,} sales written")
+    print(f"  COPY into a bare table:   {copy:6.2f} s  {copied / copy:10,.0f} rows/s")
+    print(f"  check (the preview):      {check:6.2f} s  {args.lines / check:10,.0f} rows/s")
+    print(f"  import:                   {run:6.2f} s  {args.lines / run:10,.0f} rows/s")
+    print(f"  check + import:           {total:6.2f} s  {args.lines / total:10,.0f} rows/s  = {total / copy:.1f}× COPY"
+          f" (aim ≤ 5×)")
+    print(f"  the same file again:      {again_check + again_run:6.2f} s  ({again.summary['sales_written']} sales, "
+          f"{again.summary.get('unchanged', 0):,} lines already right)")
+    print(f"  drift after the imports:  {len(selectors.stock_drift())} product(s)")
+    return {"copy": copy, "check": check, "run": run, "ratio": total / copy}
+
+
+def bench_import_memory(args, team, folder):
+    clerk = team["product_lead"]
+    sizes = [max(1000, args.lines // 10), max(2000, args.lines // 2)]
+    print("\nPython heap while checking and importing (tracemalloc peak):", flush=True)
+    peaks = []
+    for n, lines in enumerate(sizes):
+        path = write_lines_file(folder / f"memory-{lines}.csv", lines, seed=20 + n,
+                                first_order=3_600_000_000_000_000_000 + n * 10_000_000)
+        tracemalloc.start()
+        import_file(path, clerk)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        peaks.append(peak)
+        print(f"  {lines:>8,} lines ({path.stat().st_size / 1e6:5.1f} MB): peak {peak / 1e6:6.1f} MB", flush=True)
+    print(f"  {sizes[1] / sizes[0]:.0f}× the lines: {peaks[1] / peaks[0]:.2f}× the peak (aim: flat)")
+    return peaks
+
+
+def timed(function, repeat=7):
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+RAW_SCAN = """
+SELECT p.id, p.on_hand, p.reorder_point FROM inventory_product p
+WHERE p.on_hand <= p.reorder_point AND p.status <> 'discontinued'
+  AND NOT EXISTS (SELECT 1 FROM inventory_lowstockalert a WHERE a.product_id = p.id AND a.closed_at IS NULL)
+"""
+
+
+def bench_scan(args):
+    from django.db import connection
+
+    from inventory import alerts, selectors
+    from inventory.models import LowStockAlert
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_SCAN)
+            return cursor.fetchall()
+
+    print(f"\nLow-stock scan over {args.products:,} products:", flush=True)
+    found = len(raw())
+    raw_ms = timed(raw)
+    query_ms = timed(selectors.low_stock_without_alert)
+    started = time.perf_counter()
+    handled = alerts.scan_low_stock()
+    first = time.perf_counter() - started
+    after = len(raw())
+    steady_ms = timed(alerts.scan_low_stock)
+    raw_after_ms = timed(raw)
+    print(f"  products at or below their point: {found:,}")
+    print(f"  the one raw SQL query:        {raw_ms:8.1f} ms")
+    print(f"  the scan's query (selector):  {query_ms:8.1f} ms  = {query_ms / raw_ms:.2f}× (aim ≤ 2×)")
+    print(f"  first run: opened {LowStockAlert.objects.count():,} alerts, told people, filed the tasks and drafted "
+          f"the restock in {first:.1f} s ({len(handled):,} handled, {1000 * first / max(1, len(handled)):.1f} ms each)")
+    print(f"  steady run (nothing new; {after} left to open): {steady_ms:8.1f} ms vs raw {raw_after_ms:.1f} ms = "
+          f"{steady_ms / raw_after_ms:.2f}×")
+    return {"raw": raw_ms, "query": query_ms, "steady": steady_ms, "first": first}
+
+
+def bench_list(args, team):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(team["product_lead"])
+
+    def page(url):
+        def fetch():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url}: {response.status_code}")
+        for _ in range(WARMUP):
+            fetch()
+        median = timed(fetch, repeat=args.requests)
+        with CaptureQueriesContext(connection) as captured:
+            fetch()
+        return median, len(captured)
+
+    print(f"\nStock list at {args.products:,} products, as the product leader:", flush=True)
+    trivial, trivial_q = page(reverse("password_change_done"))
+    rows = [("trivial signed-in page", trivial, trivial_q)]
+    for label, url in [("stock list", reverse("inventory:product_list")),
+                       ("stock list, page 200", reverse("inventory:product_list") + "?page=200"),
+                       ("stock list, low only", reverse("inventory:product_list") + "?low=1"),
+                       ("stock list, search", reverse("inventory:product_list") + "?q=01234"),
+                       ("low-stock alerts", reverse("inventory:alert_list"))]:
+        median, queries = page(url)
+        rows.append((label, median, queries))
+    for label, median, queries in rows:
+        print(f"  {label:24} {median:8.1f} ms  {queries:3} queries  = {median / trivial:.2f}× trivial"
+              + ("  (aim ≤ 3×)" if label == "stock list" else ""))
+    started = time.perf_counter()
+    response = client.get(reverse("inventory:product_list") + "?format=xlsx")
+    print(f"  Excel of all {args.products:,} products: {time.perf_counter() - started:.1f} s, "
+          f"{len(response.content) / 1e6:.1f} MB")
+    return rows
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="shopteam-inv-bench-"))
+    config = configure_environment(folder)
+    print(f"Bench database {config['NAME']!r}: dropped and created afresh; files in {folder}", flush=True)
+    recreate_database(config)
+    try:
+        import django
+
+        django.setup()
+        from django.test.utils import override_settings
+
+        with override_settings(
+            STORAGES={
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ):
+            print("Building:", flush=True)
+            team = build_shop(args.products)
+            bench_list(args, team)
+            bench_scan(args)
+            bench_import(args, team, folder)
+            bench_import_memory(args, team, folder)
+    finally:
+        drop_database(config)
+        for path in sorted(folder.rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        folder.rmdir()
+        print(f"\nBench database {config['NAME']!r} dropped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()
