@@ -472,3 +472,12 @@ def dashboard_panel(now=None):
         "missed_count": missed.count(),
         "month": month,
     }
+
+
+def escalation_chain(post):
+    """The posts a case raised for `post` goes to, in order (the playbook's chain: its boss, then the manager)."""
+    from escalation.services import build_chain
+
+    chain = build_chain(post=post)
+    posts = Post.objects.in_bulk([entry["post"] for entry in chain if entry.get("post")])
+    return [posts[entry["post"]] for entry in chain if entry.get("post") in posts]

@@ -190,6 +190,7 @@ def task_detail(request, pk):
         "task": task, "subtasks": subtasks, "events": events, "now": now, "actions": actions,
         "can_work": "move" in actions,
         "escalation": escalation,
+        "chain": selectors.escalation_chain(escalation["post"]) if escalation["post"] and task.is_open else [],
         "cases": list(cases_about(task)),
         "statuses": Task.Status.choices,
     })

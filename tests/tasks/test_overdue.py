@@ -111,6 +111,7 @@ def test_the_task_page_shows_when_it_can_be_escalated_and_its_case(client, team,
     client.force_login(team["kefu_a"])
     page = client.get(url).content.decode()
     assert "data-escalation" in page and reverse("tasks:escalate", args=[agent_task.pk]) not in page
+    assert "事项依次交给： 客服组组长 → 店长" in page
     clock.move_to(at("2026-11-23 17:30"))
     page = client.get(url).content.decode()
     assert reverse("tasks:escalate", args=[agent_task.pk]) in page
