@@ -119,17 +119,15 @@ DUTIES = {
 # The duties that repeat, and how (documents 000 and 001; README "Tasks"): load_duty_recurrences gives each its
 # recurrence once. A duty not in DUTIES above is added to its post by it: the shop manager's daily stand-up
 # (document 001), customer service's daily follow-up of unpaid and unrated orders (documents 002 and 003), and
-# finance's quarterly and yearly reports, which DUTIES lists in one line with the monthly one.
+# finance's quarterly and yearly reports, which DUTIES lists in one line with the monthly one. The supplier's
+# report and settlement on the 11th–15th repeat too, but the supplier cycle (finance) files those tasks itself,
+# one pair per supplier and month, linked to that month's report: a recurrence here would file them twice.
 # post title, kind, Chinese, English, recurrence fields
 RECURRING_DUTIES = [
     ("店长", MAIN, "主持每日站会：各人汇报昨日进展和今日计划", "Hold the daily stand-up: everyone reports yesterday's progress and today's plan",
      {"recurrence": "daily", "due_time": datetime.time(10, 0), "task_title": "主持每日站会"}),
     ("产品组组长", MAIN, "盘点并核对库房", "Stocktake and reconcile the storeroom",
      {"recurrence": "weekly", "recurrence_weekday": 4, "task_title": "每周盘点库房"}),
-    ("产品组组长", MAIN, "每月11日至15日向食草堂提供上一自然月的销售报表", "On the 11th–15th give Shicaotang last natural month's sales report",
-     {"recurrence": "monthly", "recurrence_day": 15, "lead_days": 4, "task_title": "向食草堂提供上月销售报表"}),
-    ("财务组组长", MAIN, "每月11日至15日向食草堂提供销售数据并与其结算货款", "Every month on the 11th–15th, give Shicaotang (食草堂) its sales data and settle payment with it",
-     {"recurrence": "monthly", "recurrence_day": 15, "lead_days": 4, "task_title": "与食草堂结算上月货款"}),
     ("财务组组长", MAIN, "编制月度、季度和年度报表，供管理层使用", "Compile monthly, quarterly and annual reports for management",
      {"recurrence": "monthly", "recurrence_day": 10, "lead_days": 3, "task_title": "编制上月月度报表"}),
     ("财务组组长", MAIN, "编制季度报表，供管理层使用", "Compile the quarterly report for management",

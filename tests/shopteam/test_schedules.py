@@ -27,3 +27,19 @@ def test_a_navigation_link_without_a_count(monkeypatch, django_user_model):
     dashboard.register_badge("org", label="Org", url_name="roles:org_chart")
     user = django_user_model(username="someone")
     assert dashboard.badges_for(user) == [{"key": "org", "label": "Org", "url": "/org/", "count": None}]
+
+
+def test_setup_shopteam_loads_the_playbook_its_repeating_duties_and_the_jobs_once():
+    import io
+
+    from django.core.management import call_command
+
+    from roles.models import Duty
+
+    out = io.StringIO()
+    call_command("setup_shopteam", stdout=out)
+    repeating = Duty.objects.exclude(recurrence="").count()
+    assert repeating == 7 and "Repeating duties: 4 added, 7 set to repeat." in out.getvalue()
+    assert PeriodicTask.objects.filter(name__in=[name for name, *_ in all_schedules()]).count() == len(all_schedules())
+    call_command("setup_shopteam", stdout=io.StringIO())
+    assert Duty.objects.exclude(recurrence="").count() == repeating

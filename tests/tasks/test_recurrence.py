@@ -212,32 +212,34 @@ def test_a_repeating_duty_needs_its_day_in_the_form_and_in_the_database(team):
 
 
 def test_the_playbooks_repeating_duties_are_loaded_once_and_never_over_an_admins_edit(team):
-    assert load_duty_recurrences() == {"duties": 4, "recurrences": 9}
+    assert load_duty_recurrences() == {"duties": 4, "recurrences": 7}
     assert load_duty_recurrences() == {"duties": 0, "recurrences": 0}
     standup = Duty.objects.get(post__title="店长", recurrence="daily")
     assert standup.due_time == datetime.time(10, 0)
     assert Duty.objects.get(post__title="产品组组长", text="盘点并核对库房").recurrence_weekday == 4
-    supplier = Duty.objects.get(post__title="产品组组长", text__startswith="每月11日至15日")
-    assert (supplier.recurrence, supplier.recurrence_day, supplier.lead_days) == ("monthly", 15, 4)
+    # The supplier's report and settlement are filed by the supplier cycle, per supplier: no recurrence here.
+    assert Duty.objects.get(post__title="产品组组长", text__startswith="每月11日至15日").recurrence == ""
+    analysis = Duty.objects.get(post__title="数据分析组组长", recurrence="monthly")
+    assert (analysis.recurrence_day, analysis.lead_days) == (5, 2)
     finance = Duty.objects.filter(post__title="财务组组长").exclude(recurrence="")
-    assert sorted(finance.values_list("recurrence", flat=True)) == ["monthly", "monthly", "quarterly", "yearly"]
+    assert sorted(finance.values_list("recurrence", flat=True)) == ["monthly", "quarterly", "yearly"]
     # The admin stops one repeating and deletes an added one: a reload leaves both alone.
-    supplier.recurrence, supplier.recurrence_day, supplier.lead_days = "", None, 0
-    supplier.save()
+    analysis.recurrence, analysis.recurrence_day, analysis.lead_days = "", None, 0
+    analysis.save()
     Duty.objects.get(post__title="客服A", recurrence="daily").delete()
     assert load_duty_recurrences() == {"duties": 0, "recurrences": 0}
-    supplier.refresh_from_db()
-    assert supplier.recurrence == ""
+    analysis.refresh_from_db()
+    assert analysis.recurrence == ""
 
 
 def test_the_playbooks_duties_file_their_tasks(team, holidays, clock):
     load_duty_recurrences()
-    # Friday 11 December, the first run: the stand-up, the stocktake, the follow-up and the supplier cycle. This
-    # month's report (due on the 10th) and analysis (the 5th) have passed: they start next month.
+    # Friday 11 December, the first run: the stand-up, the stocktake and the follow-up (the supplier cycle's tasks
+    # come from finance). This month's report (due on the 10th) and analysis (the 5th) have passed: they start
+    # next month.
     run(clock, "2026-12-11 08:00")
     titles = sorted(Task.objects.values_list("title", flat=True))
     assert titles == sorted([
         "主持每日站会 · 2026-12-11", "每周盘点库房 · 2026-W50", "跟进未付款和未评价订单 · 2026-12-11",
-        "向食草堂提供上月销售报表 · 2026-12", "与食草堂结算上月货款 · 2026-12",
     ])
     assert Task.objects.get(title__startswith="主持每日站会").post.title == "店长"

@@ -1,7 +1,7 @@
 """Everything a new database needs besides the demo team: the playbook, the calendar and the recurring jobs."""
 from django.core.management.base import BaseCommand
 
-from roles.services import load_playbook
+from roles.services import load_duty_recurrences, load_playbook
 from shopteam.schedules import install_schedules
 from shopteam.workcalendar.services import seed_from_chinesecalendar
 
@@ -12,6 +12,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = load_playbook()
         self.stdout.write(f"Playbook: created {sum(created.values())} rows.")
+        repeating = load_duty_recurrences()
+        self.stdout.write(f"Repeating duties: {repeating['duties']} added, {repeating['recurrences']} set to repeat.")
         calendar = seed_from_chinesecalendar()
         self.stdout.write(f"Working calendar: created {calendar['days']} days, {calendar['periods']} periods.")
         made = install_schedules()
