@@ -259,7 +259,7 @@ class TaobaoOrder(models.Model):
     paid_amount = models.DecimalField(_("amount paid"), max_digits=12, decimal_places=2, null=True, blank=True)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2, null=True, blank=True)
     refund_amount = models.DecimalField(_("refund"), max_digits=12, decimal_places=2, null=True, blank=True)
-    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    paid_at = models.DateTimeField(pgettext_lazy("a moment", "paid"), null=True, blank=True)
     placed_at = models.DateTimeField(_("placed"), null=True, blank=True)
     close_reason = models.CharField(_("close reason"), max_length=100, blank=True)
     from_order_report = models.BooleanField(default=False, editable=False)
@@ -295,7 +295,7 @@ class TaobaoOrderLine(models.Model):
     status = models.CharField(_("status"), max_length=30, blank=True)
     refund_status = models.CharField(_("refund status"), max_length=30, blank=True)
     refund_amount = models.DecimalField(_("refund"), max_digits=12, decimal_places=2, null=True, blank=True)
-    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    paid_at = models.DateTimeField(pgettext_lazy("a moment", "paid"), null=True, blank=True)
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines",
                                 verbose_name=_("product"))
     target = models.PositiveIntegerField(_("to be sold"), default=0, editable=False)
