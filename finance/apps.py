@@ -16,6 +16,11 @@ class FinanceConfig(AppConfig):
          ("crontab", "10", "0")),
     ]
 
+    def load_demo(self):
+        from .demo import load_demo
+
+        return load_demo()
+
     def ready(self):
         from . import panels, receivers
 

@@ -9,7 +9,22 @@ from escalation.charts import STYLE
 
 
 def _yuan(value):
+    """Tooltips: exact to the fen."""
     return f"{Decimal(str(value)):,.2f}" if value is not None else "—"
+
+
+def _axis(value):
+    """Axis labels: whole yuan."""
+    return f"{Decimal(str(value)):,.0f}"
+
+
+def _top(values):
+    """A round top for the y axis above the highest value (pygal would otherwise clip at its last guide)."""
+    top = max([Decimal("0"), *[v for v in values if v is not None]])
+    if top <= 0:
+        return 100
+    step = Decimal(10) ** (len(str(int(top))) - 1)
+    return int((top * Decimal("1.1") / step).to_integral_value(rounding="ROUND_CEILING") * step)
 
 
 def sales_against_target(report):
@@ -17,39 +32,43 @@ def sales_against_target(report):
     sales against its target."""
     period = report["period"]
     options = {"style": STYLE, "height": 320, "width": 640, "legend_at_bottom": True, "show_y_guides": True,
-               "disable_xml_declaration": True, "value_formatter": _yuan, "truncate_label": -1,
-               "no_data_text": _("No sales yet"), "x_label_rotation": 0}
+               "disable_xml_declaration": True, "value_formatter": _axis, "truncate_label": -1,
+               "no_data_text": _("No sales yet"), "x_label_rotation": 0, "max_scale": 6, "min_scale": 3}
+    target = report["target"]["amount"]
     if period.kind == "month":
-        chart = pygal.Line(title=_("Net sales this month, day by day, against the target"), show_dots=False,
-                           fill=True, **options)
         days = period.days()
         running, total = [], Decimal("0.00")
         for day in days:
             total += report["daily"].get(day, Decimal("0.00"))
             running.append(total)
+        chart = pygal.Line(title=_("Net sales this month, day by day, against the target"), show_dots=False,
+                           range=(0, _top([*running, target])), **options)
         chart.x_labels = [day.strftime("%d") for day in days]
         chart.x_labels_major_every = 5
         chart.show_minor_x_labels = False
-        chart.add(_("Net sales (running total)"), running)
-        if report["target"]["amount"] is not None:
-            chart.add(_("Sales target"), [report["target"]["amount"]] * len(days), stroke_style={"dasharray": "6,4"},
-                      fill=False)
+        chart.add(_("Net sales (running total)"), running, formatter=_yuan, stroke_style={"width": 3})
+        if target is not None:
+            chart.add(_("Sales target"), [target] * len(days), formatter=_yuan,
+                      stroke_style={"width": 2, "dasharray": "8,6"})
         return chart.render(is_unicode=True)
-    chart = pygal.Bar(title=_("Net sales by month against the target"), **options)
-    chart.x_labels = [month.strftime("%Y-%m") for month, _sales, _target in report["monthly"]]
-    chart.add(_("Net sales"), [sales for _month, sales, _target in report["monthly"]])
-    if any(target is not None for _month, _sales, target in report["monthly"]):
-        chart.add(_("Sales target"), [target for _month, _sales, target in report["monthly"]])
+    monthly = report["monthly"]
+    chart = pygal.Bar(title=_("Net sales by month against the target"),
+                      range=(0, _top([v for _m, sales, t in monthly for v in (sales, t)])), **options)
+    chart.x_labels = [month.strftime("%m") if period.kind == "year" else month.strftime("%Y-%m")
+                      for month, _sales, _target in monthly]
+    chart.add(_("Net sales"), [sales for _month, sales, _target in monthly], formatter=_yuan)
+    if any(t is not None for _month, _sales, t in monthly):
+        chart.add(_("Sales target"), [t for _month, _sales, t in monthly], formatter=_yuan)
     return chart.render(is_unicode=True)
 
 
 def expense_by_category(report):
     chart = pygal.HorizontalBar(
         style=STYLE, height=max(160, 40 * len(report["expense"]) + 80), width=640, show_legend=False,
-        disable_xml_declaration=True, value_formatter=_yuan, title=_("Expense by category"),
+        disable_xml_declaration=True, value_formatter=_axis, title=_("Expense by category"),
         no_data_text=_("No expense"), print_values=False,
     )
     lines = sorted(report["expense"], key=lambda line: line["amount"])
     chart.x_labels = [str(line["category"]) for line in lines]
-    chart.add(_("Expense"), [line["amount"] for line in lines])
+    chart.add(_("Expense"), [line["amount"] for line in lines], formatter=_yuan)
     return chart.render(is_unicode=True)

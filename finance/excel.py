@@ -1,10 +1,11 @@
 """Excel files for every finance report, written with openpyxl's write-only mode (memory flat in the number of
 rows) and amounts written as numbers from Decimal with the format 0.00: never a float on the way."""
 import io
+import tempfile
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -53,7 +54,11 @@ def to_bytes(book):
 
 
 def response(book, filename):
-    """The workbook as a download; the file name may be Chinese (RFC 5987)."""
-    reply = HttpResponse(to_bytes(book), content_type=XLSX)
+    """The workbook as a download, streamed from a temporary file (a big ledger never sits in memory whole);
+    the file name may be Chinese (RFC 5987)."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once streamed
+    book.save(spool)
+    spool.seek(0)
+    reply = FileResponse(spool, content_type=XLSX)
     reply["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return reply

@@ -46,14 +46,17 @@ class ReasonForm(forms.Form):
                              required=False)
 
 
+SMALL_SELECT = {"class": "form-select form-select-sm"}
+
+
 class LedgerFilterForm(forms.Form):
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     category = forms.ModelChoiceField(queryset=Category.objects.all(), label=_("Category"), required=False,
-                                      empty_label=_("Every category"))
-    direction = forms.ChoiceField(label=_("In or out"), required=False,
+                                      empty_label=_("Every category"), widget=forms.Select(attrs=SMALL_SELECT))
+    direction = forms.ChoiceField(label=_("In or out"), required=False, widget=forms.Select(attrs=SMALL_SELECT),
                                   choices=[("", _("Both")), *LedgerEntry.Direction.choices])
-    source = forms.ChoiceField(label=_("Source"), required=False,
+    source = forms.ChoiceField(label=_("Source"), required=False, widget=forms.Select(attrs=SMALL_SELECT),
                                choices=[("", _("Any source")), *LedgerEntry.Source.choices])
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 

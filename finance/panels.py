@@ -21,6 +21,10 @@ def _marketing_only(user):
     return not rules.keeps_the_books(user) and rules.is_marketing(user)
 
 
+def _product_leader_only(user):
+    return not rules.keeps_the_books(user) and rules.is_product_leader(user)
+
+
 def register():
     dashboard.register_panel(
         "supplier_cycle", title=_("Supplier cycle and this month's money"), template="finance/_panel.html",
@@ -30,5 +34,8 @@ def register():
     dashboard.register_badge("finance", label=_("Finance"), url_name="finance:home", order=40,
                              visible=rules.keeps_the_books)
     # Marketing's way in: its own promotion requests and this month's budget.
+    # The product leader's way to the supplier's monthly report.
+    dashboard.register_badge("supplier_cycle", label=_("Supplier cycle"), url_name="finance:cycle_list", order=42,
+                             visible=_product_leader_only)
     dashboard.register_badge("promotions", label=_("Promotion requests"), url_name="finance:promotion_list",
                              order=41, visible=_marketing_only)

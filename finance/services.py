@@ -3,9 +3,11 @@ an entry is dated in it), checks the rules, and leaves history: an entry is neve
 mistake is reversed by an entry that points to it."""
 import datetime
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,6 +67,21 @@ def _text(value, *, limit=TEXT_MAX, label):
     if len(value) > limit:
         raise ServiceError(_("%(label)s: keep it under %(limit)s characters.") % {"label": label, "limit": limit})
     return value
+
+
+def in_shop_language(function):
+    """Text a service stores (a task's title, a case's description, an entry's note) is written in the shop's
+    language, whoever's request or job wrote it."""
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+    return wrapper
+
+
+def shop_text(text, params=None):
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text) % params if params is not None else str(text)
 
 
 def _history_by(instance, user, reason=""):
@@ -372,7 +389,8 @@ def _request_promotion(*, by, channel, amount, purpose, start, end, post, key):
     request.save()
     limit = FinanceSettings.current().promotion_approval_limit
     if amount > limit:
-        _escalate(request, by=by, why=_("Above the approval limit of %(limit)s.") % {"limit": f"{limit:,.2f}"})
+        _escalate(request, by=by, why=shop_text(gettext_lazy("Above the approval limit of %(limit)s."),
+                                                {"limit": f"{limit:,.2f}"}))
     else:
         _tell(finance_people(), "promotion.requested", request, **_request_params(request))
     return request
@@ -385,6 +403,7 @@ def _description(request, why):
     ])
 
 
+@in_shop_language
 def _escalate(request, *, by, why):
     """Raise the playbook's 财务支出 case for the request, as the marketing person who asked (it goes to finance,
     then the shop manager)."""
@@ -452,7 +471,7 @@ def decide_promotion(request, *, by, approve, reason=""):
     _history_by(request, by, str(status))
     request.save()
     if request.case is not None and request.case.is_open:
-        verdict = _("Approved") if approve else _("Refused")
+        verdict = shop_text(gettext_lazy("Approved") if approve else gettext_lazy("Refused"))
         case_services.resolve_case(request.case, by=by, resolution=f"{verdict}: {reason}" if reason else verdict)
     told = [user for user in {request.requested_by, *finance_people()} if user != by]
     _tell(told, "promotion.decided", request, **{
@@ -472,7 +491,8 @@ def refer_promotion(request, *, by, reason):
     if not may_refer(request, by):
         raise ServiceError(_("Only finance, while the request is with them, sends it on to the shop manager."))
     if request.status == PromotionRequest.Status.REQUESTED:
-        case = _escalate(request, by=by, why=_("Finance disputes it: %(reason)s") % {"reason": reason})
+        case = _escalate(request, by=by, why=shop_text(gettext_lazy("Finance disputes it: %(reason)s"),
+                                                       {"reason": reason}))
     else:
         case = request.case
     if not case.is_open or case.at_last_step:
@@ -508,7 +528,8 @@ def pay_promotion(request, *, by, date, reference=""):
     entry = record_entry(
         by=by, date=date, category=request.channel, amount=request.amount, direction=LedgerEntry.Direction.OUT,
         counterparty=str(request.channel), reference=_text(reference, limit=100, label=_("Reference")),
-        note=_("Promotion request #%(id)s: %(purpose)s") % {"id": request.pk, "purpose": request.purpose},
+        note=shop_text(gettext_lazy("Promotion request #%(id)s: %(purpose)s"),
+                       {"id": request.pk, "purpose": request.purpose}),
         source=LedgerEntry.Source.PROMOTION, key=f"promotion:{request.pk}",
     )
     request.status = PromotionRequest.Status.PAID
@@ -748,6 +769,7 @@ def build_cycle(supplier, month, *, by=None, today=None):
     return cycle
 
 
+@in_shop_language
 def _file_cycle_tasks(cycle):
     from tasks.services import create_task
 
@@ -794,6 +816,7 @@ def build_due_cycles(*, today=None):
     return built
 
 
+@in_shop_language
 def _step_done(cycle, kind):
     from tasks.services import complete_tasks_about
 
@@ -867,7 +890,8 @@ def record_settlement(cycle, *, by, amount, date, reason=""):
         entry = record_entry(
             by=by, date=date, category=Category.objects.get(code="supplier-settlement"), amount=amount,
             direction=LedgerEntry.Direction.OUT, counterparty=cycle.supplier.name,
-            reference=_("%(supplier)s %(month)s sales") % {"supplier": cycle.supplier, "month": f"{cycle.month:%Y-%m}"},
+            reference=shop_text(gettext_lazy("%(supplier)s %(month)s sales"),
+                                {"supplier": cycle.supplier, "month": f"{cycle.month:%Y-%m}"}),
             note=reason, source=LedgerEntry.Source.SETTLEMENT, key=f"settlement:{cycle.pk}",
         )
     else:
@@ -961,16 +985,21 @@ def raise_late_cases(*, today=None):
                     late_checked_at=timezone.now()):
                 continue
             cycle.refresh_from_db()
-            steps = late_steps(cycle)
-            if not steps:
+            if not late_steps(cycle):
                 continue
-            raised.append(case_services.raise_case(
-                source=LATE_SOURCE, post=roles_selectors.manager_post(), subject=cycle, key=f"cycle-{cycle.pk}-late",
-                title=_("Supplier cycle late: %(cycle)s") % {"cycle": cycle},
-                description=_("The 11th–15th window for %(cycle)s ended on %(last)s and %(steps)s.")
-                % {"cycle": cycle, "last": last, "steps": _("; ").join(str(s) for s in steps)},
-            ))
+            raised.append(_raise_late_case(cycle, last))
     return raised
+
+
+@in_shop_language
+def _raise_late_case(cycle, last):
+    steps = late_steps(cycle)
+    return case_services.raise_case(
+        source=LATE_SOURCE, post=roles_selectors.manager_post(), subject=cycle, key=f"cycle-{cycle.pk}-late",
+        title=_("Supplier cycle late: %(cycle)s") % {"cycle": cycle},
+        description=_("The 11th–15th window for %(cycle)s ended on %(last)s and %(steps)s.")
+        % {"cycle": cycle, "last": last, "steps": _("; ").join(str(s) for s in steps)},
+    )
 
 
 def cycle_changes(cycle):
@@ -1040,6 +1069,7 @@ def reverse_url(name):
     return reverse(name)
 
 
+@in_shop_language
 def _sync_day(day, kind, amount, category):
     key = f"taobao:{kind}:{day.isoformat()}"
     live = LedgerEntry.objects.select_for_update().filter(key=key, is_reversed=False).first()

@@ -30,6 +30,24 @@ def percent(value):
     return f"{Decimal(value) * 100:.1f}%"
 
 
+def _reasons():
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "built": _("report built"), "rebuilt": _("report built again"), "sent": _("marked sent"),
+        "settled": _("settlement recorded"), "invoiced": _("invoice recorded"), "requested": _("asked"),
+        "escalated": _("up the 财务支出 chain"), "approved": _("approved"), "refused": _("refused"),
+        "paid": _("paid"), "case resolved": _("its case was resolved"), "closed": _("books closed"),
+        "reopened": _("books reopened"), "set": _("set"),
+    }
+
+
+@register.filter
+def change_reason(code):
+    """The history's change reason (a code the services write) in the reader's language."""
+    return _reasons().get(code, code) if code else "—"
+
+
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None

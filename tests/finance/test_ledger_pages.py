@@ -126,7 +126,7 @@ def test_the_excel_download_has_numbers_to_the_cent_and_the_ledgers_totals(clien
     client.force_login(team["finance_lead"])
     response = client.get(reverse("finance:ledger") + "?export=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("日期", "类别", "收/支", "金额（元）")
     amounts = [row[3] for row in rows[1:5]]
