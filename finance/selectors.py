@@ -196,14 +196,15 @@ def cycles_overview(today):
     from .models import SupplierCycle
 
     month = services.report_month(today)
+    calendar = services.finance_calendar()  # one calendar (and its queries) for the build day and the warning
     cycles = {c.supplier_id: c for c in SupplierCycle.objects.filter(month=month).select_related("supplier")}
     suppliers = Supplier.objects.filter(products__isnull=False).distinct().order_by("name")
     recent = (SupplierCycle.objects.filter(month__lt=month).select_related("supplier")
               .order_by("-month", "supplier__name")[:24])
     return {
-        "month": month, "window": services.window_of(month), "build_day": services.build_day(month),
+        "month": month, "window": services.window_of(month), "build_day": services.build_day(month, calendar),
         "current": [(supplier, cycles.get(supplier.pk)) for supplier in suppliers],
-        "recent": list(recent), "warning": services.holiday_warning(month),
+        "recent": list(recent), "warning": services.holiday_warning(month, calendar),
     }
 
 
