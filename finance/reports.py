@@ -18,7 +18,7 @@ from inventory import selectors as inventory_selectors
 from inventory.models import Supplier
 
 from .models import Category, FixedCost, LedgerEntry, MonthlyTarget, PromotionRequest, next_month
-from .selectors import ZERO, money_sum, signed_amount
+from .selectors import ZERO, cents, money_sum, signed_amount
 
 CENT = Decimal("0.01")
 KINDS = {"month": gettext_lazy("Monthly report"), "quarter": gettext_lazy("Quarterly report"),
@@ -119,7 +119,7 @@ def _entries(period):
 def by_category(period):
     """{category id: signed total} of the period, one query."""
     rows = _entries(period).values("category_id").annotate(total=money_sum(signed_amount())).order_by()
-    return {row["category_id"]: row["total"] for row in rows}
+    return {row["category_id"]: cents(row["total"]) for row in rows}
 
 
 def _totals(period, categories):
@@ -151,7 +151,7 @@ def daily_sales(period):
         _entries(period).filter(category__group__in=[Category.Group.SALES, Category.Group.REFUNDS])
         .values("date").annotate(total=money_sum(signed_amount())).order_by()
     )
-    return {row["date"]: row["total"] for row in rows}
+    return {row["date"]: cents(row["total"]) for row in rows}
 
 
 def monthly_series(period):
@@ -160,7 +160,7 @@ def monthly_series(period):
         _entries(period).filter(category__group__in=[Category.Group.SALES, Category.Group.REFUNDS])
         .annotate(month=TruncMonth("date")).values("month").annotate(total=money_sum(signed_amount())).order_by()
     )
-    sales = {row["month"]: row["total"] for row in rows}
+    sales = {row["month"]: cents(row["total"]) for row in rows}
     targets = dict(MonthlyTarget.objects.filter(month__in=period.months()).values_list("month", "sales_target"))
     return [(month, sales.get(month, ZERO), targets.get(month)) for month in period.months()]
 
@@ -209,7 +209,7 @@ def fixed_costs_for(period, sums, categories):
     """Document 004's yearly tool costs against the tools the ledger shows paid (yearly report only)."""
     if period.kind != "year":
         return None
-    budget = FixedCost.objects.filter(active=True).aggregate(total=money_sum("yearly_amount"))["total"]
+    budget = cents(FixedCost.objects.filter(active=True).aggregate(total=money_sum("yearly_amount"))["total"])
     tools = [c for c in categories if c.group == Category.Group.TOOLS]
     paid = -sum((sums.get(c.pk, ZERO) for c in tools), ZERO)
     return {"budget": budget, "paid": paid, "lines": list(FixedCost.objects.filter(active=True))}

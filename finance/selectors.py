@@ -21,6 +21,11 @@ ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
+def cents(value):
+    """A database sum as Decimal fen (SQLite hands back sums with a long tail of zeros)."""
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
 def signed_amount():
     """+amount for money in, −amount for money out."""
     return Case(When(direction=LedgerEntry.Direction.IN, then=F("amount")), default=-F("amount"),
@@ -62,6 +67,7 @@ def ledger_totals(entries):
         money_out=money_sum("amount", direction=LedgerEntry.Direction.OUT),
         count=Coalesce(Sum(Value(1)), 0),
     )
+    totals["money_in"], totals["money_out"] = cents(totals["money_in"]), cents(totals["money_out"])
     totals["balance"] = totals["money_in"] - totals["money_out"]
     return totals
 
@@ -113,7 +119,7 @@ def months_overview(today, count=12):
         found = sums.get(month, {})
         result.append({
             "month": month, "row": rows.get(month), "closed": bool(rows.get(month) and rows[month].closed),
-            "money_in": found.get("money_in", ZERO), "money_out": found.get("money_out", ZERO),
+            "money_in": cents(found.get("money_in", ZERO)), "money_out": cents(found.get("money_out", ZERO)),
             "count": found.get("count", 0),
         })
     return result
@@ -162,12 +168,12 @@ def promotion_budget(month):
     """Marketing's budget for `month`: {"budget" (0: none set), "spent" (promotion entries in the ledger dated in
     the month, net of reversals), "committed" (approved, not yet paid), "remaining" (None without a budget)}."""
     start, end = month_bounds(month)
-    spent = -LedgerEntry.objects.filter(
+    spent = -cents(LedgerEntry.objects.filter(
         category__group=Category.Group.PROMOTION, date__gte=start, date__lt=end
-    ).aggregate(total=money_sum(signed_amount()))["total"]
-    committed = PromotionRequest.objects.filter(
+    ).aggregate(total=money_sum(signed_amount()))["total"])
+    committed = cents(PromotionRequest.objects.filter(
         status=PromotionRequest.Status.APPROVED, start__lt=end, end__gte=start
-    ).aggregate(total=money_sum("amount"))["total"]
+    ).aggregate(total=money_sum("amount"))["total"])
     settings = FinanceSettings.current()
     budget = settings.monthly_promotion_budget
     return {
