@@ -56,9 +56,25 @@ def test_debug_is_off_unless_it_is_turned_on(tmp_path):
     assert values == {"DEBUG": "False", "DEMO_MODE": "False", "SESSION_COOKIE_SECURE": "True"}
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    values = start(tmp_path, ["DEBUG"], SHOPTEAM_VAR_DIR=str(tmp_path / "var"))
-    assert "SECRET_KEY must be set when DEBUG is off" in values["error"]
+def production_command(tmp_path, *args):
+    """Run a Python command in the real project with a fresh production environment: no DEBUG, no key."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=fresh_environment(SHOPTEAM_VAR_DIR=str(tmp_path / "var")),
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_refuses_to_serve_without_a_secret_key(tmp_path):
+    assert start(tmp_path, ["SECRET_KEY"], SHOPTEAM_VAR_DIR=str(tmp_path / "var")) == {"SECRET_KEY": ""}
+    server = production_command(tmp_path, "-c", "import shopteam.wsgi")
+    assert server.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in server.stderr
+
+
+def test_commands_that_sign_nothing_run_on_a_fresh_clone_without_a_key(tmp_path):
+    """A fresh clone with nothing set (no DEBUG, no SECRET_KEY) can still check its migrations."""
+    result = production_command(tmp_path, "manage.py", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
 
 
 def test_the_demo_turns_debug_on_and_needs_no_key(tmp_path):
