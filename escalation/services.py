@@ -12,9 +12,9 @@ from guardian.shortcuts import assign_perm
 
 from roles import selectors as roles_selectors
 from roles.models import Department, Post
-from shopteam.errors import ServiceError
+from shopteam.errors import ServiceError, checked_text
 from shopteam.notifications.services import Phrase, mark_read_about, notify
-from shopteam.people import display_name
+from shopteam.people import display_name, moment_text
 from shopteam.workcalendar.calc import calendar_for
 
 from . import selectors, signals
@@ -84,10 +84,6 @@ def _tell(users, event, case, **params):
 
 def _names(users):
     return "、".join(display_name(u) for u in users)
-
-
-def _when(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def _who(user):
@@ -192,7 +188,7 @@ def _route(case, *, now, start, actor, why, previous=()):
             case=case, kind=CaseEvent.Kind.ROUTED, actor=actor, to_post=post, to_people=_names(holders), step=index
         )
         _moved(case, previous=previous, why=why, to=f"{post}（{_names(holders)}）")
-        _tell(holders, "case.assigned", case, why=why, post=post, deadline=_when(case.deadline),
+        _tell(holders, "case.assigned", case, why=why, post=post, deadline=moment_text(case.deadline),
               description=case.description)
         return case
     admins = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
@@ -242,17 +238,7 @@ def _require_contact(case, user):
 
 
 def _text(text, *, required, limit=Case.TEXT_MAX):
-    """The trimmed text a person wrote; a ServiceError with `required` when they wrote nothing, or when it
-    is longer than `limit` characters (nothing is cut silently)."""
-    text = (text or "").strip()
-    if not text and required:
-        raise ServiceError(required)
-    if len(text) > limit:
-        raise ServiceError(
-            _("Keep it under %(limit)s characters (this has %(length)s); attach long material elsewhere.")
-            % {"limit": f"{limit:,}", "length": f"{len(text):,}"}
-        )
-    return text
+    return checked_text(text, limit=limit, required=required)
 
 
 def _require_open(case):
@@ -522,7 +508,7 @@ def _follow_holders(case):
         mark_read_about(left, url=case.get_absolute_url(), events=NEEDS_YOU)
         _tell(left, "case.left_you", case, why=why, to=f"{post}（{_names(holders)}）")
     _tell([user for user in holders if user not in contacts], "case.assigned", case, why=why, post=post,
-          deadline=_when(case.deadline), description=case.description)
+          deadline=moment_text(case.deadline), description=case.description)
     return True
 
 
@@ -579,7 +565,7 @@ def move_on_overdue_case(case_id, *, now=None):
         if case is None:
             return None
         note = _("The deadline of %(deadline)s for %(post)s passed (%(minutes)s working minutes).") % {
-            "deadline": _when(case.deadline),
+            "deadline": moment_text(case.deadline),
             "post": case.current_post or _("the admins"),
             "minutes": case.step_minutes,
         }
@@ -593,7 +579,7 @@ def move_on_overdue_case(case_id, *, now=None):
         previous = list(case.contacts.all())
         _end_step(case, kind=CaseEvent.Kind.DEADLINE_PASSED, actor=None, now=now, note=note)
         why = Phrase(gettext_lazy("The deadline of %(deadline)s at %(post)s passed."),
-                     deadline=_when(case.deadline), post=case.current_post)
+                     deadline=moment_text(case.deadline), post=case.current_post)
         return _route(case, now=now, start=case.step + 1, actor=None, why=why, previous=previous)
 
 
@@ -627,7 +613,7 @@ def warn_before_deadlines(*, now=None):
             if not Case.objects.filter(pk=pk, hop=hop).exclude(warned_hop=hop).update(warned_hop=hop):
                 continue  # another run claimed it, or the case moved on meanwhile
             case = Case.objects.get(pk=pk)
-            deadline = _when(case.deadline)
+            deadline = moment_text(case.deadline)
             CaseEvent.objects.create(
                 case=case, kind=CaseEvent.Kind.WARNED, step=case.step, from_post=case.current_post,
                 note=_("Deadline at %(deadline)s is less than %(minutes)s working minutes away.")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from inventory import selectors as inventory_selectors
 from inventory.models import Supplier
+from shopteam import excel as xlsx
 
 from .models import Category, FixedCost, LedgerEntry, MonthlyTarget, PromotionRequest, next_month
 from .selectors import ZERO, cents, money_sum, signed_amount
@@ -267,15 +268,14 @@ def summary(report):
 
 def excel(report, book=None):
     """The report as a workbook (write-only): summary, categories, promotion, gross margin, months."""
-    from . import excel as xl
 
-    book = book or xl.workbook()
+    book = book or xlsx.workbook()
     period = report["period"]
     totals, previous = report["totals"], report["previous"]
     names = {"income": _("Income"), "expense": _("Expense"), "net": _("Income less expense"),
              "sales": _("Taobao sales"), "refunds": _("Taobao refunds"), "net_sales": _("Net sales"),
              "promotion": _("Promotion spend")}
-    sheet = xl.Sheet(book, _("Summary"), [
+    sheet = xlsx.Sheet(book, _("Summary"), [
         str(period.label), period.code, _("Previous period") + f" {report['previous_period'].code}", _("Difference"),
         _("Difference %"),
     ], widths=[18, 16, 18, 14, 10])
@@ -293,19 +293,19 @@ def excel(report, book=None):
         sheet.row([_("Yearly tool costs (document 004)"), report["fixed_costs"]["budget"]])
         sheet.row([_("Tools paid (ledger)"), report["fixed_costs"]["paid"]])
 
-    sheet = xl.Sheet(book, _("By category"), [_("Income or expense"), _("Category"), _("Amount (CNY)")],
+    sheet = xlsx.Sheet(book, _("By category"), [_("Income or expense"), _("Category"), _("Amount (CNY)")],
                      widths=[10, 22, 14])
     for line in report["income"] + report["expense"]:
         sheet.row([str(Category.Kind(line["kind"]).label), str(line["category"]), line["amount"]])
     sheet.row([_("Income"), "", totals["income"]], bold=True)
     sheet.row([_("Expense"), "", totals["expense"]], bold=True)
 
-    sheet = xl.Sheet(book, _("Promotion"), [_("Channel"), _("Spend"), _("Campaign days"), _("Sales on campaign days"),
+    sheet = xlsx.Sheet(book, _("Promotion"), [_("Channel"), _("Spend"), _("Campaign days"), _("Sales on campaign days"),
                                             _("Sales per yuan")], widths=[20, 14, 10, 18, 12])
     for row in report["promotion"]:
         sheet.row([str(row["channel"]), row["spend"], row["days"], row["campaign_sales"], row["roi"]])
 
-    sheet = xl.Sheet(book, _("Gross margin"), [
+    sheet = xlsx.Sheet(book, _("Gross margin"), [
         _("SKU (商家编码)"), _("Product"), _("Supplier"), _("Sold"), _("Returned"), _("Net"), _("Amount at price"),
         _("Amount at cost"), _("Gross margin"), _("Margin %"),
     ], widths=[16, 30, 12, 8, 8, 8, 14, 14, 14, 10])
@@ -316,7 +316,7 @@ def excel(report, book=None):
     sheet.row([_("Total"), "", "", "", "", "", margin["price_amount"], margin["cost_amount"], margin["margin"],
                _percent(margin["margin_rate"])], bold=True)
 
-    sheet = xl.Sheet(book, _("By month"), [_("Month"), _("Net sales"), _("Sales target")], widths=[10, 14, 14])
+    sheet = xlsx.Sheet(book, _("By month"), [_("Month"), _("Net sales"), _("Sales target")], widths=[10, 14, 14])
     for month, sales, month_target in report["monthly"]:
         sheet.row([month.strftime("%Y-%m"), sales, month_target])
     return book
@@ -339,12 +339,11 @@ def supplier_excel(sheets, book=None):
     rows), amounts as numbers to the cent, a totals row."""
     from django.utils import translation
 
-    from . import excel as xl
 
-    book = book or xl.workbook()
+    book = book or xlsx.workbook()
     with translation.override("zh-hans"):
         for supplier, month, rows in sheets:
-            sheet = xl.Sheet(book, f"{supplier.name} {month:%Y-%m}", [
+            sheet = xlsx.Sheet(book, f"{supplier.name} {month:%Y-%m}", [
                 _("SKU (商家编码)"), _("Product"), _("Sold"), _("Returned"), _("Net"), _("Amount at cost"),
                 _("Amount at price"),
             ], widths=[18, 34, 10, 10, 10, 14, 14])

@@ -4,23 +4,13 @@ The finance group (whoever holds a post in 财务组 today) and the shop manager
 management reports; the marketing group asks for promotion spend and sees its own requests; the product
 leader sends the supplier its report.
 """
-from roles.models import Assignment
-from roles.selectors import is_shop_manager
+from roles.selectors import holds_in, is_shop_manager
 
 FINANCE, MARKETING, PRODUCT = "finance", "marketing", "product"  # roles.playbook's department codes
 
 
-def _holds_in(user, department_code, *, leader=False):
-    if not user.is_authenticated:
-        return False
-    held = Assignment.objects.current().filter(user=user, post__department__code=department_code)
-    if leader:
-        held = held.filter(post__is_leader=True)
-    return held.exists()
-
-
 def is_finance(user):
-    return _holds_in(user, FINANCE)
+    return holds_in(user, FINANCE)
 
 
 def keeps_the_books(user):
@@ -30,11 +20,11 @@ def keeps_the_books(user):
 
 def closes_months(user):
     """Closes and reopens a month's books: the finance leader and the shop manager."""
-    return user.is_authenticated and (is_shop_manager(user) or _holds_in(user, FINANCE, leader=True))
+    return user.is_authenticated and (is_shop_manager(user) or holds_in(user, FINANCE, leader=True))
 
 
 def is_marketing(user):
-    return _holds_in(user, MARKETING)
+    return holds_in(user, MARKETING)
 
 
 def sees_promotions(user):
@@ -43,7 +33,7 @@ def sees_promotions(user):
 
 
 def is_product_leader(user):
-    return _holds_in(user, PRODUCT, leader=True)
+    return holds_in(user, PRODUCT, leader=True)
 
 
 def sees_supplier_cycles(user):

@@ -15,8 +15,9 @@ from escalation import selectors as case_selectors
 from escalation import services as case_services
 from escalation.models import Case
 from roles import selectors as roles_selectors
-from roles.models import Assignment, Difficulty
-from shopteam.errors import ServiceError
+from roles.models import Difficulty
+from shopteam import excel
+from shopteam.errors import ServiceError, checked_text
 from shopteam.notifications.services import notify
 from shopteam.people import display_name
 
@@ -63,10 +64,7 @@ def money(value, *, label=None, allow_zero=False):
 
 
 def _text(value, *, limit=TEXT_MAX, label):
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise ServiceError(_("%(label)s: keep it under %(limit)s characters.") % {"label": label, "limit": limit})
-    return value
+    return checked_text(value, limit=limit, label=label)
 
 
 def in_shop_language(function):
@@ -319,8 +317,7 @@ def _tell(users, event, subject, **params):
 
 def finance_people():
     """Who holds a finance post today (the people who decide promotion spend and keep the books)."""
-    holders = Assignment.objects.current().filter(post__department__code=rules.FINANCE).select_related("user")
-    return list({a.user for a in holders})
+    return roles_selectors.members(rules.FINANCE)
 
 
 def managers():
@@ -617,7 +614,7 @@ def mail_management_report(report_id):
     from django.db.models import Q
     from django.utils import translation
 
-    from . import excel, reports
+    from . import reports
 
     now = timezone.now()
     claimed = ManagementReport.objects.filter(pk=report_id, mailed_at__isnull=True).filter(

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shopteam import excel
 from shopteam.errors import ServiceError, show_errors
 
-from . import charts, excel, reports, rules, selectors, services
+from . import charts, reports, rules, selectors, services
 from .forms import (
     EntryForm,
     InvoiceForm,

@@ -193,13 +193,7 @@ TASK_DETAIL = gettext_lazy("%(on_hand)s left, reorder point %(point)s. Suggested
 
 def alert_watchers():
     """Who is told of low stock, by their posts: every holder of a customer-service post and the product leader."""
-    from roles.models import Assignment
-
-    people = [a.user for a in Assignment.objects.current().filter(
-        post__department__code=CUSTOMER_SERVICE).select_related("user")]
-    product_group = Department.objects.filter(code=PRODUCT).first()
-    leader = roles_selectors.leader_post(product_group) if product_group else None
-    return people + (roles_selectors.holders(leader) if leader else [])
+    return roles_selectors.members(CUSTOMER_SERVICE) + roles_selectors.leaders(PRODUCT)
 
 
 def handle_new_alerts(*, now=None):

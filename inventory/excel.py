@@ -1,9 +1,6 @@
 """Excel files the product group hands out: the stock list and the restock request to the supplier, with
 Chinese headers (the supplier and the seller centre read Chinese), written row by row (openpyxl write-only)."""
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from shopteam import excel
 
 STOCK_HEADERS = ["商家编码", "商品名称", "库存", "补货点", "补货量", "待补货", "状态", "供应商", "分类", "货架",
                  "成本价", "售价"]
@@ -11,23 +8,11 @@ RESTOCK_HEADERS = ["商家编码", "商品名称", "当前库存", "补货点", 
 
 
 def _workbook(title, headers, rows, widths):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    from openpyxl.cell import WriteOnlyCell
-
-    bold = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        bold.append(cell)
-    sheet.append(bold)
+    book = excel.workbook()
+    sheet = excel.Sheet(book, title, headers, widths)
     for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        sheet.row(row)
+    return book
 
 
 def stock_list(products):

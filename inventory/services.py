@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from roles import selectors as roles_selectors
-from roles.models import Department
 from shopteam.errors import ServiceError
 from shopteam.notifications.services import notify
+from shopteam.people import moment_text
 
 from . import selectors
 from .models import DEFAULT_SUPPLIER, DriftCheck, Product, StockMove, Stocktake, StocktakeLine, Supplier
@@ -274,7 +274,7 @@ def reverse_move(move, *, by, reason, moved_at=None, key=""):
     earlier = StockMove.objects.filter(reverses=original).first()
     if earlier is not None:
         raise ServiceError(_("This move was already reversed on %(when)s.") % {
-            "when": timezone.localtime(earlier.recorded_at).strftime("%Y-%m-%d %H:%M")})
+            "when": moment_text(earlier.recorded_at)})
     reversal = StockMove(
         product=original.product, kind=StockMove.Kind.REVERSAL, quantity=-original.quantity, reverses=original,
         amount=-original.amount if original.amount is not None else None, reason=reason,
@@ -297,9 +297,7 @@ DRIFT_BODY = gettext_lazy("The cached stock of these products differs from the s
 def drift_watchers():
     """Who hears about drift: the admins and whoever holds the product group's leader post."""
     people = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
-    product_group = Department.objects.filter(code=selectors.PRODUCT_DEPARTMENT).first()
-    post = roles_selectors.leader_post(product_group) if product_group else None
-    return people + (roles_selectors.holders(post) if post else [])
+    return people + roles_selectors.leaders(selectors.PRODUCT_DEPARTMENT)
 
 
 def check_drift(*, now=None):
@@ -466,9 +464,7 @@ def can_count(user):
     customer-service leader help the product group count the storeroom). Posting is the product group's."""
     if selectors.can_change_stock(user):
         return True
-    from roles.models import Assignment
-
-    return Assignment.objects.current().filter(user=user, post__department__code="customer-service").exists()
+    return roles_selectors.holds_in(user, "customer-service")
 
 
 def _open_stocktake(stocktake):
@@ -518,7 +514,7 @@ def post_stocktake(stocktake, *, by):
         StockMove(product=line.product, kind=StockMove.Kind.STOCKTAKE, quantity=line.difference,
                   reason=_("Counted %(counted)d, the ledger said %(expected)d at %(when)s.") % {
                       "counted": line.counted, "expected": line.expected_at_count,
-                      "when": timezone.localtime(line.counted_at).strftime("%Y-%m-%d %H:%M")},
+                      "when": moment_text(line.counted_at)},
                   reference=str(stocktake)[:100])
         for line in differing
     ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from escalation.selectors import cases_about
+from shopteam import excel as xlsx
 from shopteam.errors import ServiceError, show_errors
 
 from . import alerts, excel, importing, selectors, services
@@ -28,7 +29,6 @@ from .forms import (
 )
 from .models import Product, RestockRequest, StockMove, Stocktake, StocktakeLine, Supplier, TaobaoImport
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_SUFFIXES = {".csv", ".xlsx", ".xls", ".txt"}
 
 
@@ -40,12 +40,6 @@ def stock_keeper(view):
             raise PermissionDenied
         return view(request, *args, **kwargs)
     return wrapped
-
-
-def xlsx_response(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _list_filters(request):
@@ -64,7 +58,7 @@ def product_list(request):
     products = selectors.product_list(**filters)
     if request.GET.get("format") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_response(excel.stock_list(products.iterator(chunk_size=2000)), f"stock-{stamp}.xlsx")
+        return xlsx.response(excel.stock_list(products.iterator(chunk_size=2000)), f"stock-{stamp}.xlsx")
     page = Paginator(products, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -406,7 +400,7 @@ def alert_list(request):
 def restock_detail(request, pk):
     restock = get_object_or_404(RestockRequest.objects.select_related("supplier", "changed_by"), pk=pk)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(excel.restock_request(restock), f"restock-{restock.pk}.xlsx")
+        return xlsx.response(excel.restock_request(restock), f"restock-{restock.pk}.xlsx")
     return render(request, "inventory/restock_detail.html", {
         "restock": restock, "lines": restock.lines.select_related("product").order_by("product__sku"),
         "can_change": selectors.can_change_stock(request.user),

@@ -71,6 +71,38 @@ def holders(post, on=None):
     return [a.user for a in current_assignments(on).filter(post=post)]
 
 
+def held_post_ids(user, on=None):
+    """The posts `user` holds today, as a subquery (run inside the query that uses it)."""
+    return Assignment.objects.current(on).filter(user=user).values("post_id")
+
+
+def member_departments(user, on=None):
+    """Ids of the departments of the posts `user` holds today."""
+    return set(Assignment.objects.current(on).filter(user=user).values_list("post__department_id", flat=True))
+
+
+def holds_in(user, department_code, *, leader=False, on=None):
+    """Whether `user` holds a post today in the department with that code (its leader post, with `leader`)."""
+    if not user.is_authenticated:
+        return False
+    held = Assignment.objects.current(on).filter(user=user, post__department__code=department_code)
+    if leader:
+        held = held.filter(post__is_leader=True)
+    return held.exists()
+
+
+def leaders(department_code, on=None):
+    """Whoever holds the leader post of the department with that code today."""
+    assignments = current_assignments(on).filter(post__department__code=department_code, post__is_leader=True)
+    return [a.user for a in assignments]
+
+
+def members(department_code, on=None):
+    """Each person who holds a post today in the department with that code, once, longest-serving first."""
+    assignments = current_assignments(on).filter(post__department__code=department_code)
+    return list(dict.fromkeys(a.user for a in assignments))
+
+
 def difficulties_for(posts):
     """The difficulties a post can meet: the playbook lists them under the group leader, and they are the
     whole group's (an agent of an overloaded customer-service group is overloaded too)."""

@@ -1,5 +1,6 @@
 """The one error type services raise; its messages are meant for the user who caused it."""
 from django.contrib import messages as django_messages
+from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
@@ -31,3 +32,26 @@ def show_errors(target, error):
             target.add_error(None, message)
         else:
             django_messages.error(target, message)
+
+
+def text_problems(text, *, limit, required=None, label=None):
+    """The trimmed text a person wrote, and what is wrong with it: `required` when they wrote nothing (if the
+    text is required), or that it is longer than `limit` characters (nothing is cut silently). `label` names
+    the field in the message when a form has several texts."""
+    text = (text or "").strip()
+    problems = []
+    if not text and required:
+        problems.append(required)
+    if len(text) > limit:
+        message = _("Keep it under %(limit)s characters (this has %(length)s).") % {
+            "limit": f"{limit:,}", "length": f"{len(text):,}"}
+        problems.append(_("%(label)s: %(message)s") % {"label": label, "message": message} if label else message)
+    return text, problems
+
+
+def checked_text(text, *, limit, required=None, label=None):
+    """The trimmed text, or a ServiceError saying what is wrong with it (see text_problems)."""
+    text, problems = text_problems(text, limit=limit, required=required, label=label)
+    if problems:
+        raise ServiceError(problems)
+    return text

@@ -1,5 +1,6 @@
-"""Excel files for every finance report, written with openpyxl's write-only mode (memory flat in the number of
-rows) and amounts written as numbers from Decimal with the format 0.00: never a float on the way."""
+"""Every Excel file the shop downloads or is sent (tasks, stock, restock requests, finance reports), written with
+openpyxl's write-only mode (memory flat in the number of rows): a bold header row, amounts written as numbers
+from Decimal with the format 0.00 (never a float on the way), and one download response."""
 import io
 import tempfile
 from decimal import Decimal

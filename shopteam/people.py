@@ -1,4 +1,6 @@
-"""How a person is named on every page, message and export: one helper, not one expression per place."""
+"""How a person and a moment are written in every message and export: one helper each, not one expression per
+place."""
+from django.utils import timezone
 
 
 def display_name(user):
@@ -6,3 +8,8 @@ def display_name(user):
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+def moment_text(moment):
+    """A moment as the shop reads it in a message: "2026-11-24 14:30" in local time, or "—" for none."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"

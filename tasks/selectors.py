@@ -11,8 +11,15 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from roles.models import Assignment, Post
-from roles.selectors import current_assignments, is_shop_manager, led_departments
+from roles.models import Post
+from roles.selectors import (
+    current_assignments,
+    held_post_ids,
+    holds,
+    is_shop_manager,
+    led_departments,
+    member_departments,
+)
 
 from .models import DutyPeriodMissed, Standup, Task
 
@@ -41,19 +48,9 @@ SORTS = {
 DEFAULT_SORT = "due"
 
 
-def held_post_ids(user, on=None):
-    """The posts `user` holds today, as a subquery (run inside the query that uses it)."""
-    return Assignment.objects.current(on).filter(user=user).values("post_id")
-
-
 def owned_by(user, on=None):
     """Tasks `user` owns: theirs by name, or owned by a post they hold today."""
     return Q(owner=user) | Q(post__in=held_post_ids(user, on))
-
-
-def member_departments(user, on=None):
-    """Ids of the departments of the posts `user` holds today."""
-    return set(Assignment.objects.current(on).filter(user=user).values_list("post__department_id", flat=True))
 
 
 def _visibility(user):
@@ -76,7 +73,7 @@ def visible_tasks(user):
 def owns(task, user):
     if task.owner_id is not None:
         return task.owner_id == user.pk
-    return Assignment.objects.current().filter(user=user, post_id=task.post_id).exists()
+    return holds(user, task.post_id)
 
 
 def manages(task, user):

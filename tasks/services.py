@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from roles import selectors as roles_selectors
 from roles.models import Assignment, Duty
-from shopteam.errors import ServiceError
+from shopteam.errors import ServiceError, text_problems
 from shopteam.notifications.services import notify
-from shopteam.people import display_name
+from shopteam.people import display_name, moment_text
 from shopteam.workcalendar.calc import calendar_for
 
 from . import recurrence, selectors
@@ -39,10 +39,6 @@ def _tell(users, event, task, **params):
     title, body = MESSAGES[event]
     notify(users, title=title, body=body, params={"title": task.title, **params}, url=task.get_absolute_url(),
            event=event)
-
-
-def _when(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def owners(task):
@@ -89,14 +85,8 @@ def _due(due, department):
 
 
 def _text(text, *, limit, required=None, errors):
-    text = (text or "").strip()
-    if not text and required:
-        errors.append(required)
-    if len(text) > limit:
-        errors.append(
-            _("Keep it under %(limit)s characters (this has %(length)s).")
-            % {"limit": f"{limit:,}", "length": f"{len(text):,}"}
-        )
+    text, problems = text_problems(text, limit=limit, required=required)
+    errors.extend(problems)
     return text
 
 
@@ -170,7 +160,7 @@ def _create_task(*, title, by, source, owner, post, detail, priority, due, subje
     now = timezone.now()
     due = _due(due, department)
     if due is not None and due < now and source == Task.Source.MANUAL:
-        errors.append(_("The due date %(due)s has already passed: choose a later one.") % {"due": _when(due)})
+        errors.append(_("The due date %(due)s has already passed: choose a later one.") % {"due": moment_text(due)})
     if errors:
         raise ServiceError(errors)
     task = Task.objects.create(
@@ -187,7 +177,7 @@ def _create_task(*, title, by, source, owner, post, detail, priority, due, subje
 def _tell_assigned(task, *, by):
     people = [user for user in owners(task) if by is None or user.pk != by.pk]
     _tell(people, "task.assigned", task, name=display_name(by) or SHOPTEAM,
-          owner=task.post or display_name(task.owner), due=_when(task.due), detail=task.detail)
+          owner=task.post or display_name(task.owner), due=moment_text(task.due), detail=task.detail)
 
 
 def _locked(task):
@@ -254,14 +244,14 @@ def update_task(task, *, by, title, detail, priority, due, owner=None, post=None
     due = _due(due, department)
     now = timezone.now()
     if due != task.due and due is not None and due < now:
-        errors.append(_("The due date %(due)s has already passed: choose a later one.") % {"due": _when(due)})
+        errors.append(_("The due date %(due)s has already passed: choose a later one.") % {"due": moment_text(due)})
     if errors:
         raise ServiceError(errors)
     changes = [
         ("title", task.title, title),
         ("detail", task.detail, detail),
         ("priority", task.priority, priority),
-        ("due", _when(task.due), _when(due)),
+        ("due", moment_text(task.due), moment_text(due)),
         ("owner", task.post or display_name(task.owner), post or display_name(owner)),
     ]
     for field, old, new in changes:
@@ -522,7 +512,7 @@ def escalate_task(task, *, by=None, now=None, calendars=None):
             description = _(
                 "The task “%(title)s” (%(owner)s) was due %(due)s and is still %(status)s: overdue by "
                 "%(minutes)s working minutes, past the grace of %(grace)s."
-            ) % {"title": task.title, "owner": task.post or display_name(task.owner), "due": _when(task.due),
+            ) % {"title": task.title, "owner": task.post or display_name(task.owner), "due": moment_text(task.due),
                  "status": task.get_status_display(), "minutes": state["overdue_minutes"], "grace": state["grace"]}
             if by is not None:
                 description += "\n" + _("Escalated by %(name)s.") % {"name": display_name(by)}
@@ -668,7 +658,7 @@ def digest_for(person, *, now=None, calendars=None):
                 continue
             lines.append(heading % {"count": content[count_key]})
             for task in content[key]:
-                lines.append(f"· {task.title}（{_when(task.due)}）")
+                lines.append(f"· {task.title}（{moment_text(task.due)}）")
             if content[count_key] > len(content[key]):
                 lines.append(_("· and %(count)s more") % {"count": content[count_key] - len(content[key])})
         if not lines:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from escalation.selectors import cases_about
 from roles.selectors import is_shop_manager
+from shopteam import excel as xlsx
 from shopteam.errors import ServiceError, show_errors
 from shopteam.workcalendar.calc import calendar_for
 
@@ -134,11 +135,7 @@ def export(request):
     filters = parse_filters(request.GET)
     sort = request.GET.get("sort", selectors.DEFAULT_SORT)
     tasks = selectors.task_list(request.user, filters, sort=sort)
-    response = HttpResponse(
-        excel.task_workbook(tasks), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="tasks-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return xlsx.response(excel.task_workbook(tasks), f"tasks-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def create_task(request):

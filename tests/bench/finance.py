@@ -228,10 +228,11 @@ def _moment(day):
 
 
 def measure(args, *, lines, supplier, month, year, today):
-    from finance import excel, reports
+    from finance import reports
     from finance.selectors import ledger
     from finance.views import _ledger_excel
     from inventory.models import StockMove
+    from shopteam import excel
 
     figures = {"lines": StockMove.objects.count()}
     print(f"\n{figures['lines']:,} sale lines, {lines['products']:,} products", flush=True)

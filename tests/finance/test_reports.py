@@ -151,7 +151,7 @@ def test_the_excel_file_has_chinese_headers_and_numbers_to_the_cent(team, books)
 
 
 def _xlsx(report):
-    from finance import excel
+    from shopteam import excel
 
     return excel.to_bytes(reports.excel(report))
 

@@ -122,7 +122,7 @@ def test_restock_requests_are_sent_received_and_downloaded_with_chinese_headers(
     request = RestockRequest.objects.get()
     client.force_login(team["kefu_a"])  # customer service reads it
     response = client.get(reverse("inventory:restock_detail", args=[request.pk]), {"format": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
     assert rows[0] == ("商家编码", "商品名称", "当前库存", "补货点", "近30天销量", "建议补货量", "计算依据")
     assert [r[:6] for r in rows[1:]] == [("SCT-1", "菊花茶", 1, 5, 0, 20), ("SCT-2", "玫瑰花茶", 2, 5, 0, 20)]
     assert client.post(reverse("inventory:restock_action", args=[request.pk, "send"])).status_code == 403

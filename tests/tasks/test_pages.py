@@ -238,7 +238,7 @@ def test_the_list_sorts_and_filters(client, team, tasks):
 def test_the_excel_download_has_the_rows_the_list_shows(client, team, tasks):
     response = get(client, team["kefu_lead"], reverse("tasks:export") + "?sort=title")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("编号", "标题", "状态")
     assert sorted(row[1] for row in rows[1:]) == ["回访未评价订单", "核对退货订单"]

@@ -12,6 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         products = selectors.product_list()
-        with open(file, "wb") as out:
-            out.write(excel.stock_list(products.iterator(chunk_size=2000)))
+        excel.stock_list(products.iterator(chunk_size=2000)).save(file)
         self.stdout.write(f"{products.count()} product(s) written to {file}.")
