@@ -85,6 +85,26 @@ def test_moving_a_task_by_role(client, team, tasks, username, status):
     assert task.status == ("doing" if status == 302 else "todo")
 
 
+@pytest.mark.parametrize(("username", "status", "added"), [
+    ("kefu_a", 302, 1), ("kefu_lead", 302, 1), ("manager", 302, 1), ("kefu_b", 403, 0), ("photo_a", 404, 0),
+])
+def test_adding_a_subtask_by_role(client, team, tasks, colleague, username, status, added):
+    task = tasks["agent"]
+    user = colleague if username == "kefu_b" else team[username]
+    client.force_login(user)
+    response = client.post(reverse("tasks:add_subtask", args=[task.pk]), {"title": "退款给顾客"})
+    assert response.status_code == status
+    assert task.subtasks.filter(title="退款给顾客").count() == added
+
+
+def test_an_empty_subtask_is_refused_with_a_message_and_adds_nothing(client, team, tasks):
+    task = tasks["agent"]
+    client.force_login(team["kefu_a"])
+    response = client.post(reverse("tasks:add_subtask", args=[task.pk]), {"title": "  "}, follow=True)
+    assert "子任务需要标题。" in response.content.decode()
+    assert task.subtasks.count() == 2
+
+
 @pytest.mark.parametrize(("username", "status"), [("kefu_a", 302), ("photo_a", 404)])
 def test_commenting_by_role(client, team, tasks, username, status):
     client.force_login(team[username])
