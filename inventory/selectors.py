@@ -106,10 +106,15 @@ def supplier_sales(supplier, *, start, end):
 
 
 def taobao_daily_money(*, start, end):
-    """Per Shanghai date in [start, end) with imported orders or refunds: {"date", "sales" (the 买家实际支付金额 the
-    订单报表 exported for orders counted as sold — paid, shipped or finished — by pay date; the export already
-    nets refunds), "refunds" (successful refunds in the 退款报表, by the date they finished), "orders" (how many
-    sold orders were paid that day)}, ordered by date, aggregated in the database."""
+    """Per Shanghai date in [start, end) with imported orders or refunds, aggregated in the database and ordered by
+    date: {"date", "kept" (the 买家实际支付金额 the 订单报表 exported for the orders counted as sold — paid, shipped
+    or finished — by pay date), "refunds" (successful refunds in the 退款报表, by the day they finished), "sales"
+    (kept + refunds), "orders" (how many sold orders were paid that day)}.
+
+    The export's paid amounts already net the refunds (a fully refunded order is 交易关闭 and drops out), so the
+    money refunded is added back to the sales of the day it was refunded: sales less refunds is then exactly what
+    the export says the shop kept, day by day, and the refunds are still seen (booked on their own they would be
+    taken off twice)."""
     from django.db.models import Count
     from django.db.models.functions import TruncDate
 
@@ -133,11 +138,13 @@ def taobao_daily_money(*, start, end):
     days = {}
     zero = Decimal("0.00")
     for row in sales:
-        days[row["day"]] = {"date": row["day"], "sales": Decimal(row["amount"]).quantize(CENTS), "refunds": zero,
+        days[row["day"]] = {"date": row["day"], "kept": Decimal(row["amount"]).quantize(CENTS), "refunds": zero,
                             "orders": row["count"]}
     for row in refunds:
-        day = days.setdefault(row["day"], {"date": row["day"], "sales": zero, "refunds": zero, "orders": 0})
+        day = days.setdefault(row["day"], {"date": row["day"], "kept": zero, "refunds": zero, "orders": 0})
         day["refunds"] = Decimal(row["amount"]).quantize(CENTS)
+    for day in days.values():
+        day["sales"] = day["kept"] + day["refunds"]
     return [days[day] for day in sorted(days)]
 
 

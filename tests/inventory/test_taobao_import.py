@@ -597,7 +597,11 @@ def test_the_signal_after_commit_and_the_money_per_day(tmp_path, shelf, clerk, d
     assert heard[2][1] == [datetime.date(2017, 7, 10)]
     money = selectors.taobao_daily_money(start=datetime.date(2017, 7, 1), end=datetime.date(2017, 8, 1))
     # 8 July: O1 78.00 + O2 29.90 + O5 69.00 (paid, shipped, finished); O3 unpaid and O4 closed are not sales.
+    # 10 July: the refund is added back to that day's sales (the export's amounts already net it), so sales less
+    # refunds is what the export says the shop kept.
     assert money == [
-        {"date": datetime.date(2017, 7, 8), "sales": Decimal("176.90"), "refunds": Decimal("0.00"), "orders": 3},
-        {"date": datetime.date(2017, 7, 10), "sales": Decimal("0.00"), "refunds": Decimal("29.90"), "orders": 0},
+        {"date": datetime.date(2017, 7, 8), "kept": Decimal("176.90"), "refunds": Decimal("0.00"),
+         "sales": Decimal("176.90"), "orders": 3},
+        {"date": datetime.date(2017, 7, 10), "kept": Decimal("0.00"), "refunds": Decimal("29.90"),
+         "sales": Decimal("29.90"), "orders": 0},
     ]

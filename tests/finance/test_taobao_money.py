@@ -1,0 +1,77 @@
+"""Taobao money from real exports to the management report: a refund is taken off once.
+
+The 订单报表's 买家实际支付金额 already nets refunds (a fully refunded order is 交易关闭 and not a sale), so the
+ledger's Taobao sales less Taobao refunds must equal what the export says the shop kept.
+
+The files (2022 layout, .xlsx), with the numbers they must give:
+- A paid 2026-03-02, finished, 100.00 kept, no refund.
+- B paid 2026-03-02, finished, 80.00 kept after a partial refund of 20.00 (refund finished 2026-03-05).
+- C paid 2026-03-03, 交易关闭 by a full refund of 50.00 (refund finished 2026-03-04): 0 kept.
+- D unpaid: nothing.
+Kept: 180.00. Refunds: 70.00. Ledger sales 250.00 (kept 180.00 on the days paid, plus the refunds on the days
+refunded), refunds 70.00, net sales 180.00.
+"""
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from finance import reports
+from finance.models import LedgerEntry
+from inventory import importing
+from tests.inventory import exports
+
+pytestmark = pytest.mark.django_db
+
+A, B, C, D = (f"35000000000000000{n}" for n in range(1, 5))
+DONE, CLOSED, UNPAID = "交易成功", "交易关闭", "等待买家付款"
+
+
+def order(number, status, kept, paid_at, refund=""):
+    return {"订单编号": number, "订单状态": status, "买家实际支付金额": kept, "总金额": kept, "订单付款时间": paid_at,
+            "订单创建时间": paid_at or "2026-03-03 08:00:00", "退款金额": refund}
+
+
+ORDERS = [
+    order(A, DONE, "100.00", "2026-03-02 10:00:00"),
+    order(B, DONE, "80.00", "2026-03-02 11:00:00", refund="20.00"),
+    order(C, CLOSED, "0.00", "2026-03-03 09:00:00", refund="50.00"),
+    order(D, UNPAID, "30.00", ""),
+]
+REFUNDS = [
+    {"订单编号": B, "退款编号": "9100000000000001", "买家退款金额": "20.00", "退款状态": "退款成功",
+     "退款完结时间": "2026-03-05 15:00:00"},
+    {"订单编号": C, "退款编号": "9100000000000002", "买家退款金额": "50.00", "退款状态": "退款成功",
+     "退款完结时间": "2026-03-04 16:00:00"},
+    {"订单编号": A, "退款编号": "9100000000000003", "买家退款金额": "100.00", "退款状态": "退款关闭",
+     "退款完结时间": "2026-03-04 17:00:00"},  # a closed request: no money moved
+]
+
+
+def import_file(tmp_path, name, content, by, capture):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with capture(execute=True):
+        imp = importing.check(importing.upload(path, filename=name, by=by))
+        assert imp.status == "checked" and not imp.problem_count, (imp.refusal, imp.problems)
+        imp = importing.start(imp, by=by)
+    assert imp.status == "done", imp.refusal
+    return imp
+
+
+def test_a_refund_is_taken_off_once_from_the_export_to_the_report(tmp_path, clock, team,
+                                                                  django_capture_on_commit_callbacks):
+    by = team["product_lead"]
+    import_file(tmp_path, "orders.xlsx", exports.orders_2022(ORDERS), by, django_capture_on_commit_callbacks)
+    import_file(tmp_path, "refunds.csv", exports.refunds(REFUNDS), by, django_capture_on_commit_callbacks)
+
+    entries = LedgerEntry.objects.filter(source=LedgerEntry.Source.TAOBAO, is_reversed=False)
+    booked = sorted((e.date.day, e.category.code, e.amount) for e in entries)
+    assert booked == [
+        (2, "taobao-sales", Decimal("180.00")),
+        (4, "taobao-refunds", Decimal("50.00")), (4, "taobao-sales", Decimal("50.00")),
+        (5, "taobao-refunds", Decimal("20.00")), (5, "taobao-sales", Decimal("20.00")),
+    ]
+    totals = reports.management_report(reports.Period.month(datetime.date(2026, 3, 1)), with_margin=False)["totals"]
+    assert (totals["sales"], totals["refunds"], totals["net_sales"]) == (
+        Decimal("250.00"), Decimal("70.00"), Decimal("180.00"))
