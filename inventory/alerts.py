@@ -244,25 +244,70 @@ def scan_low_stock(*, now=None):
 
 RESTOCK_MOVES = {
     "send": ([RestockRequest.Status.DRAFT], RestockRequest.Status.SENT),
-    "receive": ([RestockRequest.Status.SENT], RestockRequest.Status.RECEIVED),
     "cancel": ([RestockRequest.Status.DRAFT, RestockRequest.Status.SENT], RestockRequest.Status.CANCELLED),
 }
+RECEIVED_AT_MOST = 1_000_000
+RECEIPT_REFERENCE = gettext_lazy("Restock request #%(id)s")
+RECEIPT_REASON = gettext_lazy("%(asked)s asked of %(supplier)s, %(received)s received.")
 
 
 @transaction.atomic
 def change_restock(request, *, action, by):
-    """Mark a restock request sent (a new draft then collects the next alerts), received, or cancelled. The
-    goods themselves come in as receipt moves on the product pages."""
+    """Mark a restock request sent (a new draft then collects the next alerts) or cancelled. Receiving it records
+    the goods: `receive_restock`."""
     services.require_stock_rights(by)
     if action not in RESTOCK_MOVES:
         raise ServiceError(_("Unknown action."))
     allowed, target = RESTOCK_MOVES[action]
+    locked = _locked_in(request, allowed, target)
+    if action == "send" and not locked.lines.exists():
+        raise ServiceError(_("The request has no lines to send."))
+    return _moved_on(locked, target, by)
+
+
+@transaction.atomic
+def receive_restock(request, *, received, by):
+    """The goods of a sent request arrived: one receipt move per product that came (`received`: {product id:
+    units}; a product left out, or 0, did not come), with the request as its reference and what was asked beside
+    what came as its reason; the request is then received. The stock, not the request, closes the alerts (the
+    receipts lift the products above their reorder points). All or nothing; a second submit is refused."""
+    services.require_stock_rights(by)
+    target = RestockRequest.Status.RECEIVED
+    locked = _locked_in(request, [RestockRequest.Status.SENT], target)
+    lines = {line.product_id: line for line in locked.lines.select_related("product")}
+    problems = []
+    for product_id, units in received.items():
+        line = lines.get(product_id)
+        if line is None:
+            problems.append(_("A product that is not on this request cannot be received with it."))
+        elif isinstance(units, bool) or not isinstance(units, int) or not 0 <= units <= RECEIVED_AT_MOST:
+            problems.append(_("%(sku)s: the units received must be a whole number from 0 to %(most)s.")
+                            % {"sku": line.product.sku, "most": f"{RECEIVED_AT_MOST:,}"})
+    if problems:
+        raise ServiceError(problems)
+    arrived = {product_id: units for product_id, units in received.items() if units}
+    if not arrived:
+        raise ServiceError(_("Nothing was received: enter the units that arrived, or cancel the request."))
+    reference = _in_shop_language(RECEIPT_REFERENCE, id=locked.pk)
+    services.record_moves([
+        StockMove(product=lines[product_id].product, kind=StockMove.Kind.RECEIPT, quantity=units,
+                  reference=reference, key=f"restock-{locked.pk}-{product_id}",
+                  reason=_in_shop_language(RECEIPT_REASON, asked=lines[product_id].quantity,
+                                           supplier=locked.supplier.name, received=units))
+        for product_id, units in sorted(arrived.items())
+    ], by=by)
+    return _moved_on(locked, target, by)
+
+
+def _locked_in(request, allowed, target):
     locked = RestockRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status not in allowed:
         raise ServiceError(_("This request is %(status)s: it cannot be %(target)s.") % {
             "status": locked.get_status_display(), "target": RestockRequest.Status(target).label})
-    if action == "send" and not locked.lines.exists():
-        raise ServiceError(_("The request has no lines to send."))
+    return locked
+
+
+def _moved_on(locked, target, by):
     now = timezone.now()
     locked.status, locked.changed_by = target, by
     if target == RestockRequest.Status.SENT:
@@ -271,4 +316,3 @@ def change_restock(request, *, action, by):
         locked.closed_at = now
     locked.save()
     return locked
-

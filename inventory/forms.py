@@ -84,6 +84,23 @@ class TaobaoUploadForm(forms.Form):
     )
 
 
+class ReceiveForm(forms.Form):
+    """The units that arrived, one field per line of a sent restock request (`received-<product id>`), filled in
+    with what was asked; a field left empty means none came."""
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"received-{line.product_id}"] = forms.IntegerField(
+                label=_("Received of %(sku)s") % {"sku": line.product.sku}, min_value=0, required=False,
+                initial=line.quantity,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end", "min": 0}))
+
+    def received(self):
+        return {line.product_id: self.cleaned_data[f"received-{line.product_id}"] or 0 for line in self.lines}
+
+
 class StartStocktakeForm(forms.Form):
     scope = forms.ChoiceField(label=_("Count"), choices=[
         ("all", _("All products")), ("category", _("A category")), ("shelf", _("A shelf"))])

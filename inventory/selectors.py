@@ -5,6 +5,7 @@ import zoneinfo
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -14,6 +15,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -58,8 +60,12 @@ def sale_side():
     return Q(kind=StockMove.Kind.SALE) | Q(kind=StockMove.Kind.REVERSAL, reverses__kind=StockMove.Kind.SALE)
 
 
-def return_side():
-    return Q(kind=StockMove.Kind.RETURN) | Q(kind=StockMove.Kind.REVERSAL, reverses__kind=StockMove.Kind.RETURN)
+def counted_side():
+    """A move's side for the sales figures: its kind, or for a reversal the kind of the move it reverses. The
+    reversed move is looked up only for reversal rows (a join of every move to the move it may reverse reads the
+    whole ledger for one month)."""
+    reversed_kind = StockMove.objects.filter(pk=OuterRef("reverses_id")).values("kind")[:1]
+    return Case(When(kind=StockMove.Kind.REVERSAL, then=Subquery(reversed_kind)), default=F("kind"))
 
 
 def supplier_sales(supplier, *, start, end):
@@ -71,14 +77,17 @@ def supplier_sales(supplier, *, start, end):
     A sale reversed later (a Taobao line closed or fully refunded) counts against the period of its reversal.
     """
     since, until = day_range(start, end)
-    moves = StockMove.objects.filter(
-        product__supplier=supplier, moved_at__gte=since, moved_at__lt=until
-    ).filter(sale_side() | return_side())
+    sale, returned = StockMove.Kind.SALE, StockMove.Kind.RETURN
+    moves = (
+        StockMove.objects.filter(product__supplier=supplier, moved_at__gte=since, moved_at__lt=until,
+                                 kind__in=[sale, returned, StockMove.Kind.REVERSAL])
+        .annotate(side=counted_side()).filter(side__in=[sale, returned])
+    )
     rows = (
         moves.values("product_id", "product__sku", "product__name", "product__cost")
         .annotate(
-            sold=Coalesce(Sum(-F("quantity"), filter=sale_side()), 0),
-            returned=Coalesce(Sum("quantity", filter=return_side()), 0),
+            sold=Coalesce(Sum(-F("quantity"), filter=Q(side=sale)), 0),
+            returned=Coalesce(Sum("quantity", filter=Q(side=returned)), 0),
             price_amount=Coalesce(Sum("amount"), Value(Decimal("0")), output_field=DecimalField()),
         )
         .annotate(
@@ -189,6 +198,14 @@ def open_restock():
         .values("product").annotate(total=Sum("quantity")).values("total")
     )
     return Coalesce(Subquery(asked, output_field=IntegerField()), 0)
+
+
+def restock_received(restock):
+    """{product id: units} the receipts of a received restock request brought in (alerts.receive_restock keys
+    them `restock-<request>-<product>`)."""
+    prefix = f"restock-{restock.pk}-"
+    return {int(key.removeprefix(prefix)): quantity for key, quantity in StockMove.objects.filter(
+        key__startswith=prefix, kind=StockMove.Kind.RECEIPT).values_list("key", "quantity")}
 
 
 def low_stock_without_alert():

@@ -22,6 +22,7 @@ from .forms import (
     MoveForm,
     NewProductForm,
     ProductForm,
+    ReceiveForm,
     ReverseForm,
     StartStocktakeForm,
     TaobaoUploadForm,
@@ -397,13 +398,20 @@ def alert_list(request):
     })
 
 
-def restock_detail(request, pk):
+def restock_detail(request, pk, receive_form=None):
     restock = get_object_or_404(RestockRequest.objects.select_related("supplier", "changed_by"), pk=pk)
     if request.GET.get("format") == "xlsx":
         return xlsx.response(excel.restock_request(restock), f"restock-{restock.pk}.xlsx")
+    lines = list(restock.lines.select_related("product").order_by("product__sku"))
+    can_change = selectors.can_change_stock(request.user)
+    if receive_form is None and can_change and restock.status == RestockRequest.Status.SENT:
+        receive_form = ReceiveForm(lines=lines)
+    received = selectors.restock_received(restock) if restock.status == RestockRequest.Status.RECEIVED else None
+    rows = [(line, receive_form[f"received-{line.product_id}"] if receive_form else None,
+             received.get(line.product_id, 0) if received is not None else None) for line in lines]
     return render(request, "inventory/restock_detail.html", {
-        "restock": restock, "lines": restock.lines.select_related("product").order_by("product__sku"),
-        "can_change": selectors.can_change_stock(request.user),
+        "restock": restock, "rows": rows, "can_change": can_change, "receive_form": receive_form,
+        "received": received is not None,
     })
 
 
@@ -415,4 +423,20 @@ def restock_action(request, pk, action):
         alerts.change_restock(restock, action=action, by=request.user)
     except ServiceError as error:
         show_errors(request, error)
+    return redirect(restock)
+
+
+@require_POST
+@stock_keeper
+def restock_receive(request, pk):
+    restock = get_object_or_404(RestockRequest, pk=pk)
+    form = ReceiveForm(request.POST, lines=restock.lines.select_related("product").order_by("product__sku"))
+    if not form.is_valid():
+        return restock_detail(request, pk, receive_form=form)
+    try:
+        alerts.receive_restock(restock, received=form.received(), by=request.user)
+    except ServiceError as error:
+        show_errors(form, error)
+        return restock_detail(request, pk, receive_form=form)
+    messages.success(request, _("The goods are in stock."))
     return redirect(restock)

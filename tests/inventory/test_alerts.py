@@ -135,8 +135,86 @@ def test_restock_requests_are_sent_received_and_downloaded_with_chinese_headers(
     assert RestockRequest.objects.filter(status="draft").get().lines.get().product.sku == "SCT-3"
     with translation.override("en"), pytest.raises(ServiceError, match="cannot be"):
         alerts.change_restock(request, action="send", by=clerk)
-    alerts.change_restock(request, action="receive", by=clerk)
+    alerts.receive_restock(request, received={request.lines.get(product__sku="SCT-1").product_id: 20}, by=clerk)
     assert selectors.product_list().get(sku="SCT-1").open_restock == 0
+
+
+# -- receiving a restock --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def sent_request(clerk):
+    """食草堂 was asked for 20 菊花茶 (1 in stock) and 20 玫瑰花茶 (2 in stock); both alerts are open."""
+    stocked(1, sku="SCT-1", name="菊花茶", reorder_point=5, reorder_quantity=20)
+    stocked(2, sku="SCT-2", name="玫瑰花茶", reorder_point=5, reorder_quantity=20)
+    alerts.scan_low_stock(now=NOW)
+    request = RestockRequest.objects.get()
+    alerts.change_restock(request, action="send", by=clerk)
+    return request
+
+
+def test_receiving_a_request_records_what_came_and_the_stock_closes_the_alerts(client, clerk, sent_request):
+    tea, rose = (Product.objects.get(sku=sku) for sku in ("SCT-1", "SCT-2"))
+    client.force_login(clerk)
+    page = client.get(sent_request.get_absolute_url()).content.decode()
+    assert f'name="received-{tea.pk}"' in page and 'value="20"' in page
+    response = client.post(reverse("inventory:restock_receive", args=[sent_request.pk]),
+                           {f"received-{tea.pk}": "15", f"received-{rose.pk}": "0"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    sent_request.refresh_from_db()
+    assert (sent_request.status, sent_request.changed_by) == ("received", clerk)
+    receipt = StockMove.objects.get(key__startswith="restock-")
+    assert (receipt.product, receipt.quantity, receipt.by, receipt.reference) == (tea, 15, clerk,
+                                                                                 f"补货申请 #{sent_request.pk}")
+    assert "20" in receipt.reason and "15" in receipt.reason
+    assert Product.objects.get(pk=tea.pk).on_hand == 16 and Product.objects.get(pk=rose.pk).on_hand == 2
+    assert list(LowStockAlert.objects.filter(closed_at__isnull=True).values_list("product__sku", flat=True)) == [
+        "SCT-2"]  # the tea recovered; the rose did not come
+    page = client.get(sent_request.get_absolute_url()).content.decode()
+    assert 'data-received>15<' in page and 'data-received>0<' in page and "received-" not in page
+    assert sent_request.history.first().status == "received"
+    assert selectors.stock_drift() == []
+
+
+def test_a_receipt_is_refused_whole_with_its_reason(client, clerk, sent_request):
+    tea, rose = (Product.objects.get(sku=sku) for sku in ("SCT-1", "SCT-2"))
+    with translation.override("en"):
+        with pytest.raises(ServiceError, match="Nothing was received"):
+            alerts.receive_restock(sent_request, received={tea.pk: 0, rose.pk: 0}, by=clerk)
+        with pytest.raises(ServiceError, match="SCT-2: the units received must be a whole number"):
+            alerts.receive_restock(sent_request, received={tea.pk: 5, rose.pk: -1}, by=clerk)
+        with pytest.raises(ServiceError, match="not on this request"):
+            alerts.receive_restock(sent_request, received={tea.pk: 5, stocked(9).pk: 1}, by=clerk)
+    client.force_login(clerk)
+    response = client.post(reverse("inventory:restock_receive", args=[sent_request.pk]),
+                           {f"received-{tea.pk}": "abc", f"received-{rose.pk}": "2"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "Enter a whole number" in response.content.decode()
+    response = client.post(reverse("inventory:restock_receive", args=[sent_request.pk]),
+                           {f"received-{tea.pk}": "0", f"received-{rose.pk}": "0"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Nothing was received" in response.content.decode()
+    sent_request.refresh_from_db()
+    assert sent_request.status == "sent" and not StockMove.objects.filter(key__startswith="restock-").exists()
+    alerts.receive_restock(sent_request, received={tea.pk: 20}, by=clerk)
+    with translation.override("en"), pytest.raises(ServiceError, match="cannot be"):
+        alerts.receive_restock(sent_request, received={tea.pk: 20}, by=clerk)  # a second submit
+    assert StockMove.objects.filter(key__startswith="restock-").count() == 1
+
+
+def test_only_the_product_group_receives_and_a_draft_is_not_received(client, clerk, team, sent_request):
+    tea = Product.objects.get(sku="SCT-1")
+    url = reverse("inventory:restock_receive", args=[sent_request.pk])
+    client.force_login(team["kefu_a"])
+    assert client.get(sent_request.get_absolute_url()).status_code == 200
+    assert "received-" not in client.get(sent_request.get_absolute_url()).content.decode()
+    assert client.post(url, {f"received-{tea.pk}": "20"}).status_code == 403
+    with pytest.raises(ServiceError):
+        alerts.receive_restock(sent_request, received={tea.pk: 20}, by=team["kefu_a"])
+    client.force_login(team["manager"])
+    assert client.post(url, {f"received-{tea.pk}": "20"}).status_code == 302
+    stocked(0, sku="SCT-3", reorder_point=5)
+    alerts.scan_low_stock(now=NOW)
+    draft = RestockRequest.objects.get(status="draft")
+    with translation.override("en"), pytest.raises(ServiceError, match="cannot be"):
+        alerts.receive_restock(draft, received={draft.lines.get().product_id: 5}, by=clerk)
 
 
 def test_the_alert_page_shows_on_hand_point_and_open_restock_side_by_side(client, clerk, team):
