@@ -9,6 +9,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
@@ -193,16 +194,25 @@ def promotion_roi(period, sums, categories, days):
     return rows
 
 
+class MarginRow(dict):
+    """A product's line of the gross margin; its "margin_rate" is worked out when it is read (the page shows 20
+    of thousands of products)."""
+
+    def __missing__(self, key):
+        if key != "margin_rate":
+            raise KeyError(key)
+        return ratio(self["margin"], self["price_amount"])
+
+
 def gross_margin(period):
     """Per product sold in the period (every supplier): net quantity, money as sold, cost, margin and rate;
-    highest margin first. From the inventory ledger's sale and return moves."""
+    highest margin first, then by SKU. From the inventory ledger's sale and return moves."""
     rows = []
     for supplier in Supplier.objects.order_by("name"):
         for row in inventory_selectors.supplier_sales(supplier, start=period.start, end=period.end):
-            margin = row["price_amount"] - row["cost_amount"]
-            rows.append({**row, "supplier": supplier.name, "margin": margin,
-                         "margin_rate": ratio(margin, row["price_amount"])})
-    rows.sort(key=lambda r: (-r["margin"], r["sku"]))
+            rows.append(MarginRow(row, supplier=supplier.name, margin=row["price_amount"] - row["cost_amount"]))
+    rows.sort(key=itemgetter("sku"))
+    rows.sort(key=itemgetter("margin"), reverse=True)  # stable: equal margins stay in SKU order
     return rows
 
 

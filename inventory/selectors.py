@@ -5,9 +5,7 @@ import zoneinfo
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     DecimalField,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -15,7 +13,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -60,58 +57,52 @@ def sale_side():
     return Q(kind=StockMove.Kind.SALE) | Q(kind=StockMove.Kind.REVERSAL, reverses__kind=StockMove.Kind.SALE)
 
 
-def counted_side():
-    """A move's side for the sales figures: its kind, or for a reversal the kind of the move it reverses. The
-    reversed move is looked up only for reversal rows (a join of every move to the move it may reverse reads the
-    whole ledger for one month)."""
-    reversed_kind = StockMove.objects.filter(pk=OuterRef("reverses_id")).values("kind")[:1]
-    return Case(When(kind=StockMove.Kind.REVERSAL, then=Subquery(reversed_kind)), default=F("kind"))
-
-
 def supplier_sales(supplier, *, start, end):
     """One row per product of `supplier` with any sale or return move (or a reversal of one) in [start, end)
     (dates in Asia/Shanghai), ordered by SKU, aggregated in the database:
     {"product_id", "sku", "name", "sold", "returned", "net", "cost_amount" (net × cost), "price_amount" (money as
     sold: the order lines' amounts, less returns and reversed sales)}.
 
-    A sale reversed later (a Taobao line closed or fully refunded) counts against the period of its reversal.
+    A sale reversed later (a Taobao line closed or fully refunded) counts against the period of its reversal. The
+    sales and returns are summed in one query and the few reversals in a second, which alone looks up the move
+    each reverses (joining every move to the move it may reverse would read the whole ledger for one month).
     """
     since, until = day_range(start, end)
-    sale, returned = StockMove.Kind.SALE, StockMove.Kind.RETURN
-    moves = (
-        StockMove.objects.filter(product__supplier=supplier, moved_at__gte=since, moved_at__lt=until,
-                                 kind__in=[sale, returned, StockMove.Kind.REVERSAL])
-        .annotate(side=counted_side()).filter(side__in=[sale, returned])
-    )
-    rows = (
-        moves.values("product_id", "product__sku", "product__name", "product__cost")
-        .annotate(
-            sold=Coalesce(Sum(-F("quantity"), filter=Q(side=sale)), 0),
-            returned=Coalesce(Sum("quantity", filter=Q(side=returned)), 0),
-            price_amount=Coalesce(Sum("amount"), Value(Decimal("0")), output_field=DecimalField()),
-        )
-        .annotate(
-            net=ExpressionWrapper(F("sold") - F("returned"), output_field=IntegerField()),
-            cost_amount=ExpressionWrapper(
-                (F("sold") - F("returned")) * F("product__cost"), output_field=DecimalField(max_digits=14,
-                                                                                           decimal_places=2)
-            ),
-        )
-        .order_by("product__sku")
-    )
-    return [
-        {
-            "product_id": row["product_id"],
-            "sku": row["product__sku"],
-            "name": row["product__name"],
+    sale, returned, reversal = StockMove.Kind.SALE, StockMove.Kind.RETURN, StockMove.Kind.REVERSAL
+    products = Product.objects.filter(supplier=supplier)
+    totals = {}
+    for side, moves in (
+        ("moves__kind", Q(moves__kind__in=[sale, returned])),
+        ("moves__reverses__kind", Q(moves__kind=reversal, moves__reverses__kind__in=[sale, returned])),
+    ):
+        # Grouped by the product's primary key (on PostgreSQL by it alone: its other columns depend on it).
+        rows = products.filter(moves, moves__moved_at__gte=since, moves__moved_at__lt=until).values(
+            "pk", "sku", "name", "cost").annotate(
+            sold=Coalesce(Sum(-F("moves__quantity"), filter=Q(**{side: sale})), 0),
+            returned=Coalesce(Sum("moves__quantity", filter=Q(**{side: returned})), 0),
+            price_amount=Coalesce(Sum("moves__amount"), Value(Decimal("0")), output_field=DecimalField()),
+        ).order_by()
+        for row in rows:
+            known = totals.get(row["pk"])
+            if known is None:
+                totals[row["pk"]] = row
+            else:
+                for figure in ("sold", "returned", "price_amount"):
+                    known[figure] += row[figure]
+    found = []
+    for row in sorted(totals.values(), key=lambda row: row["sku"]):
+        net = row["sold"] - row["returned"]
+        found.append({
+            "product_id": row["pk"],
+            "sku": row["sku"],
+            "name": row["name"],
             "sold": row["sold"],
             "returned": row["returned"],
-            "net": row["net"],
-            "cost_amount": Decimal(row["cost_amount"]).quantize(CENTS),
+            "net": net,
+            "cost_amount": net * row["cost"],  # whole units × cents: exact
             "price_amount": Decimal(row["price_amount"]).quantize(CENTS),
-        }
-        for row in rows
-    ]
+        })
+    return found
 
 
 def taobao_daily_money(*, start, end):
