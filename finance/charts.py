@@ -7,6 +7,20 @@ from django.utils.translation import gettext as _
 
 from escalation.charts import STYLE
 
+# Drawn a second time for phones: narrower, with bigger letters, so the text is still readable once the SVG is
+# shrunk to a 390 px screen (the desktop drawing's would come out at about 6 px).
+PHONE = {"width": 360, "style": STYLE.__class__(**{
+    **{name: getattr(STYLE, name) for name in ("background", "plot_background", "font_family", "colors")},
+    "title_font_size": 17, "label_font_size": 14, "major_label_font_size": 14, "legend_font_size": 14,
+    "tooltip_font_size": 14, "no_data_font_size": 18,
+})}
+DESKTOP = {"width": 640, "style": STYLE}
+
+
+def both(draw, report):
+    """{"desktop": svg, "phone": svg}: the page shows the one that fits the screen."""
+    return {"desktop": draw(report, **DESKTOP), "phone": draw(report, **PHONE)}
+
 
 def _yuan(value):
     """Tooltips: exact to the fen."""
@@ -27,11 +41,11 @@ def _top(values):
     return int((top * Decimal("1.1") / step).to_integral_value(rounding="ROUND_CEILING") * step)
 
 
-def sales_against_target(report):
+def sales_against_target(report, *, width=640, style=STYLE):
     """A month: the net sales adding up day by day against the target. A quarter or year: each month's net
     sales against its target."""
     period = report["period"]
-    options = {"style": STYLE, "height": 320, "width": 640, "legend_at_bottom": True, "show_y_guides": True,
+    options = {"style": style, "height": 320, "width": width, "legend_at_bottom": True, "show_y_guides": True,
                "disable_xml_declaration": True, "value_formatter": _axis, "truncate_label": -1,
                "no_data_text": _("No sales yet"), "x_label_rotation": 0, "max_scale": 6, "min_scale": 3}
     target = report["target"]["amount"]
@@ -62,11 +76,12 @@ def sales_against_target(report):
     return chart.render(is_unicode=True)
 
 
-def expense_by_category(report):
+def expense_by_category(report, *, width=640, style=STYLE):
     chart = pygal.HorizontalBar(
-        style=STYLE, height=max(160, 40 * len(report["expense"]) + 80), width=640, show_legend=False,
+        style=style, height=max(160, 40 * len(report["expense"]) + 80), width=width, show_legend=False,
         disable_xml_declaration=True, value_formatter=_axis, title=_("Expense by category"),
-        no_data_text=_("No expense"), print_values=False,
+        no_data_text=_("No expense"), print_values=False, truncate_label=-1,
+        max_scale=8 if width >= DESKTOP["width"] else 4,  # fewer amounts along a phone's axis, each whole
     )
     lines = sorted(report["expense"], key=lambda line: line["amount"])
     chart.x_labels = [str(line["category"]) for line in lines]

@@ -324,7 +324,8 @@ def management_report(request):
     this_year = timezone.localdate().year
     return render(request, "finance/report.html", {
         "report": report, "period": period, "top_margin": report["margin"][:20],
-        "sales_chart": charts.sales_against_target(report), "expense_chart": charts.expense_by_category(report),
+        "sales_chart": charts.both(charts.sales_against_target, report),
+        "expense_chart": charts.both(charts.expense_by_category, report),
         "choices": {
             "month": reports.Period.month(period.start),
             "quarter": reports.Period.quarter(period.start.year, (period.start.month - 1) // 3 + 1),
