@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError
 
-from . import services, signals, taobao
+from . import services, signals, staging, taobao
 from .models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
 from .tables import TableRefused
 
@@ -224,11 +224,8 @@ class Batch:
         for (number, rec), key in zip(rows, keys, strict=True):
             product_id = products.get(rec["sku"])
             if product_id is None:
-                self.problems.append(taobao.Problem(number, _(
-                    "No product has the 商家编码 %(sku)s (line “%(title)s”): add the product or correct the code in "
-                    "the seller centre; a line is never matched by its title.") % {"sku": rec["sku"],
-                                                                                  "title": rec["title"]},
-                    rec["order_id"]))
+                self.problems.append(taobao.Problem(number, taobao.unknown_sku(rec["sku"], rec["title"]),
+                                                    rec["order_id"]))
                 continue
             order = orders.get(rec["order_id"]) or new_orders.get(rec["order_id"])
             if order is None:
@@ -434,10 +431,12 @@ def _bulk_update(model, objects, fields):
 # --- check and import --------------------------------------------------------------------------------------
 
 
-def _rows(imp):
-    """(kind, format, iterator of (row, record, problem))."""
+def _open(imp):
+    """(kind, Table) of the import's file, its kind and format noted on the import."""
     kind, table = taobao.detect(file_path(imp), name=imp.filename)
-    return kind, table.kind, taobao.records(kind, table)
+    TaobaoImport.objects.filter(pk=imp.pk).update(kind=kind, file_format=table.kind)
+    imp.kind, imp.file_format = kind, table.kind
+    return kind, table
 
 
 def _batches(records):
@@ -451,12 +450,11 @@ def _batches(records):
         yield batch
 
 
-def _run(imp, *, write):
+def _run(imp, *, write, opened=None):
     """Read the whole file in batches: count (and with `write`, apply) what it says. Returns (summary, problems,
     problem count, dates, deltas)."""
-    kind, file_format, records = _rows(imp)
-    TaobaoImport.objects.filter(pk=imp.pk).update(kind=kind, file_format=file_format)
-    imp.kind, imp.file_format = kind, file_format
+    kind, table = opened or _open(imp)
+    records = taobao.records(kind, table)
     products = dict(Product.objects.values_list("sku", "pk")) if kind == taobao.LINES else {}
     summary, problems, problem_count = defaultdict(int), [], 0
     dates, deltas, occurrences = set(), defaultdict(int), {}
@@ -495,7 +493,7 @@ def check(imp):
     if not TaobaoImport.objects.filter(pk=imp.pk, status=Status.CHECKING).update(rows_done=0):
         return TaobaoImport.objects.get(pk=imp.pk)
     try:
-        summary, problems, count, _dates, deltas = _run(imp, write=False)
+        summary, problems, count, deltas = _check(imp)
     except TableRefused as refusal:
         TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.REFUSED, refusal=refusal.message,
                                                       finished_at=timezone.now())
@@ -514,6 +512,33 @@ def check(imp):
         file_format=imp.file_format,
     )
     return TaobaoImport.objects.get(pk=imp.pk)
+
+
+def _check(imp):
+    """(summary, problems, problem count, deltas): set-based from the staged rows where it can (a 宝贝报表 on
+    PostgreSQL), else read in Python."""
+    kind, table = _open(imp)
+    if staging.usable(kind):
+        try:
+            return staging.stage(imp, table)
+        except staging.Fallback as error:
+            logger.warning("Taobao import %s is read in Python: it could not be staged (%s)", imp.pk, error)
+            kind, table = _open(imp)
+    summary, problems, count, _dates, deltas = _run(imp, write=False, opened=(kind, table))
+    return summary, problems, count, deltas
+
+
+def _write(imp):
+    """Write the file's orders, lines or refunds: (summary, problems, problem count, dates). From the staged rows
+    if the check staged them (refused rows are then known before anything is written), else read again."""
+    if imp.kind == taobao.LINES and staging.staged(imp):
+        problems, count = staging.problems(imp)
+        if count and not imp.skip_bad_rows:
+            raise ServiceError(_("%(count)s row(s) are refused now that were not when the file was checked (a "
+                                 "product was removed?): check the file again.") % {"count": count})
+        return staging.write(imp), problems, count, set()
+    summary, problems, count, dates, _deltas = _run(imp, write=True)
+    return summary, problems, count, dates
 
 
 def _shortage_warnings(deltas):
@@ -567,6 +592,7 @@ def cancel(imp, *, by):
     if not TaobaoImport.objects.filter(pk=imp.pk, status__in=[Status.CHECKED, Status.REFUSED]).update(
             status=Status.CANCELLED, finished_at=timezone.now()):
         raise ServiceError(_("Only a file waiting to be imported can be cancelled."))
+    staging.discard(imp)
 
 
 def run(import_id):
@@ -576,7 +602,7 @@ def run(import_id):
         return TaobaoImport.objects.get(pk=import_id)
     imp = TaobaoImport.objects.get(pk=import_id)
     try:
-        summary, problems, count, dates, _deltas = _run(imp, write=True)
+        summary, problems, count, dates = _write(imp)
         if count and not imp.skip_bad_rows:
             raise ServiceError(_("%(count)s row(s) are refused now that were not when the file was checked (a "
                                  "product was removed?): check the file again.") % {"count": count})
@@ -599,6 +625,7 @@ def run(import_id):
         TaobaoImport.objects.filter(pk=imp.pk).update(
             status=Status.DONE, summary=summary, problems=problems, problem_count=count, rows_total=summary["rows"],
             rows_done=summary["rows"], finished_at=timezone.now())
+        staging.discard(imp)
         transaction.on_commit(partial(signals.orders_imported.send, sender=TaobaoImport, import_id=imp.pk,
                                       dates=sorted(dates)))
     return TaobaoImport.objects.get(pk=import_id)
@@ -608,7 +635,14 @@ def run(import_id):
 def settle_ledger(imp):
     """Write the sales and reversals that bring every line this import touched from `sold` to `target`, in one
     transaction: the lines and then their products are locked in primary-key order, every product the import
-    would take below zero is named at once, and then nothing is written."""
+    would take below zero is named at once, and then nothing is written. On PostgreSQL in one statement
+    (`staging.settle`), elsewhere line by line."""
+    reversal_reason = _("Taobao order %(order)s: the line is closed or fully refunded.")
+    if connection.vendor == "postgresql":
+        counts, deltas, dates, locked = staging.settle(imp, reversal_reason=reversal_reason, now=timezone.now())
+        _apply_deltas(locked, deltas)
+        counts["dates"] = dates
+        return counts
     pending = list(
         TaobaoOrderLine.objects.filter(last_import=imp).exclude(target=F("sold")).order_by("pk")
         .values_list("pk", flat=True)
@@ -628,7 +662,6 @@ def settle_ledger(imp):
              .order_by("pk").values_list("pk", flat=True))
     locked = services.lock_products(product_ids)
     by_id = by.pk if by is not None else None
-    reversal_reason = _("Taobao order %(order)s: the line is closed or fully refunded.")
     for offset in range(0, len(pending), BATCH):
         ids = pending[offset:offset + BATCH]
         lines = list(TaobaoOrderLine.objects.filter(pk__in=ids).order_by("pk").values_list(
@@ -658,17 +691,24 @@ def settle_ledger(imp):
                 dates.add(timezone.localdate(moved_at))
         _insert_moves(moves)
         TaobaoOrderLine.objects.filter(pk__in=ids).update(sold=F("target"))
-    if deltas:
-        short = services.shortages(locked, deltas)
-        if short:
-            raise ServiceError([_("Not enough stock to import these sales; receive the goods or count the stock "
-                                  "first, then run the import again:"), *short])
-        services.add_to_stock({pk: d for pk, d in deltas.items() if d})
-        from .alerts import close_recovered_alerts
-
-        close_recovered_alerts(services.recovered(locked, deltas))
+    _apply_deltas(locked, deltas)
     counts["dates"] = sorted(dates)
     return counts
+
+
+def _apply_deltas(locked, deltas):
+    """Change the locked products' stock by the settled moves, unless any would go short (then nothing is
+    written: every short product is named)."""
+    if not deltas:
+        return
+    short = services.shortages(locked, deltas)
+    if short:
+        raise ServiceError([_("Not enough stock to import these sales; receive the goods or count the stock "
+                              "first, then run the import again:"), *short])
+    services.add_to_stock({pk: d for pk, d in deltas.items() if d})
+    from .alerts import close_recovered_alerts
+
+    close_recovered_alerts(services.recovered(locked, deltas))
 
 
 MOVE_COLUMNS = ["product_id", "kind", "quantity", "moved_at", "recorded_at", "by_id", "reason", "reference", "amount",

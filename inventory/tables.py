@@ -60,6 +60,10 @@ def clean_cell(value):
     return "" if text in NULLS else text
 
 
+def _raw_text(value):
+    return value if isinstance(value, str) else clean_cell(value)
+
+
 class Table:
     """An opened file: `columns` (clean header name -> index), `header_row` (1-based), and `rows()` yielding
     (row number in the file, {column: clean text}) for each non-empty row after the header."""
@@ -75,6 +79,22 @@ class Table:
                 values = {column: clean_cell(cells[index]) if index < len(cells) else "" for column, index in wanted}
                 if any(values.values()):
                     yield number, values
+        finally:
+            self.close()
+
+    def raw_rows(self):
+        """(row number in the file, [each of `columns`' cells as text, not yet cleaned]) for every row after the
+        header, empty ones too: what the PostgreSQL import stages and cleans in SQL (`clean_cell` there). A cell
+        that is not text (an .xlsx number or date) is given as `clean_cell` writes it, which cleaning leaves as
+        it is; a short row's missing cells are empty."""
+        indexes = list(self.columns.values())
+        width = max(indexes) + 1 if indexes else 0
+        try:
+            for number, cells in self._rows:
+                if self.kind == "csv" and len(cells) >= width:
+                    yield number, [cells[index] for index in indexes]
+                else:
+                    yield number, [_raw_text(cells[index]) if index < len(cells) else "" for index in indexes]
         finally:
             self.close()
 

@@ -272,6 +272,12 @@ def read_refund(cells):
     }
 
 
+def unknown_sku(sku, title):
+    """Why a line whose 商家编码 no product has is refused."""
+    return _("No product has the 商家编码 %(sku)s (line “%(title)s”): add the product or correct the code in the "
+             "seller centre; a line is never matched by its title.") % {"sku": sku, "title": title}
+
+
 READERS = {ORDERS: read_order, LINES: read_line, REFUNDS: read_refund}
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from inventory.models import Product, StockMove, TaobaoImport
 from tests.inventory import exports
 from tests.inventory.factories import stocked
-from tests.inventory.test_taobao_import import LINES_2017, O2, ORDERS_2017
+from tests.inventory.test_taobao_import import LINES_2017, O2, ORDERS_2017, read_by  # noqa: F401 (both paths)
 
 pytestmark = pytest.mark.django_db
 

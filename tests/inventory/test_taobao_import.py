@@ -7,14 +7,23 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
-from inventory import importing, selectors, signals
+from inventory import importing, selectors, signals, staging
 from inventory.models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine
 from shopteam.errors import ServiceError
 from tests.inventory import exports
 from tests.inventory.factories import stocked
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["staged", "python"] if connection.vendor == "postgresql" else ["python"])
+def read_by(request, monkeypatch):
+    """Every test on both ways a 宝贝报表 is read on PostgreSQL: staged and set-based, and row by row in Python (as
+    on SQLite); see test_import_paths.py."""
+    monkeypatch.setattr(staging, "ENABLED", request.param == "staged")
+    return request.param
 
 SHANGHAI = selectors.SHANGHAI
 PAID, SHIPPED, DONE = "买家已付款，等待卖家发货", "卖家已发货，等待买家确认", "交易成功"

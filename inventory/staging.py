@@ -1,0 +1,617 @@
+"""The 宝贝报表 (order lines) import on PostgreSQL, set-based: the check stages the file's rows once (COPY into
+`inventory_taobao_stage`), cleans and reads them in SQL and counts the preview there; the import then upserts
+the orders and lines from the staged rows in a few statements per chunk, without reading the file again, and
+`settle_ledger` writes the sales and reversals in one statement.
+
+SQL reads only the forms the exports write (ids of 6–25 digits, whole quantities, amounts with at most two
+decimals, `2017-07-08 00:42:32` or `2020/2/21 0:00`, a known status, a 商家编码). Every other row is read by
+`taobao.read_line`, which holds every rule and every reason, so a row is read, or refused for the same reason,
+on both paths. SQLite, the 订单报表 and the 退款报表 take the Python path (`importing.Batch`).
+"""
+import csv
+import io
+
+import psycopg2
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from . import taobao
+from .models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
+from .tables import NULLS, clean_cell
+
+STAGE = "inventory_taobao_stage"
+RAW = "taobao_raw"
+CHUNK_TABLE = "taobao_chunk"
+# Rows per COPY while checking (the progress bar moves between them) and per committed chunk while importing.
+CHUNK = 25_000
+JUDGED_BATCH = 2000
+FEED_BYTES = 1 << 16  # CSV text handed to COPY at a time
+# What Python's str.strip() takes off (str.isspace()), so that SQL trims cells exactly as `clean_cell` does.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+              "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+ID_RE = "^[0-9]{6,25}$"
+AMOUNT_RE = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+# The moments SQL reads: `2017-07-08 00:42:32` (the seller centre) and `2020/2/21 0:00` (an Excel re-save).
+MOMENT_DASH = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"
+MOMENT_SLASH = r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2} [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"
+
+
+def _literal(text):
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _in(values):
+    return "(" + ", ".join(_literal(v) for v in values) + ")"
+
+
+WS = _literal(WHITESPACE)
+STATUSES_CTE = "statuses(name, rank, sold) AS (VALUES " + ", ".join(
+    f"({_literal(name)}, {rank}, {'true' if sold else 'false'})" for name, (rank, sold) in taobao.STATUSES.items()
+) + ")"
+FINAL = taobao.FINAL
+
+
+# Whether the 宝贝报表 is checked and imported set-based on PostgreSQL (tests turn it off to run the Python path
+# on PostgreSQL too).
+ENABLED = True
+
+
+def usable(kind):
+    return ENABLED and kind == taobao.LINES and connection.vendor == "postgresql"
+
+
+def staged(imp):
+    """Whether the import's rows are staged (checked on PostgreSQL): then it is imported from there."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {STAGE} WHERE import_id = %s)", [imp.pk])
+        return cursor.fetchone()[0]
+
+
+def discard(imp):
+    """Forget the staged rows (the import is done, cancelled or refused)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {STAGE} WHERE import_id = %s", [imp.pk])
+
+
+# --- check: stage, clean, read, count -------------------------------------------------------------------------
+
+
+class _Feed:
+    """A file-like of CSV text for COPY, written from (row number, cells) as COPY reads it (memory stays flat)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+        self.count = 0
+        self.last = 0
+
+    def read(self, size=-1):
+        size = size if size and size > 0 else FEED_BYTES
+        while self.buffer.tell() < size:
+            try:
+                number, cells = next(self.rows)
+            except StopIteration:
+                break
+            self.writer.writerow([number, *cells])
+            self.count += 1
+            self.last = number
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+def _chunks(iterator, size):
+    """Yield iterators of at most `size` items each (the last one may be empty)."""
+    done = False
+
+    def one():
+        nonlocal done
+        for _n in range(size):
+            try:
+                yield next(iterator)
+            except StopIteration:
+                done = True
+                return
+
+    while not done:
+        yield one()
+
+
+class Fallback(Exception):
+    """The file cannot be staged (e.g. a cell PostgreSQL cannot hold): read it the Python way."""
+
+
+def stage(imp, table):
+    """Stage, read and count the file's rows: (summary, problems, problem count, deltas). Raises Fallback when
+    PostgreSQL refuses the rows (nothing stays staged); a TableRefused from reading the file goes up."""
+    columns = list(table.columns)
+    discard(imp)
+    raw_columns = ", ".join(f"c{n} text" for n in range(len(columns)))
+    copy_columns = ", ".join(["row_no", *(f"c{n}" for n in range(len(columns)))])
+    not_null = ", ".join(f"c{n}" for n in range(len(columns)))
+    rows = iter(table.raw_rows())
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
+            cursor.execute(f"CREATE TEMP TABLE {RAW} (row_no integer, {raw_columns})")
+            done = 0
+            for chunk in _chunks(rows, CHUNK):
+                feed = _Feed(chunk)
+                with transaction.atomic():
+                    cursor.copy_expert(f"COPY {RAW} ({copy_columns}) FROM STDIN WITH (FORMAT csv, "
+                                       f"FORCE_NOT_NULL ({not_null}))", feed, size=FEED_BYTES)
+                done += feed.count
+                if feed.count:
+                    TaobaoImport.objects.filter(pk=imp.pk).update(rows_done=done)
+            with transaction.atomic():
+                cursor.execute(_stage_sql(columns), [imp.pk])
+                _judge(cursor, imp, columns)
+                summary, deltas = _count(cursor, imp)
+                problems, count = _problems(cursor, imp)
+            cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
+    except (DatabaseError, psycopg2.Error) as error:
+        discard(imp)
+        raise Fallback(str(error)) from error
+    finally:
+        table.close()
+    summary["rows"] = _staged_rows(imp)
+    return summary, problems, count, deltas
+
+
+def _clean_sql(column):
+    """SQL for `tables.clean_cell` of a text cell: trimmed, `="…"` unwrapped, a leading apostrophe dropped, `null`s
+    as empty. Three nested steps, each reading the one before (see _stage_sql)."""
+    trimmed = f"btrim({column}, {WS})"
+    unwrapped = (f"CASE WHEN {column} = '=\"' THEN '' WHEN {column} LIKE '=\"%%\"' "
+                 f"THEN btrim(substr({column}, 3, length({column}) - 3), {WS}) ELSE {column} END")
+    apostrophe = f"btrim(substr({column}, 2), {WS})"
+    nulls = _in(sorted(NULLS))
+    last = (f"CASE WHEN {column} LIKE '''%%' THEN (CASE WHEN {apostrophe} IN {nulls} THEN '' ELSE {apostrophe} END) "
+            f"WHEN {column} IN {nulls} THEN '' ELSE {column} END")
+    return trimmed, unwrapped, last
+
+
+def _amount_sql(column):
+    return (f"btrim(replace(replace(replace(replace({column}, '元', ''), '¥', ''), '￥', ''), ',', ''), {WS})")
+
+
+def _stage_sql(columns):
+    """INSERT … SELECT from the raw rows into the stage: cleaned, read where SQL can read them, `judge` where
+    the Python reader must (it also gives the reason of a refused row). Each step reads the one before through
+    an `OFFSET 0` fence, so that no expression is worked out more than once per row."""
+    names = [f"c{n}" for n in range(len(columns))]
+    steps = list(zip(*(_clean_sql(name) for name in names), strict=True))
+    trimmed, unwrapped, cleaned = (", ".join(f"{expr} AS {name}" for expr, name in zip(step, names, strict=True))
+                                   for step in steps)
+    index = {column: f"c{n}" for n, column in enumerate(columns)}
+
+    def field(name):
+        for column in taobao.COLUMNS[taobao.LINES][name]:
+            if column in index:
+                return index[column]
+        return "''"
+
+    refs = [index[c] for c in ("订单编号", "主订单编号") if c in index]
+    ref = refs[0] if len(refs) == 1 else (f"CASE WHEN {refs[0]} <> '' THEN {refs[0]} ELSE {refs[1]} END" if refs
+                                          else "''")
+    not_empty = " OR ".join(f"{name} <> ''" for name in names)
+    no_refund = _in(sorted(taobao.NO_REFUND))
+
+    def moment_ok(name):
+        p = f"{name}_p"
+        days = (f"CASE WHEN {p}[2]::int IN (4, 6, 9, 11) THEN 30 WHEN {p}[2]::int = 2 "
+                f"THEN CASE WHEN {p}[1]::int %% 4 = 0 THEN 29 ELSE 28 END ELSE 31 END")
+        return (f"CASE WHEN {name} = '' THEN true WHEN {name} ~ {_literal(MOMENT_DASH)} OR {name} ~ "
+                f"{_literal(MOMENT_SLASH)} THEN {p}[1]::int BETWEEN 2000 AND 2099 AND {p}[2]::int BETWEEN 1 AND 12 "
+                f"AND {p}[3]::int BETWEEN 1 AND {days} AND {p}[4]::int <= 23 AND {p}[5]::int <= 59 "
+                f"AND coalesce({p}[6], '0')::int <= 59 ELSE false END")
+
+    def moment_value(name):
+        p = f"{name}_p"
+        return (f"CASE WHEN {name}_ok AND {name} <> '' THEN make_timestamp({p}[1]::int, {p}[2]::int, {p}[3]::int, "
+                f"{p}[4]::int, {p}[5]::int, coalesce({p}[6], '0')::int) AT TIME ZONE "
+                f"{_literal(taobao.SHANGHAI.key)} END")
+
+    def amount_ok(name):
+        return f"({name} = '' OR {name} IN {no_refund} OR {name} ~ {_literal(AMOUNT_RE)})"
+
+    def amount_value(name):
+        return f"CASE WHEN {name}_ok AND {name} ~ {_literal(AMOUNT_RE)} THEN {name}::numeric(12, 2) END"
+
+    def parts(name):
+        return f"string_to_array(translate({name}, '-/ :', ',,,,'), ',')"
+
+    return f"""
+    INSERT INTO {STAGE} (import_id, row_no, judge, order_id, sub_order_id, line_key, sku, title, properties,
+                         quantity, paid_amount, status, refund_given, refund_status, refund_amount, paid_at,
+                         created_at, ref)
+    SELECT %s, row_no, NOT ok, order_id, sub_order_id,
+           CASE WHEN NOT ok THEN '' WHEN sub_order_id <> '' THEN 'sub:' || sub_order_id
+                ELSE base || '#' || row_number() OVER (PARTITION BY ok AND sub_order_id = '', order_id, base
+                                                       ORDER BY row_no) END,
+           sku, title, properties, quantity,
+           CASE WHEN paid_amount IS NULL AND price IS NOT NULL THEN price * quantity ELSE paid_amount END,
+           status, ok AND (refund_status <> '' OR refund_amount IS NOT NULL), CASE WHEN ok THEN refund_status ELSE ''
+           END, refund_amount, paid_at, created_at, ref
+    FROM (
+        SELECT row_no, order_id, sub_order_id, sku, title, properties, status, ref, refund_status,
+               left(sku || '|' || properties || '|' || title, 90) AS base,
+               status_ok AND order_id_ok AND sub_order_id_ok AND quantity_ok AND price_ok AND paid_ok AND refund_ok
+               AND paid_at_ok AND created_at_ok AND sku <> '' AS ok,
+               CASE WHEN quantity_ok THEN quantity::int END AS quantity,
+               {amount_value('price')} AS price, {amount_value('paid')} AS paid_amount,
+               {amount_value('refund')} AS refund_amount,
+               {moment_value('paid_at')} AS paid_at, {moment_value('created_at')} AS created_at
+        FROM (
+            SELECT *, status = '' OR status IN {_in(taobao.STATUSES)} AS status_ok,
+                   order_id ~ {_literal(ID_RE)} AS order_id_ok,
+                   sub_order_id = '' OR sub_order_id ~ {_literal(ID_RE)} AS sub_order_id_ok,
+                   CASE WHEN quantity ~ '^[0-9]{{1,6}}$' THEN quantity::int BETWEEN 1 AND 100000 ELSE false END
+                       AS quantity_ok,
+                   {amount_ok('price')} AS price_ok, {amount_ok('paid')} AS paid_ok,
+                   {amount_ok('refund')} AS refund_ok,
+                   {moment_ok('paid_at')} AS paid_at_ok, {moment_ok('created_at')} AS created_at_ok
+            FROM (
+                SELECT *, {parts('paid_at')} AS paid_at_p, {parts('created_at')} AS created_at_p
+                FROM (
+                    SELECT row_no, {field('order_id')} AS order_id, {field('sub_order_id')} AS sub_order_id,
+                           left({field('title')}, 200) AS title, left({field('properties')}, 200) AS properties,
+                           left({field('sku')}, 64) AS sku, {field('quantity')} AS quantity,
+                           replace(replace({field('status')}, ',', '，'), ' ', '') AS status,
+                           CASE WHEN {field('refund_status')} IN {no_refund} THEN ''
+                                ELSE left({field('refund_status')}, 30) END AS refund_status, {ref} AS ref,
+                           {_amount_sql(field('price'))} AS price, {_amount_sql(field('paid_amount'))} AS paid,
+                           {_amount_sql(field('refund_amount'))} AS refund,
+                           {field('paid_at')} AS paid_at, {field('created_at')} AS created_at
+                    FROM (
+                        SELECT row_no, {cleaned} FROM (
+                            SELECT row_no, {unwrapped} FROM (
+                                SELECT row_no, {trimmed} FROM {RAW} OFFSET 0
+                            ) trimmed OFFSET 0
+                        ) unwrapped OFFSET 0
+                    ) cleaned
+                    WHERE {not_empty} OFFSET 0
+                ) fields OFFSET 0
+            ) split OFFSET 0
+        ) checked OFFSET 0
+    ) parsed
+    """
+
+
+def _judge(cursor, imp, columns):
+    """Read the rows SQL left to the Python reader: each is read (its values staged) or refused (its reason)."""
+    cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s AND judge", [imp.pk])
+    if not cursor.fetchone()[0]:
+        return
+    from psycopg2.extras import execute_values
+
+    names = ", ".join(f"r.c{n}" for n in range(len(columns)))
+    last, keyless = 0, False
+    while True:
+        cursor.execute(f"SELECT r.row_no, {names} FROM {RAW} r WHERE r.row_no > %s AND r.row_no IN "
+                       f"(SELECT row_no FROM {STAGE} WHERE import_id = %s AND judge AND row_no > %s) "
+                       f"ORDER BY r.row_no LIMIT {JUDGED_BATCH}", [last, imp.pk, last])
+        batch = cursor.fetchall()
+        if not batch:
+            break
+        read, refused = [], []
+        for number, *raw in batch:
+            cells = {column: clean_cell(value) for column, value in zip(columns, raw, strict=True)}
+            try:
+                rec = taobao.read_line(cells)
+            except ValueError as error:
+                refused.append((number, str(error), cells.get("订单编号") or cells.get("主订单编号") or ""))
+                continue
+            key = f"sub:{rec['sub_order_id']}" if rec["sub_order_id"] else ""
+            keyless = keyless or not key
+            read.append((number, rec["order_id"], rec["sub_order_id"], key, rec["sku"], rec["title"],
+                         rec["properties"], rec["quantity"], rec["paid_amount"], rec["status"],
+                         bool(rec["refund_status"]) or rec["refund_amount"] is not None, rec["refund_status"],
+                         rec["refund_amount"], rec["paid_at"], rec["created_at"]))
+        if read:
+            execute_values(cursor, f"""
+                UPDATE {STAGE} s SET judge = false, order_id = v.order_id, sub_order_id = v.sub_order_id,
+                    line_key = v.line_key, sku = v.sku, title = v.title, properties = v.properties,
+                    quantity = v.quantity, paid_amount = v.paid_amount, status = v.status,
+                    refund_given = v.refund_given, refund_status = v.refund_status,
+                    refund_amount = v.refund_amount, paid_at = v.paid_at, created_at = v.created_at
+                FROM (VALUES %s) v(row_no, order_id, sub_order_id, line_key, sku, title, properties, quantity,
+                                   paid_amount, status, refund_given, refund_status, refund_amount, paid_at,
+                                   created_at)
+                WHERE s.import_id = {int(imp.pk)} AND s.row_no = v.row_no""", read,
+                template="(%s, %s, %s, %s, %s, %s, %s, %s::int, %s::numeric, %s, %s::boolean, %s, %s::numeric, "
+                         "%s::timestamptz, %s::timestamptz)", page_size=JUDGED_BATCH)
+        if refused:
+            execute_values(cursor, f"""
+                UPDATE {STAGE} s SET judge = false, reason = v.reason, ref = v.ref
+                FROM (VALUES %s) v(row_no, reason, ref) WHERE s.import_id = {int(imp.pk)} AND s.row_no = v.row_no""",
+                refused, page_size=JUDGED_BATCH)
+        last = batch[-1][0]
+    if keyless:
+        # Lines without a 子订单编号 are told apart by their place among the order's lines with the same 商家编码,
+        # properties and title: number them again now that the Python reader has read some of them.
+        cursor.execute(f"""
+            UPDATE {STAGE} s SET line_key = k.base || '#' || k.n
+            FROM (SELECT row_no, base, row_number() OVER (PARTITION BY order_id, base ORDER BY row_no) AS n
+                  FROM (SELECT row_no, order_id, left(sku || '|' || properties || '|' || title, 90) AS base
+                        FROM {STAGE} WHERE import_id = %s AND reason IS NULL AND sub_order_id = ''
+                        AND order_id IN (SELECT order_id FROM {STAGE} WHERE import_id = %s AND reason IS NULL
+                                         AND line_key = '')) keyed) k
+            WHERE s.import_id = %s AND s.row_no = k.row_no AND s.line_key <> k.base || '#' || k.n""",
+                       [imp.pk, imp.pk, imp.pk])
+
+
+def _staged_rows(imp):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s", [imp.pk])
+        return cursor.fetchone()[0]
+
+
+def _problems(cursor, imp):
+    """The first PROBLEMS_KEPT refused rows (row, reason, ref) and how many there are: the reader's refusals and
+    the lines whose 商家编码 no product has (their reason written now, for these rows only)."""
+    where = (f"FROM {STAGE} s WHERE s.import_id = %s AND (s.reason IS NOT NULL OR NOT EXISTS "
+             f"(SELECT 1 FROM {Product._meta.db_table} p WHERE p.sku = s.sku))")
+    cursor.execute(f"SELECT count(*) {where}", [imp.pk])
+    count = cursor.fetchone()[0]
+    if not count:
+        return [], 0
+    cursor.execute(f"SELECT s.row_no, s.reason, s.ref, s.sku, s.title, s.order_id {where} ORDER BY s.row_no "
+                   f"LIMIT {TaobaoImport.PROBLEMS_KEPT}", [imp.pk])
+    problems = [
+        {"row": row, "reason": reason if reason is not None else taobao.unknown_sku(sku, title),
+         "ref": ref if reason is not None else order_id}
+        for row, reason, ref, sku, title, order_id in cursor.fetchall()
+    ]
+    return problems, count
+
+
+# --- what importing the staged lines does (the preview counts it, the import writes it) -----------------------
+
+LINE = TaobaoOrderLine._meta.db_table
+ORDER = TaobaoOrder._meta.db_table
+PRODUCT = Product._meta.db_table
+MOVE = StockMove._meta.db_table
+REFUND = TaobaoRefund._meta.db_table
+
+
+def _computed_sql(bounded):
+    """Each readable staged line with a known product, joined to its order and line as the shop knows them, and
+    what the line becomes: the rules of `importing.Batch.lines` and `importing.target_of`, set-based. Parameters:
+    the import id (and the first and last row number if `bounded`)."""
+    bounds = "AND s.row_no BETWEEN %s AND %s" if bounded else ""
+    return f"""
+    WITH {STATUSES_CTE}
+    SELECT f.*, t.target,
+           f.line_pk IS NOT NULL AND (
+               (f.old_sub_order_id, f.old_sku, f.old_title, f.old_properties, f.old_quantity, f.old_product_id,
+                f.old_paid_amount, f.old_paid_at, f.old_status, f.old_refund_status, f.old_refund_amount,
+                f.old_target)
+               IS DISTINCT FROM
+               (f.sub_order_id, f.sku, f.title, f.properties, f.quantity, f.product_id, f.paid_amount,
+                f.new_paid_at, f.new_status, f.new_refund_status, f.new_refund_amount, t.target)
+               OR t.target <> f.old_sold) AS changed
+    FROM (
+        SELECT s.row_no, s.order_id, s.sub_order_id, s.line_key, s.sku, s.title, s.properties, s.quantity,
+               s.paid_amount, p.id AS product_id, o.id AS order_pk, o.sold AS order_sold,
+               l.id AS line_pk, l.target AS old_target, coalesce(l.sold, 0) AS old_sold,
+               l.sub_order_id AS old_sub_order_id, l.sku AS old_sku, l.title AS old_title,
+               l.properties AS old_properties, l.quantity AS old_quantity, l.product_id AS old_product_id,
+               l.paid_amount AS old_paid_amount, l.paid_at AS old_paid_at, l.status AS old_status,
+               l.refund_status AS old_refund_status, l.refund_amount AS old_refund_amount,
+               CASE WHEN s.status <> '' AND (l.id IS NULL OR l.status = '' OR ns.rank >= os.rank) THEN s.status
+                    ELSE coalesce(l.status, '') END AS new_status,
+               CASE WHEN s.refund_given THEN s.refund_status ELSE coalesce(l.refund_status, '') END
+                   AS new_refund_status,
+               CASE WHEN s.refund_given THEN s.refund_amount ELSE l.refund_amount END AS new_refund_amount,
+               coalesce(s.paid_at, l.paid_at) AS new_paid_at
+        FROM {STAGE} s
+        JOIN {PRODUCT} p ON p.sku = s.sku
+        LEFT JOIN {ORDER} o ON o.order_id = s.order_id
+        LEFT JOIN {LINE} l ON l.order_id = o.id AND l.line_key = s.line_key
+        LEFT JOIN statuses ns ON ns.name = s.status
+        LEFT JOIN statuses os ON os.name = l.status
+        WHERE s.import_id = %s AND s.reason IS NULL {bounds}
+    ) f
+    LEFT JOIN statuses fs ON fs.name = f.new_status
+    CROSS JOIN LATERAL (SELECT CASE
+        WHEN f.order_sold IS FALSE THEN 0
+        WHEN fs.rank = {FINAL} AND NOT fs.sold THEN 0
+        WHEN f.new_refund_status = {_literal(taobao.REFUND_DONE)} AND f.new_refund_amount <> 0
+             AND f.paid_amount IS NOT NULL AND f.new_refund_amount >= f.paid_amount THEN 0
+        WHEN f.order_sold OR fs.sold THEN f.quantity
+        ELSE 0 END AS target) t
+    """
+
+
+COUNTS = """
+    SELECT product_id, count(*), count(*) FILTER (WHERE line_pk IS NULL), count(*) FILTER (WHERE target > 0),
+           count(*) FILTER (WHERE target = 0),
+           count(*) FILTER (WHERE target = old_sold AND line_pk IS NOT NULL AND old_target = target),
+           count(*) FILTER (WHERE target <> old_sold AND old_sold > 0),
+           count(*) FILTER (WHERE target <> old_sold AND target > 0),
+           count(DISTINCT order_id) FILTER (WHERE order_pk IS NULL),
+           coalesce(sum(old_sold - target) FILTER (WHERE target <> old_sold), 0)
+    FROM ({relation}) c GROUP BY GROUPING SETS ((), (product_id))
+"""
+COUNT_NAMES = ["lines", "new_lines", "sold_lines", "unsold_lines", "unchanged", "reversals", "sales", "new_orders"]
+
+
+def _counts(cursor, relation, params):
+    """(counts, deltas) of the computed lines in `relation`: the preview's numbers, and each product's change."""
+    cursor.execute(COUNTS.format(relation=relation), params)
+    counts, deltas = {}, {}
+    for product_id, *numbers, delta in cursor.fetchall():
+        if product_id is None:
+            counts = {name: number for name, number in zip(COUNT_NAMES, numbers, strict=True) if number}
+        elif delta:
+            deltas[product_id] = delta
+    return counts, deltas
+
+
+def _count(cursor, imp):
+    return _counts(cursor, _computed_sql(bounded=False), [imp.pk])
+
+
+def problems(imp):
+    with connection.cursor() as cursor:
+        return _problems(cursor, imp)
+
+
+# --- import ---------------------------------------------------------------------------------------------------
+
+
+def write(imp):
+    """Bring the shop's orders and lines up to the staged rows, a committed chunk at a time (progress, short
+    locks): new orders, then the changed lines (locked in primary-key order) and the new ones. Returns the counts,
+    as the check counted them."""
+    from .importing import Batch
+
+    summary = {}
+    waiting_refunds = TaobaoRefund.objects.filter(line__isnull=True).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(row_no), 0) FROM {STAGE} WHERE import_id = %s", [imp.pk])
+        last = cursor.fetchone()[0]
+        done = 0
+        for lo in range(0, last + 1, CHUNK):
+            hi = lo + CHUNK - 1
+            with transaction.atomic():
+                counts = _write_chunk(cursor, imp, lo, hi)
+                cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s AND row_no BETWEEN %s AND %s",
+                               [imp.pk, lo, hi])
+                done += cursor.fetchone()[0]
+                TaobaoImport.objects.filter(pk=imp.pk).update(rows_done=done)
+            for name, number in counts.items():
+                summary[name] = summary.get(name, 0) + number
+    if waiting_refunds:
+        # Refunds imported before their lines: linked by the Python rules, on the few lines they can be about.
+        waiting = set(TaobaoRefund.objects.filter(line__isnull=True).values_list("order_id", flat=True))
+        lines = list(TaobaoOrderLine.objects.filter(last_import=imp, sub_order_id__in=waiting).select_related("order")
+                     .order_by("pk")) + list(
+            TaobaoOrderLine.objects.filter(last_import=imp, order__order_id__in=waiting).exclude(
+                sub_order_id__in=waiting).select_related("order").order_by("pk"))
+        for line in lines:
+            line.order_number = line.order.order_id
+        batch = Batch(imp, write=True)
+        with transaction.atomic():
+            batch._link_waiting_refunds(lines)
+        for name, number in batch.counts.items():
+            summary[name] = summary.get(name, 0) + number
+    summary["rows"] = done
+    return summary
+
+
+def _write_chunk(cursor, imp, lo, hi):
+    now = timezone.now()
+    cursor.execute(f"""
+        INSERT INTO {ORDER} (order_id, status, status_rank, sold, paid_amount, total, refund_amount, paid_at,
+                             placed_at, close_reason, from_order_report, last_import_id, updated_at)
+        SELECT DISTINCT ON (s.order_id) s.order_id, '', NULL, NULL, NULL, NULL, NULL, s.paid_at, s.created_at, '',
+               false, %s, %s
+        FROM {STAGE} s JOIN {PRODUCT} p ON p.sku = s.sku
+        WHERE s.import_id = %s AND s.reason IS NULL AND s.row_no BETWEEN %s AND %s
+          AND NOT EXISTS (SELECT 1 FROM {ORDER} o WHERE o.order_id = s.order_id)
+        ORDER BY s.order_id, s.row_no
+        ON CONFLICT (order_id) DO NOTHING""", [imp.pk, now, imp.pk, lo, hi])
+    new_orders = cursor.rowcount
+    cursor.execute(f"DROP TABLE IF EXISTS {CHUNK_TABLE}")
+    cursor.execute(f"CREATE TEMP TABLE {CHUNK_TABLE} AS {_computed_sql(bounded=True)}", [imp.pk, lo, hi])
+    counts, _deltas = _counts(cursor, f"SELECT * FROM {CHUNK_TABLE}", [])
+    counts.pop("new_orders", None)
+    if new_orders:
+        counts["new_orders"] = new_orders
+    # The lines that change, locked in primary-key order first (as every writer of lines does).
+    cursor.execute(f"SELECT count(*) FROM (SELECT id FROM {LINE} WHERE id IN (SELECT line_pk FROM {CHUNK_TABLE} "
+                   f"WHERE changed) ORDER BY id FOR UPDATE) locked")
+    cursor.execute(f"""
+        UPDATE {LINE} l SET sub_order_id = c.sub_order_id, sku = c.sku, title = c.title, properties = c.properties,
+            quantity = c.quantity, product_id = c.product_id, paid_amount = c.paid_amount, paid_at = c.new_paid_at,
+            status = c.new_status, refund_status = c.new_refund_status, refund_amount = c.new_refund_amount,
+            target = c.target, last_import_id = %s
+        FROM {CHUNK_TABLE} c WHERE l.id = c.line_pk AND c.changed""", [imp.pk])
+    cursor.execute(f"""
+        INSERT INTO {LINE} (order_id, line_key, sub_order_id, sku, title, properties, quantity, paid_amount, status,
+                            refund_status, refund_amount, paid_at, product_id, target, sold, last_import_id)
+        SELECT order_pk, line_key, sub_order_id, sku, title, properties, quantity, paid_amount, new_status,
+               new_refund_status, new_refund_amount, new_paid_at, product_id, target, 0, %s
+        FROM (SELECT DISTINCT ON (c.order_pk, c.line_key) c.* FROM {CHUNK_TABLE} c WHERE c.line_pk IS NULL
+              ORDER BY c.order_pk, c.line_key, c.row_no DESC) c
+        ORDER BY row_no
+        ON CONFLICT (order_id, line_key) DO NOTHING""", [imp.pk])
+    cursor.execute(f"DROP TABLE {CHUNK_TABLE}")
+    return counts
+
+
+# --- the ledger, set-based (every kind of export, on PostgreSQL) ----------------------------------------------
+
+
+def settle(imp, *, reversal_reason, now):
+    """Write, in one statement, the sales and reversals that bring every line the import touched from `sold` to
+    `target` (the rules of `importing.settle_ledger`), once the lines and then their products are locked in
+    primary-key order. Returns (counts, deltas per product, dates of the sales, locked products)."""
+    from . import services
+
+    by_id = imp.applied_by_id
+    prefix, suffix = (reversal_reason % {"order": "\x00"}).split("\x00")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM (SELECT id FROM {LINE} WHERE last_import_id = %s AND target <> sold "
+                       f"ORDER BY id FOR UPDATE) locked", [imp.pk])
+        if not cursor.fetchone()[0]:
+            return {"sales_written": 0, "reversals_written": 0}, {}, [], []
+        cursor.execute(f"SELECT DISTINCT product_id FROM {LINE} WHERE last_import_id = %s AND target <> sold",
+                       [imp.pk])
+        locked = services.lock_products([row[0] for row in cursor.fetchall()])
+        cursor.execute(f"""
+            WITH pending AS (
+                SELECT l.id, l.product_id, l.target, l.sold, l.paid_amount, l.paid_at, o.order_id,
+                       o.paid_at AS order_paid_at, o.placed_at
+                FROM {LINE} l JOIN {ORDER} o ON o.id = l.order_id
+                WHERE l.last_import_id = %(import)s AND l.target <> l.sold
+            ), active AS (
+                SELECT DISTINCT ON (m.order_line_id) m.id, m.order_line_id, m.quantity, m.amount
+                FROM {MOVE} m JOIN pending p ON p.id = m.order_line_id
+                WHERE p.sold > 0 AND m.kind = %(sale)s
+                  AND NOT EXISTS (SELECT 1 FROM {MOVE} r WHERE r.reverses_id = m.id)
+                ORDER BY m.order_line_id, m.moved_at, m.id
+            ), moves AS (
+                SELECT p.id AS line_id, 0 AS step, p.product_id, %(reversal)s AS kind, -a.quantity AS quantity,
+                       coalesce((SELECT max(finished_at) FROM {REFUND} f WHERE f.line_id = p.id
+                                 AND f.status = %(done)s AND f.finished_at IS NOT NULL), %(now)s) AS moved_at,
+                       %(prefix)s || p.order_id || %(suffix)s AS reason, '淘宝 ' || p.order_id AS reference,
+                       -a.amount AS amount, a.id AS reverses_id
+                FROM pending p JOIN active a ON a.order_line_id = p.id
+                UNION ALL
+                SELECT p.id, 1, p.product_id, %(sale)s, -p.target,
+                       coalesce(p.paid_at, p.order_paid_at, p.placed_at, %(now)s), '', '淘宝 ' || p.order_id,
+                       p.paid_amount, NULL
+                FROM pending p WHERE p.target > 0
+            ), written AS (
+                INSERT INTO {MOVE} (product_id, kind, quantity, moved_at, recorded_at, by_id, reason, reference,
+                                    amount, reverses_id, key, order_line_id, taobao_import_id)
+                SELECT product_id, kind, quantity, moved_at, %(now)s, %(by)s, reason, reference, amount,
+                       reverses_id, '', line_id, %(import)s
+                FROM moves ORDER BY line_id, step
+                RETURNING product_id, kind, quantity, moved_at
+            )
+            SELECT product_id, kind, day, sum(quantity), count(*)
+            FROM (SELECT product_id, kind, quantity,
+                         CASE WHEN kind = %(sale)s THEN (moved_at AT TIME ZONE %(zone)s)::date END AS day
+                  FROM written) w
+            GROUP BY GROUPING SETS ((product_id, kind), (day))""", {
+            "import": imp.pk, "sale": StockMove.Kind.SALE.value, "reversal": StockMove.Kind.REVERSAL.value,
+            "done": taobao.REFUND_DONE, "now": now, "prefix": prefix, "suffix": suffix, "by": by_id,
+            "zone": timezone.get_current_timezone_name()})
+        counts, deltas, dates = {"sales_written": 0, "reversals_written": 0}, {}, set()
+        for product_id, kind, day, quantity, number in cursor.fetchall():
+            if product_id is not None:
+                deltas[product_id] = deltas.get(product_id, 0) + quantity
+                counts["sales_written" if kind == StockMove.Kind.SALE else "reversals_written"] += number
+            elif day is not None:
+                dates.add(day)
+        cursor.execute(f"UPDATE {LINE} SET sold = target WHERE last_import_id = %s AND target <> sold", [imp.pk])
+    return counts, deltas, sorted(dates), locked
