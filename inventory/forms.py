@@ -94,8 +94,7 @@ class ReceiveForm(forms.Form):
         for line in self.lines:
             self.fields[f"received-{line.product_id}"] = forms.IntegerField(
                 label=_("Received of %(sku)s") % {"sku": line.product.sku}, min_value=0, required=False,
-                initial=line.quantity,
-                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end", "min": 0}))
+                initial=line.quantity)
 
     def received(self):
         return {line.product_id: self.cleaned_data[f"received-{line.product_id}"] or 0 for line in self.lines}

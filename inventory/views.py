@@ -436,7 +436,10 @@ def restock_receive(request, pk):
     try:
         alerts.receive_restock(restock, received=form.received(), by=request.user)
     except ServiceError as error:
-        show_errors(form, error)
-        return restock_detail(request, pk, receive_form=form)
+        if RestockRequest.objects.filter(pk=pk, status=RestockRequest.Status.SENT).exists():
+            show_errors(form, error)
+            return restock_detail(request, pk, receive_form=form)
+        show_errors(request, error)  # received or cancelled meanwhile (a second submit): nothing to fill in
+        return redirect(restock)
     messages.success(request, _("The goods are in stock."))
     return redirect(restock)

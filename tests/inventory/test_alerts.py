@@ -196,6 +196,9 @@ def test_a_receipt_is_refused_whole_with_its_reason(client, clerk, sent_request)
     alerts.receive_restock(sent_request, received={tea.pk: 20}, by=clerk)
     with translation.override("en"), pytest.raises(ServiceError, match="cannot be"):
         alerts.receive_restock(sent_request, received={tea.pk: 20}, by=clerk)  # a second submit
+    response = client.post(reverse("inventory:restock_receive", args=[sent_request.pk]),
+                           {f"received-{tea.pk}": "20"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "it cannot be Received" in response.content.decode() and "received-" not in response.content.decode()
     assert StockMove.objects.filter(key__startswith="restock-").count() == 1
 
 
