@@ -529,16 +529,18 @@ def _check(imp):
 
 
 def _write(imp):
-    """Write the file's orders, lines or refunds: (summary, problems, problem count, dates). From the staged rows
-    if the check staged them (refused rows are then known before anything is written), else read again."""
+    """Write the file's orders, lines or refunds: (summary, problems, problem count, dates, whether new lines wait
+    for the settling). From the staged rows if the check staged them (refused rows are then known before anything
+    is written), else read again."""
     if imp.kind == taobao.LINES and staging.staged(imp):
         problems, count = staging.problems(imp)
         if count and not imp.skip_bad_rows:
             raise ServiceError(_("%(count)s row(s) are refused now that were not when the file was checked (a "
                                  "product was removed?): check the file again.") % {"count": count})
-        return staging.write(imp), problems, count, set()
+        summary, held = staging.write(imp)
+        return summary, problems, count, set(), held
     summary, problems, count, dates, _deltas = _run(imp, write=True)
-    return summary, problems, count, dates
+    return summary, problems, count, dates, False
 
 
 def _shortage_warnings(deltas):
@@ -602,11 +604,11 @@ def run(import_id):
         return TaobaoImport.objects.get(pk=import_id)
     imp = TaobaoImport.objects.get(pk=import_id)
     try:
-        summary, problems, count, dates = _write(imp)
+        summary, problems, count, dates, new_lines = _write(imp)
         if count and not imp.skip_bad_rows:
             raise ServiceError(_("%(count)s row(s) are refused now that were not when the file was checked (a "
                                  "product was removed?): check the file again.") % {"count": count})
-        settled = settle_ledger(imp)
+        settled = settle_ledger(imp, new_lines=new_lines)
     except ServiceError as error:
         TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal="\n".join(
             str(m) for m in error.messages), finished_at=timezone.now())
@@ -632,14 +634,16 @@ def run(import_id):
 
 
 @transaction.atomic
-def settle_ledger(imp):
+def settle_ledger(imp, *, new_lines=False):
     """Write the sales and reversals that bring every line this import touched from `sold` to `target`, in one
     transaction: the lines and then their products are locked in primary-key order, every product the import
     would take below zero is named at once, and then nothing is written. On PostgreSQL in one statement
-    (`staging.settle`), elsewhere line by line."""
+    (`staging.settle`, which also writes the new lines the staged import held: `new_lines`), elsewhere line by
+    line."""
     reversal_reason = _("Taobao order %(order)s: the line is closed or fully refunded.")
     if connection.vendor == "postgresql":
-        counts, deltas, dates, locked = staging.settle(imp, reversal_reason=reversal_reason, now=timezone.now())
+        counts, deltas, dates, locked = staging.settle(imp, reversal_reason=reversal_reason, now=timezone.now(),
+                                                       new_lines=new_lines)
         _apply_deltas(locked, deltas)
         counts["dates"] = dates
         return counts

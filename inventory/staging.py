@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from . import taobao
 from .models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
-from .tables import NULLS, clean_cell
 
 STAGE = "inventory_taobao_stage"
 RAW = "taobao_raw"
@@ -26,12 +25,14 @@ CHUNK_TABLE = "taobao_chunk"
 CHUNK = 25_000
 JUDGED_BATCH = 2000
 FEED_BYTES = 1 << 16  # CSV text handed to COPY at a time
-# What Python's str.strip() takes off (str.isspace()), so that SQL trims cells exactly as `clean_cell` does.
+# What Python's str.strip() takes off (str.isspace()), so that SQL trims amounts exactly as `parse_amount` does.
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
               "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-ID_RE = "^[0-9]{6,25}$"
+DIGITS = "^[0-9]+$"
 AMOUNT_RE = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
-# The moments SQL reads: `2017-07-08 00:42:32` (the seller centre) and `2020/2/21 0:00` (an Excel re-save).
+# The moments SQL reads: `2017-07-08 00:42:32` (the seller centre; its fields in range but the day of the month),
+# and other `-` and `/` layouts (`2020/2/21 0:00`: an Excel re-save).
+MOMENT_LIKE, MOMENT = "20__-__-__ __:__:__", r"^[0-9]+-[0-9]+-[0-9]+ [0-9]+:[0-9]+:[0-9]+$"  # (bounded: slow)
 MOMENT_DASH = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"
 MOMENT_SLASH = r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2} [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"
 
@@ -45,9 +46,20 @@ def _in(values):
 
 
 WS = _literal(WHITESPACE)
-STATUSES_CTE = "statuses(name, rank, sold) AS (VALUES " + ", ".join(
-    f"({_literal(name)}, {rank}, {'true' if sold else 'false'})" for name, (rank, sold) in taobao.STATUSES.items()
-) + ")"
+
+
+def _rank(status):
+    """SQL for the rank of an order status (`taobao.STATUSES`); NULL for none."""
+    return f"CASE {status} " + " ".join(f"WHEN {_literal(name)} THEN {rank}"
+                                        for name, (rank, _sold) in taobao.STATUSES.items()) + " END"
+
+
+def _sells(status):
+    """SQL for whether an order status counts as sold; NULL for none."""
+    return f"CASE {status} " + " ".join(f"WHEN {_literal(name)} THEN {'true' if sold else 'false'}"
+                                        for name, (_rank, sold) in taobao.STATUSES.items()) + " END"
+
+
 FINAL = taobao.FINAL
 
 
@@ -134,7 +146,7 @@ def stage(imp, table):
     raw_columns = ", ".join(f"c{n} text" for n in range(len(columns)))
     copy_columns = ", ".join(["row_no", *(f"c{n}" for n in range(len(columns)))])
     not_null = ", ".join(f"c{n}" for n in range(len(columns)))
-    rows = iter(table.raw_rows())
+    rows = iter(table.clean_rows())
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
@@ -149,6 +161,7 @@ def stage(imp, table):
                 if feed.count:
                     TaobaoImport.objects.filter(pk=imp.pk).update(rows_done=done)
             with transaction.atomic():
+                cursor.execute("SET LOCAL work_mem = '128MB'")  # numbering the lines sorts every row once
                 cursor.execute(_stage_sql(columns), [imp.pk])
                 _judge(cursor, imp, columns)
                 summary, deltas = _count(cursor, imp)
@@ -163,31 +176,15 @@ def stage(imp, table):
     return summary, problems, count, deltas
 
 
-def _clean_sql(column):
-    """SQL for `tables.clean_cell` of a text cell: trimmed, `="…"` unwrapped, a leading apostrophe dropped, `null`s
-    as empty. Three nested steps, each reading the one before (see _stage_sql)."""
-    trimmed = f"btrim({column}, {WS})"
-    unwrapped = (f"CASE WHEN {column} = '=\"' THEN '' WHEN {column} LIKE '=\"%%\"' "
-                 f"THEN btrim(substr({column}, 3, length({column}) - 3), {WS}) ELSE {column} END")
-    apostrophe = f"btrim(substr({column}, 2), {WS})"
-    nulls = _in(sorted(NULLS))
-    last = (f"CASE WHEN {column} LIKE '''%%' THEN (CASE WHEN {apostrophe} IN {nulls} THEN '' ELSE {apostrophe} END) "
-            f"WHEN {column} IN {nulls} THEN '' ELSE {column} END")
-    return trimmed, unwrapped, last
-
-
 def _amount_sql(column):
     return (f"btrim(replace(replace(replace(replace({column}, '元', ''), '¥', ''), '￥', ''), ',', ''), {WS})")
 
 
 def _stage_sql(columns):
-    """INSERT … SELECT from the raw rows into the stage: cleaned, read where SQL can read them, `judge` where
-    the Python reader must (it also gives the reason of a refused row). Each step reads the one before through
-    an `OFFSET 0` fence, so that no expression is worked out more than once per row."""
-    names = [f"c{n}" for n in range(len(columns))]
-    steps = list(zip(*(_clean_sql(name) for name in names), strict=True))
-    trimmed, unwrapped, cleaned = (", ".join(f"{expr} AS {name}" for expr, name in zip(step, names, strict=True))
-                                   for step in steps)
+    """INSERT … SELECT from the copied cells (cleaned as `clean_cell` does, by `Table.clean_rows`) into the
+    stage: read where SQL can read them, `judge` where the Python reader must (it also gives the reason of a
+    refused row). Each step reads the one before through an `OFFSET 0` fence, so that no expression is worked out
+    more than once per row."""
     index = {column: f"c{n}" for n, column in enumerate(columns)}
 
     def field(name):
@@ -199,32 +196,44 @@ def _stage_sql(columns):
     refs = [index[c] for c in ("订单编号", "主订单编号") if c in index]
     ref = refs[0] if len(refs) == 1 else (f"CASE WHEN {refs[0]} <> '' THEN {refs[0]} ELSE {refs[1]} END" if refs
                                           else "''")
-    not_empty = " OR ".join(f"{name} <> ''" for name in names)
     no_refund = _in(sorted(taobao.NO_REFUND))
 
+    zone = _literal(taobao.SHANGHAI.key)
+
     def moment_ok(name):
-        p = f"{name}_p"
+        p, day, month, year = f"{name}_p", f"substr({name}, 9, 2)", f"substr({name}, 6, 2)", f"substr({name}, 3, 2)"
+        in_range = (f"{month} BETWEEN '01' AND '12' AND {day} >= '01' AND substr({name}, 12, 2) <= '23' "
+                    f"AND substr({name}, 15, 2) <= '59' AND substr({name}, 18, 2) <= '59'")
+        fixed_days = (f"CASE WHEN {month} IN ('04', '06', '09', '11') THEN '30' WHEN {month} = '02' "
+                      f"THEN CASE WHEN {year}::int %% 4 = 0 THEN '29' ELSE '28' END ELSE '31' END")
         days = (f"CASE WHEN {p}[2]::int IN (4, 6, 9, 11) THEN 30 WHEN {p}[2]::int = 2 "
                 f"THEN CASE WHEN {p}[1]::int %% 4 = 0 THEN 29 ELSE 28 END ELSE 31 END")
-        return (f"CASE WHEN {name} = '' THEN true WHEN {name} ~ {_literal(MOMENT_DASH)} OR {name} ~ "
-                f"{_literal(MOMENT_SLASH)} THEN {p}[1]::int BETWEEN 2000 AND 2099 AND {p}[2]::int BETWEEN 1 AND 12 "
+        return (f"CASE WHEN {name} = '' THEN true WHEN {name}_fixed THEN {in_range} AND {day} <= {fixed_days} "
+                f"WHEN {p} IS NOT NULL THEN {p}[1]::int BETWEEN 2000 AND 2099 AND {p}[2]::int BETWEEN 1 AND 12 "
                 f"AND {p}[3]::int BETWEEN 1 AND {days} AND {p}[4]::int <= 23 AND {p}[5]::int <= 59 "
                 f"AND coalesce({p}[6], '0')::int <= 59 ELSE false END")
 
     def moment_value(name):
         p = f"{name}_p"
-        return (f"CASE WHEN {name}_ok AND {name} <> '' THEN make_timestamp({p}[1]::int, {p}[2]::int, {p}[3]::int, "
-                f"{p}[4]::int, {p}[5]::int, coalesce({p}[6], '0')::int) AT TIME ZONE "
-                f"{_literal(taobao.SHANGHAI.key)} END")
+        return (f"CASE WHEN {name}_ok AND {name}_fixed THEN {name}::timestamp AT TIME ZONE {zone} "
+                f"WHEN {name}_ok AND {p} IS NOT NULL THEN make_timestamp({p}[1]::int, {p}[2]::int, {p}[3]::int, "
+                f"{p}[4]::int, {p}[5]::int, coalesce({p}[6], '0')::int) AT TIME ZONE {zone} END")
 
     def amount_ok(name):
         return f"({name} = '' OR {name} IN {no_refund} OR {name} ~ {_literal(AMOUNT_RE)})"
 
     def amount_value(name):
-        return f"CASE WHEN {name}_ok AND {name} ~ {_literal(AMOUNT_RE)} THEN {name}::numeric(12, 2) END"
+        return f"CASE WHEN {name}_ok AND {name} <> '' AND {name} NOT IN {no_refund} THEN {name}::numeric(12, 2) END"
+
+    def fixed(name):
+        """Whether `name` has the seller centre's layout."""
+        return f"{name} LIKE {_literal(MOMENT_LIKE)} AND {name} ~ {_literal(MOMENT)} AS {name}_fixed"
 
     def parts(name):
-        return f"string_to_array(translate({name}, '-/ :', ',,,,'), ',')"
+        """The numbers of a moment in another layout SQL reads."""
+        return (f"CASE WHEN {name} <> '' AND NOT {name}_fixed "
+                f"AND ({name} ~ {_literal(MOMENT_DASH)} OR {name} ~ {_literal(MOMENT_SLASH)}) "
+                f"THEN string_to_array(translate({name}, '-/ :', ',,,,'), ',') END AS {name}_p")
 
     return f"""
     INSERT INTO {STAGE} (import_id, row_no, judge, order_id, sub_order_id, line_key, sku, title, properties,
@@ -249,15 +258,18 @@ def _stage_sql(columns):
                {moment_value('paid_at')} AS paid_at, {moment_value('created_at')} AS created_at
         FROM (
             SELECT *, status = '' OR status IN {_in(taobao.STATUSES)} AS status_ok,
-                   order_id ~ {_literal(ID_RE)} AS order_id_ok,
-                   sub_order_id = '' OR sub_order_id ~ {_literal(ID_RE)} AS sub_order_id_ok,
+                   order_id ~ {_literal(DIGITS)} AND octet_length(order_id) BETWEEN 6 AND 25 AS order_id_ok,
+                   sub_order_id = '' OR sub_order_id ~ {_literal(DIGITS)} AND octet_length(sub_order_id) BETWEEN 6
+                       AND 25 AS sub_order_id_ok,
                    CASE WHEN quantity ~ '^[0-9]{{1,6}}$' THEN quantity::int BETWEEN 1 AND 100000 ELSE false END
                        AS quantity_ok,
                    {amount_ok('price')} AS price_ok, {amount_ok('paid')} AS paid_ok,
                    {amount_ok('refund')} AS refund_ok,
                    {moment_ok('paid_at')} AS paid_at_ok, {moment_ok('created_at')} AS created_at_ok
             FROM (
-                SELECT *, {parts('paid_at')} AS paid_at_p, {parts('created_at')} AS created_at_p
+                SELECT *, {parts('paid_at')}, {parts('created_at')}
+                FROM (
+                SELECT *, {fixed('paid_at')}, {fixed('created_at')}
                 FROM (
                     SELECT row_no, {field('order_id')} AS order_id, {field('sub_order_id')} AS sub_order_id,
                            left({field('title')}, 200) AS title, left({field('properties')}, 200) AS properties,
@@ -268,15 +280,9 @@ def _stage_sql(columns):
                            {_amount_sql(field('price'))} AS price, {_amount_sql(field('paid_amount'))} AS paid,
                            {_amount_sql(field('refund_amount'))} AS refund,
                            {field('paid_at')} AS paid_at, {field('created_at')} AS created_at
-                    FROM (
-                        SELECT row_no, {cleaned} FROM (
-                            SELECT row_no, {unwrapped} FROM (
-                                SELECT row_no, {trimmed} FROM {RAW} OFFSET 0
-                            ) trimmed OFFSET 0
-                        ) unwrapped OFFSET 0
-                    ) cleaned
-                    WHERE {not_empty} OFFSET 0
+                    FROM {RAW} OFFSET 0
                 ) fields OFFSET 0
+                ) fixed OFFSET 0
             ) split OFFSET 0
         ) checked OFFSET 0
     ) parsed
@@ -301,7 +307,7 @@ def _judge(cursor, imp, columns):
             break
         read, refused = [], []
         for number, *raw in batch:
-            cells = {column: clean_cell(value) for column, value in zip(columns, raw, strict=True)}
+            cells = dict(zip(columns, raw, strict=True))
             try:
                 rec = taobao.read_line(cells)
             except ValueError as error:
@@ -386,7 +392,6 @@ def _computed_sql(bounded):
     the import id (and the first and last row number if `bounded`)."""
     bounds = "AND s.row_no BETWEEN %s AND %s" if bounded else ""
     return f"""
-    WITH {STATUSES_CTE}
     SELECT f.*, t.target,
            f.line_pk IS NOT NULL AND (
                (f.old_sub_order_id, f.old_sku, f.old_title, f.old_properties, f.old_quantity, f.old_product_id,
@@ -404,7 +409,8 @@ def _computed_sql(bounded):
                l.properties AS old_properties, l.quantity AS old_quantity, l.product_id AS old_product_id,
                l.paid_amount AS old_paid_amount, l.paid_at AS old_paid_at, l.status AS old_status,
                l.refund_status AS old_refund_status, l.refund_amount AS old_refund_amount,
-               CASE WHEN s.status <> '' AND (l.id IS NULL OR l.status = '' OR ns.rank >= os.rank) THEN s.status
+               CASE WHEN s.status <> '' AND (l.id IS NULL OR l.status = ''
+                                             OR {_rank("s.status")} >= {_rank("l.status")}) THEN s.status
                     ELSE coalesce(l.status, '') END AS new_status,
                CASE WHEN s.refund_given THEN s.refund_status ELSE coalesce(l.refund_status, '') END
                    AS new_refund_status,
@@ -414,17 +420,14 @@ def _computed_sql(bounded):
         JOIN {PRODUCT} p ON p.sku = s.sku
         LEFT JOIN {ORDER} o ON o.order_id = s.order_id
         LEFT JOIN {LINE} l ON l.order_id = o.id AND l.line_key = s.line_key
-        LEFT JOIN statuses ns ON ns.name = s.status
-        LEFT JOIN statuses os ON os.name = l.status
         WHERE s.import_id = %s AND s.reason IS NULL {bounds}
     ) f
-    LEFT JOIN statuses fs ON fs.name = f.new_status
     CROSS JOIN LATERAL (SELECT CASE
         WHEN f.order_sold IS FALSE THEN 0
-        WHEN fs.rank = {FINAL} AND NOT fs.sold THEN 0
+        WHEN {_rank("f.new_status")} = {FINAL} AND NOT {_sells("f.new_status")} THEN 0
         WHEN f.new_refund_status = {_literal(taobao.REFUND_DONE)} AND f.new_refund_amount <> 0
              AND f.paid_amount IS NOT NULL AND f.new_refund_amount >= f.paid_amount THEN 0
-        WHEN f.order_sold OR fs.sold THEN f.quantity
+        WHEN f.order_sold OR {_sells("f.new_status")} THEN f.quantity
         ELSE 0 END AS target) t
     """
 
@@ -444,6 +447,7 @@ COUNT_NAMES = ["lines", "new_lines", "sold_lines", "unsold_lines", "unchanged", 
 
 def _counts(cursor, relation, params):
     """(counts, deltas) of the computed lines in `relation`: the preview's numbers, and each product's change."""
+    cursor.execute("SET LOCAL work_mem = '128MB'")
     cursor.execute(COUNTS.format(relation=relation), params)
     counts, deltas = {}, {}
     for product_id, *numbers, delta in cursor.fetchall():
@@ -468,20 +472,27 @@ def problems(imp):
 
 def write(imp):
     """Bring the shop's orders and lines up to the staged rows, a committed chunk at a time (progress, short
-    locks): new orders, then the changed lines (locked in primary-key order) and the new ones. Returns the counts,
-    as the check counted them."""
+    locks): new orders, then the changed lines (locked in primary-key order). Lines new to the shop are held
+    (`NEW_LINES`, a temporary table) and written by `settle` with their sales, in its transaction, so that no
+    line is written twice; unless refunds wait for their lines: then they are written here and the refunds linked
+    to them. Returns (the counts, as the check counted them; whether new lines are held for `settle`)."""
     from .importing import Batch
 
     summary = {}
     waiting_refunds = TaobaoRefund.objects.filter(line__isnull=True).exists()
+    hold = not waiting_refunds
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {NEW_LINES}")
+        if hold:
+            cursor.execute(f"CREATE TEMP TABLE {NEW_LINES} AS SELECT {NEW_LINE_COLUMNS}, 0 AS row_no FROM {LINE} "
+                           f"WITH NO DATA")
         cursor.execute(f"SELECT coalesce(max(row_no), 0) FROM {STAGE} WHERE import_id = %s", [imp.pk])
         last = cursor.fetchone()[0]
         done = 0
         for lo in range(0, last + 1, CHUNK):
             hi = lo + CHUNK - 1
             with transaction.atomic():
-                counts = _write_chunk(cursor, imp, lo, hi)
+                counts = _write_chunk(cursor, imp, lo, hi, hold=hold)
                 cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s AND row_no BETWEEN %s AND %s",
                                [imp.pk, lo, hi])
                 done += cursor.fetchone()[0]
@@ -503,10 +514,15 @@ def write(imp):
         for name, number in batch.counts.items():
             summary[name] = summary.get(name, 0) + number
     summary["rows"] = done
-    return summary
+    return summary, hold
 
 
-def _write_chunk(cursor, imp, lo, hi):
+NEW_LINES = "taobao_new_lines"
+NEW_LINE_COLUMNS = ("order_id, line_key, sub_order_id, sku, title, properties, quantity, paid_amount, status, "
+                    "refund_status, refund_amount, paid_at, product_id, target, last_import_id")
+
+
+def _write_chunk(cursor, imp, lo, hi, *, hold):
     now = timezone.now()
     cursor.execute(f"""
         INSERT INTO {ORDER} (order_id, status, status_rank, sold, paid_amount, total, refund_amount, paid_at,
@@ -534,15 +550,20 @@ def _write_chunk(cursor, imp, lo, hi):
             status = c.new_status, refund_status = c.new_refund_status, refund_amount = c.new_refund_amount,
             target = c.target, last_import_id = %s
         FROM {CHUNK_TABLE} c WHERE l.id = c.line_pk AND c.changed""", [imp.pk])
-    cursor.execute(f"""
-        INSERT INTO {LINE} (order_id, line_key, sub_order_id, sku, title, properties, quantity, paid_amount, status,
-                            refund_status, refund_amount, paid_at, product_id, target, sold, last_import_id)
-        SELECT order_pk, line_key, sub_order_id, sku, title, properties, quantity, paid_amount, new_status,
-               new_refund_status, new_refund_amount, new_paid_at, product_id, target, 0, %s
-        FROM (SELECT DISTINCT ON (c.order_pk, c.line_key) c.* FROM {CHUNK_TABLE} c WHERE c.line_pk IS NULL
-              ORDER BY c.order_pk, c.line_key, c.row_no DESC) c
-        ORDER BY row_no
-        ON CONFLICT (order_id, line_key) DO NOTHING""", [imp.pk])
+    new = f"""
+        SELECT order_pk AS order_id, line_key, sub_order_id, sku, title, properties, quantity, paid_amount,
+               new_status AS status, new_refund_status AS refund_status, new_refund_amount AS refund_amount,
+               new_paid_at AS paid_at, product_id, target, %s AS last_import_id, row_no
+        FROM {CHUNK_TABLE} c WHERE c.line_pk IS NULL"""
+    if hold:
+        cursor.execute(f"INSERT INTO {NEW_LINES} ({NEW_LINE_COLUMNS}, row_no) {new}", [imp.pk])
+    else:
+        cursor.execute(f"""
+            INSERT INTO {LINE} ({NEW_LINE_COLUMNS}, sold)
+            SELECT {NEW_LINE_COLUMNS}, 0 FROM (
+                SELECT DISTINCT ON (order_id, line_key) * FROM ({new}) n ORDER BY order_id, line_key, row_no DESC
+            ) n ORDER BY row_no
+            ON CONFLICT (order_id, line_key) DO NOTHING""", [imp.pk])
     cursor.execute(f"DROP TABLE {CHUNK_TABLE}")
     return counts
 
@@ -550,28 +571,46 @@ def _write_chunk(cursor, imp, lo, hi):
 # --- the ledger, set-based (every kind of export, on PostgreSQL) ----------------------------------------------
 
 
-def settle(imp, *, reversal_reason, now):
+def settle(imp, *, reversal_reason, now, new_lines=False):
     """Write, in one statement, the sales and reversals that bring every line the import touched from `sold` to
     `target` (the rules of `importing.settle_ledger`), once the lines and then their products are locked in
-    primary-key order. Returns (counts, deltas per product, dates of the sales, locked products)."""
+    primary-key order; with `new_lines`, the lines `write` held are written in the same statement, already
+    settled (`sold` = `target`), with their sales. Returns (counts, deltas per product, dates of the sales,
+    locked products)."""
     from . import services
 
     by_id = imp.applied_by_id
     prefix, suffix = (reversal_reason % {"order": "\x00"}).split("\x00")
+    held = f"UNION SELECT product_id FROM {NEW_LINES} WHERE target > 0" if new_lines else ""
+    inserted = f"""
+            inserted AS (
+                INSERT INTO {LINE} ({NEW_LINE_COLUMNS}, sold)
+                SELECT {NEW_LINE_COLUMNS}, target FROM (
+                    SELECT DISTINCT ON (order_id, line_key) * FROM {NEW_LINES}
+                    ORDER BY order_id, line_key, row_no DESC
+                ) n ORDER BY row_no
+                ON CONFLICT (order_id, line_key) DO NOTHING
+                RETURNING id, product_id, target, paid_amount, paid_at, order_id
+            ),""" if new_lines else ""
+    settled_new = f"""
+                UNION ALL
+                SELECT i.id, i.product_id, i.target, 0, i.paid_amount, i.paid_at, o.order_id, o.paid_at, o.placed_at
+                FROM inserted i JOIN {ORDER} o ON o.id = i.order_id WHERE i.target > 0""" if new_lines else ""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM (SELECT id FROM {LINE} WHERE last_import_id = %s AND target <> sold "
                        f"ORDER BY id FOR UPDATE) locked", [imp.pk])
-        if not cursor.fetchone()[0]:
-            return {"sales_written": 0, "reversals_written": 0}, {}, [], []
-        cursor.execute(f"SELECT DISTINCT product_id FROM {LINE} WHERE last_import_id = %s AND target <> sold",
+        cursor.execute(f"SELECT DISTINCT product_id FROM {LINE} WHERE last_import_id = %s AND target <> sold {held}",
                        [imp.pk])
-        locked = services.lock_products([row[0] for row in cursor.fetchall()])
+        product_ids = [row[0] for row in cursor.fetchall()]
+        if not product_ids and not new_lines:
+            return {"sales_written": 0, "reversals_written": 0}, {}, [], []
+        locked = services.lock_products(product_ids)
         cursor.execute(f"""
-            WITH pending AS (
+            WITH {inserted} pending AS (
                 SELECT l.id, l.product_id, l.target, l.sold, l.paid_amount, l.paid_at, o.order_id,
                        o.paid_at AS order_paid_at, o.placed_at
                 FROM {LINE} l JOIN {ORDER} o ON o.id = l.order_id
-                WHERE l.last_import_id = %(import)s AND l.target <> l.sold
+                WHERE l.last_import_id = %(import)s AND l.target <> l.sold{settled_new}
             ), active AS (
                 SELECT DISTINCT ON (m.order_line_id) m.id, m.order_line_id, m.quantity, m.amount
                 FROM {MOVE} m JOIN pending p ON p.id = m.order_line_id
@@ -614,4 +653,6 @@ def settle(imp, *, reversal_reason, now):
             elif day is not None:
                 dates.add(day)
         cursor.execute(f"UPDATE {LINE} SET sold = target WHERE last_import_id = %s AND target <> sold", [imp.pk])
+        if new_lines:
+            cursor.execute(f"DROP TABLE IF EXISTS {NEW_LINES}")
     return counts, deltas, sorted(dates), locked

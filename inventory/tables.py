@@ -20,6 +20,9 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old .xls (or an encrypted workbook)
 HEADER_SCAN_ROWS = 10
 NULLS = {"null", "'null", "NULL", "None"}
+# A cell `clean_cell` would change, in a row's cells joined by NUL: one starting with a space (`\s` is what
+# str.strip() takes off), `=` or `'`, one ending with a space, or a `null`.
+DIRTY = re.compile(r"(?:^|\x00)(?:[\s=']|(?:null|NULL|None)(?=\x00|$))|\s(?=\x00|$)")
 csv.field_size_limit(1 << 24)
 
 
@@ -60,10 +63,6 @@ def clean_cell(value):
     return "" if text in NULLS else text
 
 
-def _raw_text(value):
-    return value if isinstance(value, str) else clean_cell(value)
-
-
 class Table:
     """An opened file: `columns` (clean header name -> index), `header_row` (1-based), and `rows()` yielding
     (row number in the file, {column: clean text}) for each non-empty row after the header."""
@@ -82,19 +81,21 @@ class Table:
         finally:
             self.close()
 
-    def raw_rows(self):
-        """(row number in the file, [each of `columns`' cells as text, not yet cleaned]) for every row after the
-        header, empty ones too: what the PostgreSQL import stages and cleans in SQL (`clean_cell` there). A cell
-        that is not text (an .xlsx number or date) is given as `clean_cell` writes it, which cleaning leaves as
-        it is; a short row's missing cells are empty."""
+    def clean_rows(self):
+        """What `rows()` yields, as (row number, [cell of each of `columns`, in order]): the fast way for many
+        rows (the PostgreSQL import stages them): a CSV row whose cells need no cleaning is passed on as it is."""
         indexes = list(self.columns.values())
         width = max(indexes) + 1 if indexes else 0
         try:
             for number, cells in self._rows:
                 if self.kind == "csv" and len(cells) >= width:
-                    yield number, [cells[index] for index in indexes]
+                    picked = [cells[index] for index in indexes]
+                    if DIRTY.search("\x00".join(picked)):
+                        picked = [clean_cell(cell) for cell in picked]
                 else:
-                    yield number, [_raw_text(cells[index]) if index < len(cells) else "" for index in indexes]
+                    picked = [clean_cell(cells[index]) if index < len(cells) else "" for index in indexes]
+                if any(picked):
+                    yield number, picked
         finally:
             self.close()
 

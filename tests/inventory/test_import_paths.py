@@ -201,7 +201,8 @@ def test_a_shortage_and_its_retry_end_the_same_on_both_paths(tmp_path, shelf, cl
         services.record_move(Product.objects.get(sku="SCT-001"), kind="receipt", quantity=60, by=clerk)
         imp = TaobaoImport.objects.get(filename="short.csv")
         again = importing.retry(imp, by=clerk)
-        return preview, done, (again.status, again.summary)
+        # The Python path wrote the lines before the settling stopped; the staged one writes them with their sales.
+        return preview, done, (again.status, {k: v for k, v in again.summary.items() if k != "new_lines"})
 
     python = outcome(monkeypatch, False, steps)
     same(outcome(monkeypatch, True, steps), python)
