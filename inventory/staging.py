@@ -8,8 +8,7 @@ decimals, `2017-07-08 00:42:32` or `2020/2/21 0:00`, a known status, a 商家编
 `taobao.read_line`, which holds every rule and every reason, so a row is read, or refused for the same reason,
 on both paths. SQLite, the 订单报表 and the 退款报表 take the Python path (`importing.Batch`).
 """
-import csv
-import io
+import datetime
 
 import psycopg2
 from django.db import DatabaseError, connection, transaction
@@ -24,7 +23,8 @@ CHUNK_TABLE = "taobao_chunk"
 # Rows per COPY while checking (the progress bar moves between them) and per committed chunk while importing.
 CHUNK = 25_000
 JUDGED_BATCH = 2000
-FEED_BYTES = 1 << 16  # CSV text handed to COPY at a time
+FEED_BYTES = 1 << 16  # text handed to COPY at a time
+STAGED_FOR = datetime.timedelta(days=7)
 # What Python's str.strip() takes off (str.isspace()), so that SQL trims amounts exactly as `parse_amount` does.
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
               "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
@@ -81,6 +81,15 @@ def staged(imp):
         return cursor.fetchone()[0]
 
 
+def purge():
+    """Forget the rows staged for imports left waiting or stopped for a week: should one be started after all, it
+    reads its file again (it is kept)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {STAGE} WHERE import_id IN (SELECT id FROM {TaobaoImport._meta.db_table} "
+                       f"WHERE status IN (%s, %s) AND created_at < %s)",
+                       [TaobaoImport.Status.CHECKED, TaobaoImport.Status.FAILED, timezone.now() - STAGED_FOR])
+
+
 def discard(imp):
     """Forget the staged rows (the import is done, cancelled or refused)."""
     if connection.vendor == "postgresql":
@@ -92,29 +101,27 @@ def discard(imp):
 
 
 class _Feed:
-    """A file-like of CSV text for COPY, written from (row number, cells) as COPY reads it (memory stays flat)."""
+    """A file-like of COPY text (tab-separated) written from (row number, cells) as COPY reads it: memory stays
+    flat. A row whose cells hold a tab, a line break or a backslash has them escaped."""
 
     def __init__(self, rows):
         self.rows = rows
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n")
         self.count = 0
-        self.last = 0
 
     def read(self, size=-1):
         size = size if size and size > 0 else FEED_BYTES
-        while self.buffer.tell() < size:
-            try:
-                number, cells = next(self.rows)
-            except StopIteration:
-                break
-            self.writer.writerow([number, *cells])
+        lines, length = [], 0
+        for number, cells in self.rows:
+            line = "\t".join(cells)
+            if line.count("\t") != len(cells) - 1 or "\\" in line or "\n" in line or "\r" in line:
+                line = "\t".join(cell.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                                  .replace("\r", "\\r") for cell in cells)
+            lines.append(f"{number}\t{line}\n")
+            length += len(line)
             self.count += 1
-            self.last = number
-        text = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return text
+            if length >= size:
+                break
+        return "".join(lines)
 
 
 def _chunks(iterator, size):
@@ -142,10 +149,10 @@ def stage(imp, table):
     """Stage, read and count the file's rows: (summary, problems, problem count, deltas). Raises Fallback when
     PostgreSQL refuses the rows (nothing stays staged); a TableRefused from reading the file goes up."""
     columns = list(table.columns)
+    purge()
     discard(imp)
     raw_columns = ", ".join(f"c{n} text" for n in range(len(columns)))
     copy_columns = ", ".join(["row_no", *(f"c{n}" for n in range(len(columns)))])
-    not_null = ", ".join(f"c{n}" for n in range(len(columns)))
     rows = iter(table.clean_rows())
     try:
         with connection.cursor() as cursor:
@@ -155,8 +162,7 @@ def stage(imp, table):
             for chunk in _chunks(rows, CHUNK):
                 feed = _Feed(chunk)
                 with transaction.atomic():
-                    cursor.copy_expert(f"COPY {RAW} ({copy_columns}) FROM STDIN WITH (FORMAT csv, "
-                                       f"FORCE_NOT_NULL ({not_null}))", feed, size=FEED_BYTES)
+                    cursor.copy_expert(f"COPY {RAW} ({copy_columns}) FROM STDIN", feed, size=FEED_BYTES)
                 done += feed.count
                 if feed.count:
                     TaobaoImport.objects.filter(pk=imp.pk).update(rows_done=done)

@@ -64,6 +64,7 @@ ODD_ROWS = [
     line(E, 订单付款时间="2022-02-30 10:00:00"),
     line(E, 订单付款时间="2022-03-01T10:00:00", sub=f"{E}9"),  # ISO with a T: read by Python
     {"主订单编号": "null", "商家编码": "NULL", "标题": "'null"},  # nothing but nulls: skipped
+    line(B, sub=f"{B}3", 标题="菊花\\茶\t特级\n50g\r"),  # what COPY's text format escapes
 ]
 
 
@@ -266,3 +267,21 @@ def test_the_fast_cleaning_gives_what_clean_cell_gives(tmp_path):
     slow = [(number, list(cells.values())) for number, cells in table().rows()]
     assert list(table().clean_rows()) == slow
     assert len(slow) > 2000  # most rows have a cell to clean or keep
+
+
+@postgres_only
+def test_rows_staged_for_a_file_left_waiting_a_week_go_and_it_imports_from_its_file(tmp_path, shelf, clerk):
+    import datetime
+
+    from django.utils import timezone
+
+    path = tmp_path / "old.csv"
+    path.write_bytes(later_file())
+    old = importing.check(importing.upload(path, filename="old.csv", by=clerk))
+    TaobaoImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    path_new = tmp_path / "new.csv"
+    path_new.write_bytes(exports.lines_2022_csv([line(A, sub=f"{A}1")]))
+    new = importing.check(importing.upload(path_new, filename="new.csv", by=clerk))
+    assert staging.staged(new) and not staging.staged(old)
+    done = importing.start(old, by=clerk)
+    assert (done.status, done.summary["sales_written"]) == ("done", 5)
