@@ -1,7 +1,7 @@
-"""The 宝贝报表 (order lines) import on PostgreSQL, set-based: the check stages the file's rows once (COPY into
-`inventory_taobao_stage`), cleans and reads them in SQL and counts the preview there; the import then upserts
-the orders and lines from the staged rows in a few statements per chunk, without reading the file again, and
-`settle_ledger` writes the sales and reversals in one statement.
+"""The 宝贝报表 (order lines) import on PostgreSQL, set-based: the check stages the file's rows once (cleaned by
+`tables.clean_cell`, COPY into `inventory_taobao_stage`), reads them in SQL and counts the preview there; the
+import then upserts the orders and changed lines from the staged rows in a few statements per chunk, without
+reading the file again, and `settle_ledger` writes the new lines and every sale and reversal in one statement.
 
 SQL reads only the forms the exports write (ids of 6–25 digits, whole quantities, amounts with at most two
 decimals, `2017-07-08 00:42:32` or `2020/2/21 0:00`, a known status, a 商家编码). Every other row is read by
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from . import taobao
 from .models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
+from .tables import TableRefused
 
 STAGE = "inventory_taobao_stage"
 RAW = "taobao_raw"
@@ -107,8 +108,16 @@ class _Feed:
     def __init__(self, rows):
         self.rows = rows
         self.count = 0
+        self.refusal = None  # the file stopped being readable (psycopg2 reports it as a failed COPY)
 
     def read(self, size=-1):
+        try:
+            return self._read(size)
+        except TableRefused as refusal:
+            self.refusal = refusal
+            raise
+
+    def _read(self, size):
         size = size if size and size > 0 else FEED_BYTES
         lines, length = [], 0
         for number, cells in self.rows:
@@ -158,7 +167,7 @@ def stage(imp, table):
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
             cursor.execute(f"CREATE TEMP TABLE {RAW} (row_no integer, {raw_columns})")
-            done = 0
+            done, feed = 0, None
             for chunk in _chunks(rows, CHUNK):
                 feed = _Feed(chunk)
                 with transaction.atomic():
@@ -175,6 +184,8 @@ def stage(imp, table):
             cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
     except (DatabaseError, psycopg2.Error) as error:
         discard(imp)
+        if feed is not None and feed.refusal is not None:
+            raise feed.refusal from None
         raise Fallback(str(error)) from error
     finally:
         table.close()

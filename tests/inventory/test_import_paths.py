@@ -285,3 +285,18 @@ def test_rows_staged_for_a_file_left_waiting_a_week_go_and_it_imports_from_its_f
     assert staging.staged(new) and not staging.staged(old)
     done = importing.start(old, by=clerk)
     assert (done.status, done.summary["sales_written"]) == ("done", 5)
+
+
+def test_a_file_that_stops_being_text_is_refused_whole_on_both_paths(tmp_path, shelf, clerk, monkeypatch, caplog):
+    rows = [line(A, sub=f"{A}{n:03d}", 标题="菊花茶" + "特级" * 40) for n in range(400)]
+    path = tmp_path / "broken.csv"
+    path.write_bytes(exports.lines_2022_csv(rows) + b"\xff\xff\xff\r\n")  # not GB18030, far into the file
+    refusals = []
+    for staged in (True, False):
+        monkeypatch.setattr(staging, "ENABLED", staged)
+        imp = importing.check(importing.upload(path, filename="broken.csv", by=clerk))
+        assert imp.status == "refused" and "is not readable text after line" in imp.refusal
+        assert not staging.staged(imp)
+        refusals.append(imp.refusal)
+    assert refusals[0] == refusals[1]
+    assert "could not be staged" not in caplog.text  # refused as it is, not read a second time
