@@ -102,11 +102,11 @@ def discard(imp):
 
 
 class _Feed:
-    """A file-like of COPY text (tab-separated) written from (row number, cells) as COPY reads it: memory stays
-    flat. A row whose cells hold a tab, a line break or a backslash has them escaped."""
+    """A file-like of COPY text (tab-separated) written from the next `limit` (row number, cells) of `rows` as
+    COPY reads it: memory stays flat. A row whose cells hold a tab, a line break or a backslash has them escaped."""
 
-    def __init__(self, rows):
-        self.rows = rows
+    def __init__(self, rows, *, limit):
+        self.rows, self.limit = rows, limit
         self.count = 0
         self.refusal = None  # the file stopped being readable (psycopg2 reports it as a failed COPY)
 
@@ -120,6 +120,8 @@ class _Feed:
     def _read(self, size):
         size = size if size and size > 0 else FEED_BYTES
         lines, length = [], 0
+        if self.count >= self.limit:
+            return ""
         for number, cells in self.rows:
             line = "\t".join(cells)
             if line.count("\t") != len(cells) - 1 or "\\" in line or "\n" in line or "\r" in line:
@@ -128,26 +130,9 @@ class _Feed:
             lines.append(f"{number}\t{line}\n")
             length += len(line)
             self.count += 1
-            if length >= size:
+            if length >= size or self.count >= self.limit:
                 break
         return "".join(lines)
-
-
-def _chunks(iterator, size):
-    """Yield iterators of at most `size` items each (the last one may be empty)."""
-    done = False
-
-    def one():
-        nonlocal done
-        for _n in range(size):
-            try:
-                yield next(iterator)
-            except StopIteration:
-                done = True
-                return
-
-    while not done:
-        yield one()
 
 
 class Fallback(Exception):
@@ -168,8 +153,8 @@ def stage(imp, table):
             cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
             cursor.execute(f"CREATE TEMP TABLE {RAW} (row_no integer, {raw_columns})")
             done, feed = 0, None
-            for chunk in _chunks(rows, CHUNK):
-                feed = _Feed(chunk)
+            while feed is None or feed.count == CHUNK:
+                feed = _Feed(rows, limit=CHUNK)
                 with transaction.atomic():
                     cursor.copy_expert(f"COPY {RAW} ({copy_columns}) FROM STDIN", feed, size=FEED_BYTES)
                 done += feed.count
@@ -243,8 +228,9 @@ def _stage_sql(columns):
         return f"CASE WHEN {name}_ok AND {name} <> '' AND {name} NOT IN {no_refund} THEN {name}::numeric(12, 2) END"
 
     def fixed(name):
-        """Whether `name` has the seller centre's layout."""
-        return f"{name} LIKE {_literal(MOMENT_LIKE)} AND {name} ~ {_literal(MOMENT)} AS {name}_fixed"
+        """Whether the field `name` has the seller centre's layout."""
+        cell = field(name)
+        return f"{cell} LIKE {_literal(MOMENT_LIKE)} AND {cell} ~ {_literal(MOMENT)} AS {name}_fixed"
 
     def parts(name):
         """The numbers of a moment in another layout SQL reads."""
@@ -286,9 +272,8 @@ def _stage_sql(columns):
             FROM (
                 SELECT *, {parts('paid_at')}, {parts('created_at')}
                 FROM (
-                SELECT *, {fixed('paid_at')}, {fixed('created_at')}
-                FROM (
-                    SELECT row_no, {field('order_id')} AS order_id, {field('sub_order_id')} AS sub_order_id,
+                    SELECT row_no, {fixed('paid_at')}, {fixed('created_at')},
+                           {field('order_id')} AS order_id, {field('sub_order_id')} AS sub_order_id,
                            left({field('title')}, 200) AS title, left({field('properties')}, 200) AS properties,
                            left({field('sku')}, 64) AS sku, {field('quantity')} AS quantity,
                            replace(replace({field('status')}, ',', '，'), ' ', '') AS status,
@@ -299,7 +284,6 @@ def _stage_sql(columns):
                            {field('paid_at')} AS paid_at, {field('created_at')} AS created_at
                     FROM {RAW} OFFSET 0
                 ) fields OFFSET 0
-                ) fixed OFFSET 0
             ) split OFFSET 0
         ) checked OFFSET 0
     ) parsed

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from inventory import staging
 from inventory.models import Product, StockMove, TaobaoImport
 from tests.inventory import exports
 from tests.inventory.factories import stocked
@@ -117,6 +118,7 @@ def test_import_taobao_command(tmp_path, shelf):
 
     call_command("import_taobao", str(lines), "--skip-bad-rows", "--dry-run", stdout=out, stderr=err)
     assert StockMove.objects.filter(kind="sale").count() == 0
+    assert not any(staging.staged(imp) for imp in TaobaoImport.objects.all())  # nothing kept staged for nothing
     call_command("import_taobao", str(lines), "--skip-bad-rows", stdout=out, stderr=err)
     assert dict(Product.objects.values_list("sku", "on_hand")) == {"SCT-001": 97, "SCT-002": 50, "SCT-003": 20}
     assert not StockMove.objects.filter(order_line__order__order_id=O2).exists()

@@ -164,6 +164,7 @@ def test_odd_cells_refused_rows_and_later_exports_end_the_same_on_both_paths(tmp
         ]
 
     python = outcome(monkeypatch, False, steps)
+    monkeypatch.setattr(staging, "CHUNK", 4)  # several COPYs and committed chunks, orders across them
     staged = outcome(monkeypatch, True, steps)
     same(staged, python)
     (preview, done), _later, _again = python[0]

@@ -2,7 +2,7 @@
 rows (or --skip-bad-rows) or --dry-run. Exit status 1 when a file or a row is refused and not skipped."""
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory import importing
+from inventory import importing, staging
 from inventory.models import TaobaoImport
 from shopteam.errors import ServiceError
 
@@ -42,6 +42,8 @@ class Command(BaseCommand):
         )
         for line in summary.get("short", []):
             self.stderr.write(f"{path}: {line}")
+        if (imp.problem_count and not skip_bad_rows) or dry_run:
+            staging.discard(imp)  # not imported from here (it reads its file should it be started on the page)
         if imp.problem_count and not skip_bad_rows:
             self.stderr.write(f"{path}: not imported: {imp.problem_count} refused row(s) (use --skip-bad-rows).")
             return False
