@@ -11,6 +11,9 @@ The records are written in batches, each committed, so a large file shows its pr
 clerk's products locked for long; the ledger is then settled in one transaction, all or nothing (a product the
 file would take below zero stops the whole settling with every short product named). A run that stopped is
 simply run again.
+
+On PostgreSQL a 宝贝报表 is read once, when it is checked, into a staging table, and checked, counted and imported
+from there set-based (`staging`); the other exports, and everything on SQLite, go through `Batch` below.
 """
 import csv
 import hashlib
@@ -535,12 +538,16 @@ def _write(imp):
     if imp.kind == taobao.LINES and staging.staged(imp):
         problems, count = staging.problems(imp)
         if count and not imp.skip_bad_rows:
-            raise ServiceError(_("%(count)s row(s) are refused now that were not when the file was checked (a "
-                                 "product was removed?): check the file again.") % {"count": count})
+            raise _refused_since_check(count)  # before anything is written
         summary, held = staging.write(imp)
         return summary, problems, count, set(), held
     summary, problems, count, dates, _deltas = _run(imp, write=True)
     return summary, problems, count, dates, False
+
+
+def _refused_since_check(count):
+    return ServiceError(_("%(count)s row(s) are refused now that were not when the file was checked (a product was "
+                          "removed?): check the file again.") % {"count": count})
 
 
 def _shortage_warnings(deltas):
@@ -606,8 +613,7 @@ def run(import_id):
     try:
         summary, problems, count, dates, new_lines = _write(imp)
         if count and not imp.skip_bad_rows:
-            raise ServiceError(_("%(count)s row(s) are refused now that were not when the file was checked (a "
-                                 "product was removed?): check the file again.") % {"count": count})
+            raise _refused_since_check(count)
         settled = settle_ledger(imp, new_lines=new_lines)
     except ServiceError as error:
         TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal="\n".join(
