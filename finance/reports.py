@@ -241,10 +241,10 @@ def management_report(period, *, with_margin=True):
     target = target_for(period)
     days = daily_sales(period)
     margin = gross_margin(period) if with_margin else []
-    margin_totals = {
-        "price_amount": sum((r["price_amount"] for r in margin), ZERO),
-        "cost_amount": sum((r["cost_amount"] for r in margin), ZERO),
-    }
+    margin_totals = {"price_amount": ZERO, "cost_amount": ZERO}
+    for row in margin:
+        margin_totals["price_amount"] += row["price_amount"]
+        margin_totals["cost_amount"] += row["cost_amount"]
     margin_totals["margin"] = margin_totals["price_amount"] - margin_totals["cost_amount"]
     margin_totals["margin_rate"] = ratio(margin_totals["margin"], margin_totals["price_amount"])
     return {

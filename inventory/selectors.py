@@ -70,39 +70,32 @@ def supplier_sales(supplier, *, start, end):
     since, until = day_range(start, end)
     sale, returned, reversal = StockMove.Kind.SALE, StockMove.Kind.RETURN, StockMove.Kind.REVERSAL
     products = Product.objects.filter(supplier=supplier)
-    totals = {}
+    totals = {}  # product id -> [sku, name, cost, sold, returned, money]
     for side, moves in (
         ("moves__kind", Q(moves__kind__in=[sale, returned])),
         ("moves__reverses__kind", Q(moves__kind=reversal, moves__reverses__kind__in=[sale, returned])),
     ):
         # Grouped by the product's primary key (on PostgreSQL by it alone: its other columns depend on it).
-        rows = products.filter(moves, moves__moved_at__gte=since, moves__moved_at__lt=until).values(
+        rows = products.filter(moves, moves__moved_at__gte=since, moves__moved_at__lt=until).values_list(
             "pk", "sku", "name", "cost").annotate(
             sold=Coalesce(Sum(-F("moves__quantity"), filter=Q(**{side: sale})), 0),
             returned=Coalesce(Sum("moves__quantity", filter=Q(**{side: returned})), 0),
-            price_amount=Coalesce(Sum("moves__amount"), Value(Decimal("0")), output_field=DecimalField()),
+            money=Coalesce(Sum("moves__amount"), Value(Decimal("0")), output_field=DecimalField()),
         ).order_by()
-        for row in rows:
-            known = totals.get(row["pk"])
+        for pk, sku, name, cost, sold, returned_, money in rows:
+            known = totals.get(pk)
             if known is None:
-                totals[row["pk"]] = row
+                totals[pk] = [sku, name, cost, sold, returned_, money]
             else:
-                for figure in ("sold", "returned", "price_amount"):
-                    known[figure] += row[figure]
-    found = []
-    for row in sorted(totals.values(), key=lambda row: row["sku"]):
-        net = row["sold"] - row["returned"]
-        found.append({
-            "product_id": row["pk"],
-            "sku": row["sku"],
-            "name": row["name"],
-            "sold": row["sold"],
-            "returned": row["returned"],
-            "net": net,
-            "cost_amount": net * row["cost"],  # whole units × cents: exact
-            "price_amount": Decimal(row["price_amount"]).quantize(CENTS),
-        })
-    return found
+                known[3] += sold
+                known[4] += returned_
+                known[5] += money
+    return [
+        {"product_id": pk, "sku": sku, "name": name, "sold": sold, "returned": returned_, "net": sold - returned_,
+         "cost_amount": (sold - returned_) * cost,  # whole units × cents: exact
+         "price_amount": money.quantize(CENTS)}
+        for pk, (sku, name, cost, sold, returned_, money) in sorted(totals.items(), key=lambda item: item[1][0])
+    ]
 
 
 def taobao_daily_money(*, start, end):

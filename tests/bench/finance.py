@@ -11,10 +11,11 @@ The sale lines are written with one INSERT … SELECT over generate_series (the 
 first and half later, so every figure is taken at half and at all of the lines: sales and returns of 5,000
 products of two suppliers (食草堂 has 90% of them), spread evenly over the two years before today; the ledger holds
 the Taobao takings of each day (the sum of that day's sale lines) and each month's payroll, shipping, tools and
-promotion. Each report is timed (median of --repeat runs, after one warm-up) next to the raw SQL aggregate that
-computes the same totals, in the same run; the totals are compared to the cent. The Excel exports' peak memory is
-taken with tracemalloc at both sizes (aim: flat in the number of lines: openpyxl's write-only mode, the database
-aggregates, the ledger read with an iterator).
+promotion. Each report is timed next to the raw SQL aggregate that computes the same totals, in the same run,
+the two run in turn (median of --repeat runs each, after one warm-up), so the machine's other work falls on both;
+the totals are compared to the cent. The Excel exports' peak memory is taken with tracemalloc at both sizes (aim:
+flat in the number of lines: openpyxl's write-only mode, the database aggregates, the ledger read with an
+iterator).
 """
 import argparse
 import datetime
@@ -36,7 +37,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.bench.finance", description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000, help="sale lines over two years (default 1,000,000)")
     parser.add_argument("--products", type=int, default=5000, help="products (default 5,000)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per figure (default 5)")
+    parser.add_argument("--repeat", type=int, default=9, help="timed runs per figure (default 9)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args(argv)
 
@@ -46,14 +47,18 @@ def configure_environment():
     return _configure()
 
 
-def timed(function, repeat):
-    function()  # warm-up: plans and caches
-    runs = []
+def paired(report, raw, repeat):
+    """(report seconds, its result, raw seconds, its result): both warmed up, then run in turn `repeat` times, so
+    whatever else the machine does falls on both alike; medians."""
+    report(), raw()
+    runs = {report: [], raw: []}
+    results = {}
     for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs), result
+        for function in (report, raw):
+            started = time.perf_counter()
+            results[function] = function()
+            runs[function].append(time.perf_counter() - started)
+    return statistics.median(runs[report]), results[report], statistics.median(runs[raw]), results[raw]
 
 
 def peak_memory(function):
@@ -237,8 +242,9 @@ def measure(args, *, lines, supplier, month, year, today):
     figures = {"lines": StockMove.objects.count()}
     print(f"\n{figures['lines']:,} sale lines, {lines['products']:,} products", flush=True)
 
-    seconds, rows = timed(lambda: reports.supplier_rows(None, supplier, month.start), args.repeat)
-    raw_seconds, raw = timed(lambda: raw_supplier_totals(supplier, month.start, month.end), args.repeat)
+    seconds, rows, raw_seconds, raw = paired(lambda: reports.supplier_rows(None, supplier, month.start),
+                                             lambda: raw_supplier_totals(supplier, month.start, month.end),
+                                             args.repeat)
     cost = sum((Decimal(r["cost_amount"]) for r in rows), Decimal(0))
     price = sum((Decimal(r["price_amount"]) for r in rows), Decimal(0))
     assert (len(rows), cost, price) == (raw["products"], raw["cost"], raw["price"]), (len(rows), cost, price, raw)
@@ -247,8 +253,8 @@ def measure(args, *, lines, supplier, month, year, today):
           f"raw SQL {raw_seconds * 1000:.0f} ms; ratio {seconds / raw_seconds:.2f}×", flush=True)
 
     for period in (month, year):
-        seconds, report = timed(lambda period=period: reports.management_report(period), args.repeat)
-        raw_seconds, raw = timed(lambda period=period: raw_report_totals(period), args.repeat)
+        seconds, report, raw_seconds, raw = paired(lambda period=period: reports.management_report(period),
+                                                   lambda period=period: raw_report_totals(period), args.repeat)
         assert report["totals"]["income"] == raw["income"], (report["totals"]["income"], raw["income"])
         assert report["totals"]["expense"] == raw["expense"], (report["totals"]["expense"], raw["expense"])
         assert report["margin_totals"]["margin"] == raw["margin"], (report["margin_totals"]["margin"], raw["margin"])
