@@ -2,7 +2,7 @@
 Decimal, shared by the report page, its Excel file, the command and the monthly job.
 
 Everything money comes from the ledger (so a report's totals equal the ledger's to the cent); quantities and the
-gross margin by product come from the inventory ledger's sale and return moves (inventory.selectors.supplier_sales:
+gross margin by product come from the inventory ledger's sale and return moves (inventory.selectors.product_sales:
 money as sold less returns, and net quantity × cost).
 """
 import datetime
@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inventory import selectors as inventory_selectors
-from inventory.models import Supplier
 from shopteam import excel as xlsx
 
 from .models import Category, FixedCost, LedgerEntry, MonthlyTarget, PromotionRequest, next_month
@@ -140,11 +138,16 @@ def _totals(period, categories):
     }
 
 
-def target_for(period):
+def month_targets(period):
+    """{month: the shop manager's sales target} of the period's months that have one."""
+    return dict(MonthlyTarget.objects.filter(month__in=period.months()).values_list("month", "sales_target"))
+
+
+def target_for(period, targets):
     """The sum of the months' targets and how many of the period's months have one."""
-    months = period.months()
-    targets = list(MonthlyTarget.objects.filter(month__in=months).values_list("sales_target", flat=True))
-    return {"amount": sum(targets, ZERO) if targets else None, "months_set": len(targets), "months": len(months)}
+    amounts = list(targets.values())
+    return {"amount": sum(amounts, ZERO) if amounts else None, "months_set": len(amounts),
+            "months": len(period.months())}
 
 
 def daily_sales(period):
@@ -156,14 +159,12 @@ def daily_sales(period):
     return {row["date"]: cents(row["total"]) for row in rows}
 
 
-def monthly_series(period):
-    """[(month, net sales, target or None)] for every month of the period."""
-    rows = (
-        _entries(period).filter(category__group__in=[Category.Group.SALES, Category.Group.REFUNDS])
-        .annotate(month=TruncMonth("date")).values("month").annotate(total=money_sum(signed_amount())).order_by()
-    )
-    sales = {row["month"]: cents(row["total"]) for row in rows}
-    targets = dict(MonthlyTarget.objects.filter(month__in=period.months()).values_list("month", "sales_target"))
+def monthly_series(period, days, targets):
+    """[(month, net sales, target or None)] for every month of the period, from its daily net sales."""
+    sales = {}
+    for day, total in days.items():
+        month = day.replace(day=1)
+        sales[month] = sales.get(month, ZERO) + total
     return [(month, sales.get(month, ZERO), targets.get(month)) for month in period.months()]
 
 
@@ -207,11 +208,8 @@ class MarginRow(dict):
 def gross_margin(period):
     """Per product sold in the period (every supplier): net quantity, money as sold, cost, margin and rate;
     highest margin first, then by SKU. From the inventory ledger's sale and return moves."""
-    rows = []
-    for supplier in Supplier.objects.order_by("name"):
-        for row in inventory_selectors.supplier_sales(supplier, start=period.start, end=period.end):
-            rows.append(MarginRow(row, supplier=supplier.name, margin=row["price_amount"] - row["cost_amount"]))
-    rows.sort(key=itemgetter("sku"))
+    rows = [MarginRow(row, margin=row["price_amount"] - row["cost_amount"])
+            for row in inventory_selectors.product_sales(start=period.start, end=period.end)]  # by SKU
     rows.sort(key=itemgetter("margin"), reverse=True)  # stable: equal margins stay in SKU order
     return rows
 
@@ -238,7 +236,8 @@ def management_report(period, *, with_margin=True):
             continue
         amount = total if category.kind == Category.Kind.INCOME else -total
         lines.append({"category": category, "kind": category.kind, "amount": amount})
-    target = target_for(period)
+    targets = month_targets(period)
+    target = target_for(period, targets)
     days = daily_sales(period)
     margin = gross_margin(period) if with_margin else []
     margin_totals = {"price_amount": ZERO, "cost_amount": ZERO}
@@ -259,7 +258,7 @@ def management_report(period, *, with_margin=True):
         "promotion_roi": ratio(totals["net_sales"], totals["promotion"]),
         "margin": margin,
         "margin_totals": margin_totals,
-        "monthly": monthly_series(period),
+        "monthly": monthly_series(period, days, targets),
         "daily": days,
         "fixed_costs": fixed_costs_for(period, sums, categories),
     }
