@@ -65,46 +65,52 @@ def supplier_sales(supplier, *, start, end):
 
     A sale reversed later (a Taobao line closed or fully refunded) counts against the period of its reversal.
     """
-    return [{key: value for key, value in row.items() if key != "supplier"}
-            for row in product_sales(start=start, end=end, supplier=supplier)]
+    return _sales(Product.objects.filter(supplier=supplier), start, end)
 
 
-def product_sales(*, start, end, supplier=None):
-    """`supplier_sales` for every supplier at once (or one), each row with its "supplier" name besides.
+def product_sales(*, start, end):
+    """`supplier_sales` of every supplier at once, each row with its "supplier" (name) besides."""
+    from .models import Supplier
 
-    The sales and returns are summed in one query and the few reversals in a second, which alone looks up the move
-    each reverses (joining every move to the move it may reverse would read the whole ledger for one month).
-    """
+    return _sales(Product.objects.all(), start, end, suppliers=dict(Supplier.objects.values_list("pk", "name")))
+
+
+def _sales(products, start, end, suppliers=None):
+    """The rows of `supplier_sales` for `products`; with `suppliers` ({id: name}) each names its supplier. The sales
+    and returns are summed in one query and the few reversals in a second, which alone looks up the move each
+    reverses (joining every move to the move it may reverse would read the whole ledger for one month)."""
     since, until = day_range(start, end)
     sale, returned, reversal = StockMove.Kind.SALE, StockMove.Kind.RETURN, StockMove.Kind.REVERSAL
-    products = Product.objects.all() if supplier is None else Product.objects.filter(supplier=supplier)
-    totals = {}  # product id -> [sku, name, supplier, cost, sold, returned, money]
+    totals = {}  # product id -> [sku, name, supplier id, cost, sold, returned, money]
     for side, moves in (
         ("moves__kind", Q(moves__kind__in=[sale, returned])),
         ("moves__reverses__kind", Q(moves__kind=reversal, moves__reverses__kind__in=[sale, returned])),
     ):
         # Grouped by the product's primary key (PostgreSQL then needs no other column of the product to group).
         rows = products.filter(moves, moves__moved_at__gte=since, moves__moved_at__lt=until).values_list(
-            "pk", "sku", "name", "supplier__name", "cost").annotate(
+            "pk", "sku", "name", "supplier_id", "cost").annotate(
             sold=Coalesce(Sum(-F("moves__quantity"), filter=Q(**{side: sale})), 0),
             returned=Coalesce(Sum("moves__quantity", filter=Q(**{side: returned})), 0),
             money=Coalesce(Sum("moves__amount"), Value(Decimal("0")), output_field=DecimalField()),
         ).order_by()
-        for pk, sku, name, supplier_name, cost, sold, returned_, money in rows:
+        for pk, sku, name, supplier_id, cost, sold, returned_, money in rows:
             known = totals.get(pk)
             if known is None:
-                totals[pk] = [sku, name, supplier_name, cost, sold, returned_, money]
+                totals[pk] = [sku, name, supplier_id, cost, sold, returned_, money]
             else:
                 known[4] += sold
                 known[5] += returned_
                 known[6] += money
-    return [
-        {"product_id": pk, "sku": sku, "name": name, "sold": sold, "returned": returned_, "net": sold - returned_,
-         "cost_amount": (sold - returned_) * cost,  # whole units × cents: exact
-         "price_amount": money.quantize(CENTS), "supplier": supplier_name}
-        for pk, (sku, name, supplier_name, cost, sold, returned_, money)
-        in sorted(totals.items(), key=lambda item: item[1][0])
-    ]
+    found = []
+    for pk, (sku, name, supplier_id, cost, sold, returned_, money) in sorted(totals.items(),
+                                                                             key=lambda item: item[1][0]):
+        row = {"product_id": pk, "sku": sku, "name": name, "sold": sold, "returned": returned_,
+               "net": sold - returned_, "cost_amount": (sold - returned_) * cost,  # whole units × cents: exact
+               "price_amount": money.quantize(CENTS)}
+        if suppliers is not None:
+            row["supplier"] = suppliers[supplier_id]
+        found.append(row)
+    return found
 
 
 def taobao_daily_money(*, start, end):
