@@ -41,7 +41,7 @@ def _top(values):
     return int((top * Decimal("1.1") / step).to_integral_value(rounding="ROUND_CEILING") * step)
 
 
-def sales_against_target(report, *, width=640, style=STYLE):
+def sales_against_target(report, *, width=DESKTOP["width"], style=STYLE):
     """A month: the net sales adding up day by day against the target. A quarter or year: each month's net
     sales against its target."""
     period = report["period"]
@@ -76,7 +76,7 @@ def sales_against_target(report, *, width=640, style=STYLE):
     return chart.render(is_unicode=True)
 
 
-def expense_by_category(report, *, width=640, style=STYLE):
+def expense_by_category(report, *, width=DESKTOP["width"], style=STYLE):
     chart = pygal.HorizontalBar(
         style=style, height=max(160, 40 * len(report["expense"]) + 80), width=width, show_legend=False,
         disable_xml_declaration=True, value_formatter=_axis, title=_("Expense by category"),

@@ -291,7 +291,7 @@ def receive_restock(request, *, received, by):
     reference = _in_shop_language(RECEIPT_REFERENCE, id=locked.pk)
     services.record_moves([
         StockMove(product=lines[product_id].product, kind=StockMove.Kind.RECEIPT, quantity=units,
-                  reference=reference, key=f"restock-{locked.pk}-{product_id}",
+                  reference=reference, key=selectors.receipt_key(locked.pk, product_id),
                   reason=_in_shop_language(RECEIPT_REASON, asked=lines[product_id].quantity,
                                            supplier=locked.supplier.name, received=units))
         for product_id, units in sorted(arrived.items())

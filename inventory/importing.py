@@ -650,7 +650,7 @@ def settle_ledger(imp, *, new_lines=False):
     if connection.vendor == "postgresql":
         counts, deltas, dates, locked = staging.settle(imp, reversal_reason=reversal_reason, now=timezone.now(),
                                                        new_lines=new_lines)
-        _apply_deltas(locked, deltas)
+        _change_stock(locked, deltas)
         counts["dates"] = dates
         return counts
     pending = list(
@@ -684,7 +684,7 @@ def settle_ledger(imp, *, new_lines=False):
         for pk, product_id, target, sold, paid_amount, paid_at, order_id, order_paid, placed in lines:
             if target == sold:
                 continue  # another import settled it meanwhile
-            reference = f"淘宝 {order_id}"
+            reference = taobao.REFERENCE + order_id
             sale = active.get(pk)
             if sold and sale is not None:
                 moves.append((product_id, StockMove.Kind.REVERSAL, -sale.quantity, _refund_moment(pk) or now, now,
@@ -701,24 +701,15 @@ def settle_ledger(imp, *, new_lines=False):
                 dates.add(timezone.localdate(moved_at))
         _insert_moves(moves)
         TaobaoOrderLine.objects.filter(pk__in=ids).update(sold=F("target"))
-    _apply_deltas(locked, deltas)
+    _change_stock(locked, deltas)
     counts["dates"] = sorted(dates)
     return counts
 
 
-def _apply_deltas(locked, deltas):
-    """Change the locked products' stock by the settled moves, unless any would go short (then nothing is
-    written: every short product is named)."""
-    if not deltas:
-        return
-    short = services.shortages(locked, deltas)
-    if short:
-        raise ServiceError([_("Not enough stock to import these sales; receive the goods or count the stock "
-                              "first, then run the import again:"), *short])
-    services.add_to_stock({pk: d for pk, d in deltas.items() if d})
-    from .alerts import close_recovered_alerts
-
-    close_recovered_alerts(services.recovered(locked, deltas))
+def _change_stock(locked, deltas):
+    services.change_stock(locked, deltas, heading=_(
+        "Not enough stock to import these sales; receive the goods or count the stock first, then run the import "
+        "again:"))
 
 
 MOVE_COLUMNS = ["product_id", "kind", "quantity", "moved_at", "recorded_at", "by_id", "reason", "reference", "amount",

@@ -199,10 +199,15 @@ def open_restock():
     return Coalesce(Subquery(asked, output_field=IntegerField()), 0)
 
 
+def receipt_key(restock_id, product_id=""):
+    """The key of the receipt move a restock request brought in for a product (without the product: the prefix of
+    all of the request's)."""
+    return f"restock-{restock_id}-{product_id}"
+
+
 def restock_received(restock):
-    """{product id: units} the receipts of a received restock request brought in (alerts.receive_restock keys
-    them `restock-<request>-<product>`)."""
-    prefix = f"restock-{restock.pk}-"
+    """{product id: units} the receipts of a received restock request brought in."""
+    prefix = receipt_key(restock.pk)
     return {int(key.removeprefix(prefix)): quantity for key, quantity in StockMove.objects.filter(
         key__startswith=prefix, kind=StockMove.Kind.RECEIPT).values_list("key", "quantity")}
 

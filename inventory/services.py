@@ -192,20 +192,27 @@ def record_moves(moves, *, by):
     for move in moves:
         deltas[move.product_id] += move.quantity
     locked = lock_products(deltas)
-    short = shortages(locked, deltas)
-    if short:
-        raise ServiceError(short)
+    change_stock(locked, deltas)
     for move in moves:
         move.by = by if move.by_id is None else move.by
     StockMove.objects.bulk_create(moves)
-    add_to_stock({pk: delta for pk, delta in deltas.items() if delta})
     after = {product.pk: product.on_hand + deltas[product.pk] for product in locked}
     for move in moves:
         move.product.on_hand = after[move.product_id]
+    return moves
+
+
+def change_stock(locked, deltas, *, heading=None):
+    """Change the stock of the `locked` products (`lock_products`) by `deltas` ({product id: units}), in the
+    caller's transaction, alongside the moves that say why: refused whole, naming every product it would take
+    below zero (after `heading`, if given); a product lifted above its reorder point has its alert closed."""
+    short = shortages(locked, deltas)
+    if short:
+        raise ServiceError([heading, *short] if heading else short)
+    add_to_stock({pk: delta for pk, delta in deltas.items() if delta})
     from .alerts import close_recovered_alerts
 
     close_recovered_alerts(recovered(locked, deltas))
-    return moves
 
 
 def lock_products(ids):

@@ -622,12 +622,12 @@ def settle(imp, *, reversal_reason, now, new_lines=False):
                 SELECT p.id AS line_id, 0 AS step, p.product_id, %(reversal)s AS kind, -a.quantity AS quantity,
                        coalesce((SELECT max(finished_at) FROM {REFUND} f WHERE f.line_id = p.id
                                  AND f.status = %(done)s AND f.finished_at IS NOT NULL), %(now)s) AS moved_at,
-                       %(prefix)s || p.order_id || %(suffix)s AS reason, '淘宝 ' || p.order_id AS reference,
+                       %(prefix)s || p.order_id || %(suffix)s AS reason, %(reference)s || p.order_id AS reference,
                        -a.amount AS amount, a.id AS reverses_id
                 FROM pending p JOIN active a ON a.order_line_id = p.id
                 UNION ALL
                 SELECT p.id, 1, p.product_id, %(sale)s, -p.target,
-                       coalesce(p.paid_at, p.order_paid_at, p.placed_at, %(now)s), '', '淘宝 ' || p.order_id,
+                       coalesce(p.paid_at, p.order_paid_at, p.placed_at, %(now)s), '', %(reference)s || p.order_id,
                        p.paid_amount, NULL
                 FROM pending p WHERE p.target > 0
             ), written AS (
@@ -644,8 +644,8 @@ def settle(imp, *, reversal_reason, now, new_lines=False):
                   FROM written) w
             GROUP BY GROUPING SETS ((product_id, kind), (day))""", {
             "import": imp.pk, "sale": StockMove.Kind.SALE.value, "reversal": StockMove.Kind.REVERSAL.value,
-            "done": taobao.REFUND_DONE, "now": now, "prefix": prefix, "suffix": suffix, "by": by_id,
-            "zone": timezone.get_current_timezone_name()})
+            "done": taobao.REFUND_DONE, "reference": taobao.REFERENCE, "now": now, "prefix": prefix,
+            "suffix": suffix, "by": by_id, "zone": timezone.get_current_timezone_name()})
         counts, deltas, dates = {"sales_written": 0, "reversals_written": 0}, {}, set()
         for product_id, kind, day, quantity, number in cursor.fetchall():
             if product_id is not None:

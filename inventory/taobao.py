@@ -86,6 +86,7 @@ STATUSES = {
     "交易被淘宝关闭": (FINAL, False),
 }
 REFUND_DONE = "退款成功"
+REFERENCE = "淘宝 "  # an imported sale's reference: 淘宝 <order number>
 # Column names in messages: lazy, so a row that is fine costs no translation lookup.
 ORDER_NUMBER = gettext_lazy("Order number")
 SUB_ORDER_NUMBER = gettext_lazy("Sub-order number")
