@@ -11,6 +11,7 @@ from shopteam.errors import ServiceError
 from . import selectors, services
 from .models import (
     DriftCheck,
+    InventorySettings,
     LowStockAlert,
     Product,
     RestockLine,
@@ -84,6 +85,19 @@ class ProductAdmin(SimpleHistoryAdmin):
                 saved = services.update_product(saved, by=request.user, allow_negative=True)
         obj.pk = saved.pk
         obj.refresh_from_db()
+
+
+@admin.register(InventorySettings)
+class InventorySettingsAdmin(SimpleHistoryAdmin):
+    """One row: the most units one move a person records may hold."""
+
+    list_display = ["__str__", "move_limit"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not InventorySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(StockMove)

@@ -2,7 +2,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Product, StockMove, Supplier
+from .models import InventorySettings, Product, StockMove, Supplier
+
+# No count a person types is plausible above this (the shop's own, lower limit per move is checked by the
+# services); it keeps an absurd number a form error instead of an overflow in the database.
+MOST = InventorySettings.MOVE_LIMIT_MOST
 
 MANUAL_KIND_CHOICES = [
     (StockMove.Kind.RECEIPT, _("Receipt (goods in from the supplier)")),
@@ -21,33 +25,40 @@ class ProductForm(forms.Form):
     shelf = forms.CharField(label=_("Shelf"), max_length=50, required=False)
     cost = forms.DecimalField(label=_("Cost"), max_digits=12, decimal_places=2, min_value=0, initial=0)
     price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, min_value=0, initial=0)
-    reorder_point = forms.IntegerField(label=_("Reorder point"), min_value=0, initial=0)
-    reorder_quantity = forms.IntegerField(label=_("Reorder quantity"), min_value=0, initial=0)
+    reorder_point = forms.IntegerField(label=_("Reorder point"), min_value=0, max_value=MOST, initial=0)
+    reorder_quantity = forms.IntegerField(label=_("Reorder quantity"), min_value=0, max_value=MOST, initial=0)
     status = forms.ChoiceField(label=_("Listing status"), choices=Product.Status.choices,
                                initial=Product.Status.LISTED)
 
 
 class NewProductForm(ProductForm):
-    opening_stock = forms.IntegerField(label=_("Opening stock"), min_value=0, initial=0, required=False)
+    opening_stock = forms.IntegerField(label=_("Opening stock"), min_value=0, max_value=MOST, initial=0,
+                                       required=False)
 
 
 class MoveForm(forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=MANUAL_KIND_CHOICES)
     quantity = forms.IntegerField(
-        label=_("Quantity"),
+        label=_("Quantity"), min_value=-MOST, max_value=MOST,
         help_text=_("How many units. For an adjustment, + adds to stock and − takes out (e.g. -2)."),
     )
     reason = forms.CharField(label=_("Why"), max_length=500, required=False)
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
                                 help_text=_("Delivery note, order number…"))
 
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == StockMove.Kind.SALE and (data.get("quantity") or 0) < 0:
+            self.add_error("quantity", _("Enter the units that went out as a positive number. To correct a wrong "
+                                         "sale, reverse it in the movement history, or record an adjustment with "
+                                         "the reason."))
+        return data
+
     def signed_quantity(self):
+        """The quantity as the ledger holds it: a sale's units go out; every other kind is taken as typed, so a
+        negative receipt or return is refused by the services, never turned round."""
         kind, quantity = self.cleaned_data["kind"], self.cleaned_data["quantity"]
-        if kind == StockMove.Kind.SALE:
-            return -abs(quantity)
-        if kind in (StockMove.Kind.RECEIPT, StockMove.Kind.RETURN):
-            return abs(quantity)
-        return quantity
+        return -quantity if kind == StockMove.Kind.SALE else quantity
 
 
 class ReverseForm(forms.Form):

@@ -1,5 +1,6 @@
 """The storeroom: suppliers, products, and the stock ledger whose sum is every product's stock."""
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -155,6 +156,39 @@ class StockMove(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity:+d} {self.product.sku}"
+
+
+class InventorySettings(models.Model):
+    """The storeroom's rules, one row edited in the admin: how many units one move a person records (or one
+    stocktake count) may hold, so a typo such as 99,999,999,999 is refused instead of booked."""
+
+    MOVE_LIMIT_DEFAULT = 100_000
+    MOVE_LIMIT_MOST = 1_000_000_000  # below what the ledger's integer column holds
+
+    move_limit = models.PositiveIntegerField(
+        _("most units in one move"), default=MOVE_LIMIT_DEFAULT,
+        validators=[MinValueValidator(1), MaxValueValidator(MOVE_LIMIT_MOST)],
+        help_text=_("A receipt, sale, return or adjustment recorded by a person, or a stocktake count, above this "
+                    "is refused. Imports and reversals are not limited."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inventory settings")
+        verbose_name_plural = _("inventory settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="inventory_settings_one_row"),
+            models.CheckConstraint(condition=Q(move_limit__gte=1, move_limit__lte=1_000_000_000),
+                                   name="inventory_settings_move_limit_range"),
+        ]
+
+    def __str__(self):
+        return str(_("Inventory settings"))
+
+    @classmethod
+    def current(cls):
+        """The row (read only: every move reads it, so it is never written here), or the defaults without one."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class DriftCheck(models.Model):

@@ -16,7 +16,16 @@ from shopteam.notifications.services import notify
 from shopteam.people import moment_text
 
 from . import selectors
-from .models import DEFAULT_SUPPLIER, DriftCheck, Product, StockMove, Stocktake, StocktakeLine, Supplier
+from .models import (
+    DEFAULT_SUPPLIER,
+    DriftCheck,
+    InventorySettings,
+    Product,
+    StockMove,
+    Stocktake,
+    StocktakeLine,
+    Supplier,
+)
 
 # The sign a kind's quantity must have (adjustments and stocktake differences go either way).
 SIGNS = {StockMove.Kind.RECEIPT: 1, StockMove.Kind.SALE: -1, StockMove.Kind.RETURN: 1}
@@ -65,6 +74,8 @@ def _count(value, label):
             from None
     if number < 0:
         raise ServiceError(_("%(field)s cannot be negative.") % {"field": label})
+    if number > InventorySettings.MOVE_LIMIT_MOST:
+        raise ServiceError(_("%(field)s cannot be %(value)s.") % {"field": label, "value": f"{number:,}"})
     return number
 
 
@@ -158,13 +169,44 @@ def update_product(product, *, by, allow_negative=None, **fields):
 # --- the ledger ------------------------------------------------------------------------------------------
 
 
-def _check_move(move):
+# What a wrong move of each signed kind is corrected with, said when its sign is refused.
+SIGN_HINTS = {
+    StockMove.Kind.RECEIPT: gettext_lazy("it counts the units that came in. To correct a wrong receipt, reverse it "
+                                         "in the movement history, or record an adjustment with the reason."),
+    StockMove.Kind.RETURN: gettext_lazy("it counts the units that came back. To correct a wrong return, reverse it "
+                                        "in the movement history, or record an adjustment with the reason."),
+    StockMove.Kind.SALE: gettext_lazy("it counts the units that went out. To correct a wrong sale, reverse it in "
+                                      "the movement history, or record an adjustment with the reason."),
+}
+# Kinds not held to the shop's move limit: a reversal undoes a move as it was, a stocktake difference comes from
+# counts that were held to it.
+UNLIMITED_KINDS = (StockMove.Kind.REVERSAL, StockMove.Kind.STOCKTAKE)
+
+
+def move_limit():
+    """The most units one move a person records may hold (Admin → Inventory settings)."""
+    return InventorySettings.current().move_limit
+
+
+def over_the_limit(quantity, limit):
+    """The refusal's words when `quantity` units are more than the shop's limit for one move, else None."""
+    if abs(quantity) <= limit:
+        return None
+    return _("%(quantity)s units in one move is more than the limit of %(limit)s per move (Admin → Inventory "
+             "settings): check the number, or ask an admin to raise the limit.") % {
+        "quantity": f"{abs(quantity):,}", "limit": f"{limit:,}"}
+
+
+def _check_move(move, *, limit):
     if not isinstance(move.quantity, int) or isinstance(move.quantity, bool) or move.quantity == 0:
         return _("%(sku)s: a move needs a quantity other than zero.") % {"sku": move.product.sku}
     sign = SIGNS.get(move.kind)
     if sign is not None and move.quantity * sign < 0:
-        return _("%(sku)s: a %(kind)s cannot be %(quantity)+d.") % {
-            "sku": move.product.sku, "kind": move.get_kind_display(), "quantity": move.quantity}
+        return _("%(sku)s: a %(kind)s cannot be %(quantity)+d: %(hint)s") % {
+            "sku": move.product.sku, "kind": move.get_kind_display(), "quantity": move.quantity,
+            "hint": SIGN_HINTS[move.kind]}
+    if move.kind not in UNLIMITED_KINDS and (refusal := over_the_limit(move.quantity, limit)):
+        return f"{move.product.sku}: {refusal}"
     if move.kind == StockMove.Kind.REVERSAL and move.reverses_id is None:
         return _("A reversal must name the move it reverses.")
     if move.kind in (StockMove.Kind.ADJUSTMENT, StockMove.Kind.REVERSAL) and not move.reason.strip():
@@ -185,7 +227,8 @@ def record_moves(moves, *, by):
     if not moves:
         return []
     require_stock_rights(by)
-    problems = [problem for move in moves if (problem := _check_move(move))]
+    limit = move_limit()
+    problems = [problem for move in moves if (problem := _check_move(move, limit=limit))]
     if problems:
         raise ServiceError(problems)
     deltas = defaultdict(int)
@@ -353,7 +396,7 @@ def read_catalogue(path, *, name):
     suppliers = {s.name: s for s in Supplier.objects.all()}
     plan = {"new": [], "changed": [], "unchanged": 0, "problems": [], "new_suppliers": [], "rows": 0,
             "columns": [c for c in CATALOGUE_COLUMNS if c in table.columns]}
-    seen = {}
+    seen, limit = {}, move_limit()
     for number, cells in table.rows():
         plan["rows"] += 1
         fields = {CATALOGUE_COLUMNS[column]: value for column, value in cells.items()}
@@ -381,6 +424,8 @@ def read_catalogue(path, *, name):
                                          instance=product)
             clean["supplier"] = fields["supplier"]
             opening = _count(opening, _("Opening stock"))
+            if refusal := over_the_limit(opening, limit):
+                raise ServiceError(refusal)
         except ServiceError as error:
             plan["problems"] += [(number, message) for message in error.messages]
             continue
@@ -424,9 +469,6 @@ def import_catalogue(path, *, name, by):
 
 
 # --- stocktakes ------------------------------------------------------------------------------------------
-
-COUNT_LIMIT = 1_000_000
-
 
 def _stocktake_products(scope, value):
     products = Product.objects.exclude(status=Product.Status.DISCONTINUED)
@@ -493,8 +535,10 @@ def count_line(line, *, counted, by):
         counted = int(str(counted).strip())
     except ValueError:
         raise ServiceError(_("Count in whole items, not “%(value)s”.") % {"value": counted}) from None
-    if counted < 0 or counted > COUNT_LIMIT:
+    if counted < 0:
         raise ServiceError(_("A count of %(value)s items cannot be right.") % {"value": counted})
+    if refusal := over_the_limit(counted, move_limit()):
+        raise ServiceError(refusal)
     line = StocktakeLine.objects.select_for_update().get(pk=line.pk)
     _open_stocktake(line.stocktake)
     product = Product.objects.select_for_update().only("pk", "on_hand").get(pk=line.product_id)
