@@ -17,7 +17,7 @@ from roles.models import Department, Post
 from shopteam.errors import ServiceError
 from shopteam.notifications.services import notify
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import LowStockAlert, RestockLine, RestockRequest, StockMove
 
 logger = logging.getLogger(__name__)
@@ -242,10 +242,6 @@ def scan_low_stock(*, now=None):
 
 # --- restock requests -----------------------------------------------------------------------------------------
 
-RESTOCK_MOVES = {
-    "send": ([RestockRequest.Status.DRAFT], RestockRequest.Status.SENT),
-    "cancel": ([RestockRequest.Status.DRAFT, RestockRequest.Status.SENT], RestockRequest.Status.CANCELLED),
-}
 RECEIVED_AT_MOST = 1_000_000
 RECEIPT_REFERENCE = gettext_lazy("Restock request #%(id)s")
 RECEIPT_REASON = gettext_lazy("%(asked)s asked of %(supplier)s, %(received)s received.")
@@ -256,13 +252,10 @@ def change_restock(request, *, action, by):
     """Mark a restock request sent (a new draft then collects the next alerts) or cancelled. Receiving it records
     the goods: `receive_restock`."""
     services.require_stock_rights(by)
-    if action not in RESTOCK_MOVES:
+    if action not in ("send", "cancel"):
         raise ServiceError(_("Unknown action."))
-    allowed, target = RESTOCK_MOVES[action]
-    locked = _locked_in(request, allowed, target)
-    if action == "send" and not locked.lines.exists():
-        raise ServiceError(_("The request has no lines to send."))
-    return _moved_on(locked, target, by)
+    locked = _locked_in(request, action, by)
+    return _moved_on(locked, rules.RESTOCK_MOVES[action][1], by)
 
 
 @transaction.atomic
@@ -273,7 +266,7 @@ def receive_restock(request, *, received, by):
     receipts lift the products above their reorder points). All or nothing; a second submit is refused."""
     services.require_stock_rights(by)
     target = RestockRequest.Status.RECEIVED
-    locked = _locked_in(request, [RestockRequest.Status.SENT], target)
+    locked = _locked_in(request, "receive", by)
     lines = {line.product_id: line for line in locked.lines.select_related("product")}
     problems = []
     for product_id, units in received.items():
@@ -299,11 +292,10 @@ def receive_restock(request, *, received, by):
     return _moved_on(locked, target, by)
 
 
-def _locked_in(request, allowed, target):
+def _locked_in(request, action, by):
+    """The request locked, if `rules.restock_refusal` (which the request's page asks too) allows `action` now."""
     locked = RestockRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status not in allowed:
-        raise ServiceError(_("This request is %(status)s: it cannot be %(target)s.") % {
-            "status": locked.get_status_display(), "target": RestockRequest.Status(target).label})
+    rules.require(rules.restock_refusal(locked, by, action, may_change=True))
     return locked
 
 

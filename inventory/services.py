@@ -15,7 +15,7 @@ from shopteam.errors import ServiceError
 from shopteam.notifications.services import notify
 from shopteam.people import moment_text
 
-from . import selectors
+from . import rules, selectors
 from .models import (
     DEFAULT_SUPPLIER,
     DriftCheck,
@@ -312,19 +312,15 @@ def record_move(product, *, kind, quantity, by, reason="", reference="", moved_a
 
 @transaction.atomic
 def reverse_move(move, *, by, reason, moved_at=None, key=""):
-    """Correct a mistake: write the opposite move, pointing at it. A move is reversed at most once, and a
-    reversal itself is not reversed (record a new move instead)."""
+    """Correct a mistake: write the opposite move, pointing at it. What may be reversed is `rules.move_refusal`'s
+    (the product page asks it too): a move reversed at most once, a reversal not reversed (record a new move
+    instead), a move an import wrote corrected only by importing."""
     require_stock_rights(by)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Say why the move is reversed."))
     original = StockMove.objects.select_for_update().select_related("product").get(pk=move.pk)
-    if original.kind == StockMove.Kind.REVERSAL:
-        raise ServiceError(_("A reversal cannot be reversed: record a new move instead."))
-    earlier = StockMove.objects.filter(reverses=original).first()
-    if earlier is not None:
-        raise ServiceError(_("This move was already reversed on %(when)s.") % {
-            "when": moment_text(earlier.recorded_at)})
+    rules.require(rules.move_refusal(original, by, "reverse", may_change=True))
     reversal = StockMove(
         product=original.product, kind=StockMove.Kind.REVERSAL, quantity=-original.quantity, reverses=original,
         amount=-original.amount if original.amount is not None else None, reason=reason,

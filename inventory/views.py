@@ -17,7 +17,7 @@ from escalation.selectors import cases_about
 from shopteam import excel as xlsx
 from shopteam.errors import ServiceError, show_errors
 
-from . import alerts, excel, importing, selectors, services
+from . import alerts, excel, importing, rules, selectors, services
 from .forms import (
     MoveForm,
     NewProductForm,
@@ -73,8 +73,11 @@ def product_list(request):
 def product_detail(request, pk):
     product = get_object_or_404(Product.objects.select_related("supplier", "created_by"), pk=pk)
     moves = Paginator(selectors.product_moves(product), 50).get_page(request.GET.get("page"))
+    can_change = selectors.can_change_stock(request.user)
+    for move in moves.object_list:
+        move.actions = rules.move_actions(move, request.user, may_change=can_change)
     return render(request, "inventory/product_detail.html", {
-        "product": product, "moves": moves, "can_change": selectors.can_change_stock(request.user),
+        "product": product, "moves": moves, "can_change": can_change,
         "move_form": MoveForm(), "reverse_form": ReverseForm(),
     })
 
@@ -404,13 +407,14 @@ def restock_detail(request, pk, receive_form=None):
         return xlsx.response(excel.restock_request(restock), f"restock-{restock.pk}.xlsx")
     lines = list(restock.lines.select_related("product").order_by("product__sku"))
     can_change = selectors.can_change_stock(request.user)
-    if receive_form is None and can_change and restock.status == RestockRequest.Status.SENT:
+    actions = rules.restock_actions(restock, request.user, may_change=can_change)
+    if receive_form is None and "receive" in actions:
         receive_form = ReceiveForm(lines=lines)
     received = selectors.restock_received(restock) if restock.status == RestockRequest.Status.RECEIVED else None
     rows = [(line, receive_form[f"received-{line.product_id}"] if receive_form else None,
              received.get(line.product_id, 0) if received is not None else None) for line in lines]
     return render(request, "inventory/restock_detail.html", {
-        "restock": restock, "rows": rows, "can_change": can_change, "receive_form": receive_form,
+        "restock": restock, "rows": rows, "actions": actions, "receive_form": receive_form,
         "received": received is not None,
     })
 
@@ -436,7 +440,7 @@ def restock_receive(request, pk):
     try:
         alerts.receive_restock(restock, received=form.received(), by=request.user)
     except ServiceError as error:
-        if RestockRequest.objects.filter(pk=pk, status=RestockRequest.Status.SENT).exists():
+        if "receive" in rules.restock_actions(RestockRequest.objects.get(pk=pk), request.user, may_change=True):
             show_errors(form, error)
             return restock_detail(request, pk, receive_form=form)
         show_errors(request, error)  # received or cancelled meanwhile (a second submit): nothing to fill in
