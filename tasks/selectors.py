@@ -110,8 +110,10 @@ class Viewer:
         return self.owns(task) or self.manages(task)
 
     def mark(self, tasks, *, now=None):
-        """Prepare each task for its card: `can_work` (its buttons), `late`, `owner_label`, its URLs. Done here
-        once per card rather than by template filters, so a board of many cards renders quickly."""
+        """Prepare each task for its card: `moves` (its buttons, from tasks.rules), `can_work`, `late`,
+        `owner_label`, its URLs. Done here once per card rather than by template filters, so a board of many cards
+        renders quickly."""
+        from . import rules
         from .excel import owner_text
 
         now = now or timezone.now()
@@ -119,23 +121,12 @@ class Viewer:
         page = reverse("tasks:task_detail", args=[0]).replace("/0/", "/%s/")
         for task in tasks:
             task.can_work = self.can_work(task)
+            task.moves = rules.moves(rules.allowed_actions(task, self.user, viewer=self))
             task.late = task.is_overdue(now)
             task.owner_label = owner_text(task)
             task.move_url = move % task.pk
             task.page_url = page % task.pk
         return tasks
-
-
-def actions_for(task, user, *, now=None, escalatable=False):
-    """What `user` may do to `task` now: the buttons its page offers. The services enforce the same rules."""
-    actions = {"comment"}
-    if can_work(task, user):
-        actions |= {"move", "subtasks"}
-        if escalatable:
-            actions.add("escalate")
-    if manages(task, user):
-        actions.add("edit")
-    return actions
 
 
 def with_owners(tasks):

@@ -19,7 +19,7 @@ from shopteam.notifications.services import notify
 from shopteam.people import display_name, moment_text
 from shopteam.workcalendar.calc import calendar_for
 
-from . import recurrence, selectors
+from . import recurrence, rules, selectors
 from .models import DigestSent, DutyPeriodMissed, Standup, Subtask, Task, TaskEvent
 
 # What each notification says: event -> (title, body), rendered by notify() in the shop's language.
@@ -185,9 +185,8 @@ def _locked(task):
 
 
 def _require_work(task, by):
-    if not selectors.can_work(task, by):
-        raise ServiceError(_("Only the task's owner, their leader, whoever filed it and the shop manager can do "
-                             "that."))
+    """Tick or add subtasks: `rules` says who."""
+    rules.require(rules.refusal(task, by, "subtasks"))
 
 
 def _event(task, kind, *, by, field="", old="", new="", note="", at=None):
@@ -210,11 +209,11 @@ def _set_status(task, status, *, by, now):
 
 @transaction.atomic
 def move_task(task, *, by, status):
-    """Move a task to another column of the board: to do, doing or done (done can be reopened)."""
+    """Move a task along the board as `rules` allows (to do → doing → done, done reopened to to do)."""
     if status not in Task.Status.values:
         raise ServiceError(_("Choose a status: to do, doing or done."))
     task = _locked(task)
-    _require_work(task, by)
+    rules.require(rules.move_refusal(task, by, status))
     if task.status == status:
         return task
     now = timezone.now()
@@ -230,8 +229,7 @@ def update_task(task, *, by, title, detail, priority, due, owner=None, post=None
     """Change what a task says, when it is due and who owns it (its leader, whoever filed it, the shop manager).
     One event per changed field; the new owner is told."""
     task = _locked(task)
-    if not selectors.manages(task, by):
-        raise ServiceError(_("Only the task's leader, whoever filed it and the shop manager can change it."))
+    rules.require(rules.refusal(task, by, "edit"))
     errors = []
     title = _text(title, limit=Task.TITLE_MAX, required=_("Give the task a title."), errors=errors)
     detail = _text(detail, limit=Task.TEXT_MAX, errors=errors)
@@ -494,16 +492,8 @@ def escalate_task(task, *, by=None, now=None, calendars=None):
     now = now or timezone.now()
     with transaction.atomic():
         task = _locked(task)
-        if by is not None:
-            _require_work(task, by)
         state = escalation_state(task, now=now, calendars=calendars)
-        if state["escalated"]:
-            raise ServiceError(_("This task has already been escalated."))
-        if not state["escalatable"]:
-            if state["post"] is None:
-                raise ServiceError(_("Its owner holds no post, so it cannot be escalated along the org chart."))
-            raise ServiceError(_("It can be escalated once it is overdue by its grace of %(minutes)s working "
-                                 "minutes.") % {"minutes": state["grace"]})
+        rules.require(rules.refusal(task, by, "escalate", escalation=state))
         if not Task.objects.filter(pk=task.pk, escalated_at__isnull=True).update(escalated_at=now):
             raise ServiceError(_("This task has already been escalated."))
         from escalation.services import raise_case

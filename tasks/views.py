@@ -22,7 +22,7 @@ from shopteam import excel as xlsx
 from shopteam.errors import ServiceError, show_errors
 from shopteam.workcalendar.calc import calendar_for
 
-from . import excel, selectors, services
+from . import excel, rules, selectors, services
 from .forms import NewTaskForm, StandupForm, edit_form
 from .models import Standup, Subtask, Task
 
@@ -182,10 +182,10 @@ def task_detail(request, pk):
     task, subtasks, events = _visible(request, pk)
     now = timezone.now()
     escalation = services.escalation_state(task, now=now)
-    actions = selectors.actions_for(task, request.user, escalatable=escalation["escalatable"])
+    actions = rules.allowed_actions(task, request.user, escalation=escalation)
     return render(request, "tasks/task_detail.html", {
         "task": task, "subtasks": subtasks, "events": events, "now": now, "actions": actions,
-        "can_work": "move" in actions,
+        "moves": rules.moves(actions), "can_work": "subtasks" in actions,
         "escalation": escalation,
         "chain": selectors.escalation_chain(escalation["post"]) if escalation["post"] and task.is_open else [],
         "cases": list(cases_about(task)),
