@@ -1,5 +1,7 @@
 """Every change to a case. Each locks the case, checks the hop it was asked about, writes a CaseEvent,
 grants who may see the case, and writes the notifications in the same transaction (sent after commit)."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -251,11 +253,25 @@ def _default_title(difficulty, description):
     return f"{difficulty}: {first_line}" if difficulty else first_line
 
 
+# The same person submitting the same case again within this long (Back and submit) gets the first one back.
+RESUBMIT_WINDOW = timedelta(minutes=30)
+
+
+def _raised_just_now(*, by, post, difficulty, title, description, subject, now):
+    return (Case.objects.filter(reporter=by, post=post, difficulty=difficulty, title=title, description=description,
+                                created_at__gte=now - RESUBMIT_WINDOW)
+            .filter(subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+                    subject_id=str(subject.pk) if subject is not None else "")
+            .order_by("pk").first())
+
+
 def raise_case(*, by=None, source="", post=None, difficulty=None, description, title="", subject=None, key=""):
     """Raise a case: by a person (`by`, from a post they hold) or by Shopteam itself (`source`, e.g.
     "tasks.overdue", no person). `subject` is the object the case is about; `key` makes raising
     idempotent: a second call with the same key (a double-submitted form, a job run twice) returns the
-    first case and changes nothing.
+    first case and changes nothing. A person's form (`by` and a `key`) that raises what the same person raised
+    within RESUBMIT_WINDOW (same post, difficulty, title and description) returns that case too: Back
+    restores the filled-in form with a new key, and submitting it again is the same case, not a second one.
     """
     if (by is None) == (not source):
         raise ValueError("raise_case() takes either a person (by) or a source, not both or neither")
@@ -291,6 +307,10 @@ def _raise_case(*, by, source, post, difficulty, description, title, subject, ke
     if len(title) > 120:
         raise ServiceError(_("Keep the title under 120 characters."))
     now = timezone.now()
+    title = title or _default_title(difficulty, description)
+    if by is not None and key and (again := _raised_just_now(by=by, post=post, difficulty=difficulty, title=title,
+                                                            description=description, subject=subject, now=now)):
+        return again
     case = Case.objects.create(
         reporter=by,
         source=source,
@@ -298,7 +318,7 @@ def _raise_case(*, by, source, post, difficulty, description, title, subject, ke
         department_id=post.department_id,
         difficulty=difficulty,
         urgent=bool(difficulty and difficulty.urgent),
-        title=title or _default_title(difficulty, description),
+        title=title,
         description=description,
         chain=chain,
         key=key,

@@ -43,7 +43,7 @@ def post_for(department_code):
     return None
 
 
-def file_task(*, department, title, detail, source, subject, key, priority="normal"):
+def file_task(*, department, title, detail, source, subject, key, priority="normal", work=""):
     """File a task for the department's post (see post_for). Returns (task, problem): a task cannot be filed to
     nobody, so with every post vacant the problem says so and the caller records it."""
     from tasks.services import create_task
@@ -54,7 +54,7 @@ def file_task(*, department, title, detail, source, subject, key, priority="norm
             "department": department}
     try:
         return create_task(title=title, detail=detail, source=source, subject=subject, key=key, post=post,
-                           priority=priority), ""
+                           priority=priority, work=work), ""
     except ServiceError as error:
         return None, "; ".join(str(m) for m in error.messages)
 
@@ -86,7 +86,7 @@ def file_new_product_tasks(product, *, by):
     for role, department, title, detail in NEW_PRODUCT_WORK:
         task, problem = file_task(
             department=department, title=_in_shop_language(title, **params), detail=_in_shop_language(detail, **params),
-            source="new_product", subject=product, key=f"product-{product.pk}:{role}",
+            source="new_product", subject=product, key=f"product-{product.pk}:{role}", work=role,
         )
         if problem:
             logger.warning("new product %s: %s task not filed: %s", product.sku, role, problem)

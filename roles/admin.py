@@ -1,9 +1,20 @@
 """The org chart in the Django admin; every change keeps history (django-simple-history)."""
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from shopteam.errors import ServiceError, show_errors
+from shopteam.people import display_name
 
 from . import selectors, services
 from .models import Assignment, Department, Difficulty, Duty, Post, Step
@@ -65,11 +76,34 @@ class DifficultyInline(admin.StackedInline):
     show_change_link = True
 
 
+class AssignmentForm(forms.ModelForm):
+    """A saved assignment's person is shown, not editable: moving someone is handing the post over."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and "user" in self.fields:
+            self.fields["user"].disabled = True
+            self.fields["user"].help_text = _("To give the post to someone else, hand it over (the link beside).")
+
+
+def hand_over_link(assignment):
+    if assignment.pk is None or (assignment.end is not None and assignment.end < timezone.localdate()):
+        return "—"
+    url = reverse("admin:roles_assignment_hand_over", args=[assignment.pk])
+    return format_html('<a href="{}">{}</a>', url, _("Hand over to someone else…"))
+
+
 class AssignmentInline(admin.TabularInline):
     model = Assignment
-    fields = ["user", "start", "end"]
+    form = AssignmentForm
+    fields = ["user", "start", "end", "hand_over"]
+    readonly_fields = ["hand_over"]
     autocomplete_fields = ["user"]
     extra = 0
+
+    @admin.display(description=_("hand over"))
+    def hand_over(self, assignment):
+        return hand_over_link(assignment)
 
 
 class HoldersChangedMixin:
@@ -169,11 +203,57 @@ class DutyAdmin(SimpleHistoryAdmin):
         return describe_recurrence(duty)
 
 
+class HandOverForm(forms.Form):
+    to = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+                                label=_("New holder"))
+    on = forms.DateField(label=_("From"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}),
+                         help_text=_("The new holder's first day; the current assignment ends the day before."))
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(HoldersChangedMixin, SimpleHistoryAdmin):
-    list_display = ["user", "post", "start", "end"]
+    form = AssignmentForm
+    list_display = ["user", "post", "start", "end", "hand_over"]
     list_filter = ["post__department", "post", "end"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "post__title"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "post"]
     date_hierarchy = "start"
+    actions = ["hand_over_selected"]
+
+    @admin.display(description=_("hand over"))
+    def hand_over(self, assignment):
+        return hand_over_link(assignment)
+
+    @admin.action(description=_("Hand the post over to someone else"), permissions=["change"])
+    def hand_over_selected(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one assignment to hand over."), messages.WARNING)
+            return None
+        return redirect("admin:roles_assignment_hand_over", queryset.get().pk)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.hand_over_view)
+        return [path("<int:pk>/hand-over/", view, name="roles_assignment_hand_over"), *super().get_urls()]
+
+    def hand_over_view(self, request, pk):
+        """End this assignment and start the new holder's, in one service call (roles.services.hand_post_over)."""
+        assignment = get_object_or_404(Assignment.objects.select_related("user", "post"), pk=pk)
+        if not (self.has_change_permission(request, assignment) and self.has_add_permission(request)):
+            raise PermissionDenied
+        form = HandOverForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = services.hand_post_over(assignment, to=form.cleaned_data["to"], on=form.cleaned_data["on"],
+                                              by=request.user)
+            except ServiceError as error:
+                show_errors(form, error)
+            else:
+                self.message_user(request, _("%(post)s is handed over to %(new)s from %(on)s; %(old)s held it until "
+                                             "%(last)s. Both were told.") % {
+                    "post": new.post, "new": display_name(new.user), "on": new.start,
+                    "old": display_name(assignment.user), "last": new.start - datetime.timedelta(days=1)})
+                return redirect("admin:roles_post_change", new.post_id)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "assignment": assignment,
+                   "form": form, "title": _("Hand %(post)s over") % {"post": assignment.post}}
+        return TemplateResponse(request, "admin/roles/assignment/hand_over.html", context)

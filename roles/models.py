@@ -222,6 +222,12 @@ class Assignment(models.Model):
         return f"{display_name(self.user)} · {self.post}"
 
     def clean(self):
+        if self.pk is not None:
+            held_by = Assignment.objects.filter(pk=self.pk).values_list("user_id", flat=True).first()
+            if held_by is not None and held_by != self.user_id:
+                raise ValidationError({"user": _(
+                    "A saved assignment's person cannot change: the record would say the new person held the post "
+                    "all along. Hand the post over instead (it ends this assignment and starts theirs).")})
         if not (self.user_id and self.post_id):
             return
         overlapping = Assignment.objects.filter(user_id=self.user_id, post_id=self.post_id).exclude(pk=self.pk)

@@ -1,15 +1,21 @@
 """Every change to the org chart that is not a plain admin edit: loading the playbook, the demo team,
 and keeping the department auth groups in step with who holds which post."""
+import datetime
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shopteam.errors import ServiceError
+from shopteam.notifications.services import notify
+from shopteam.people import display_name
 from shopteam.workcalendar.models import WorkSchedule
 from shopteam.workcalendar.services import ensure_schedules
 
@@ -149,6 +155,57 @@ def load_demo_team():
                 Assignment.objects.create(user=user, post=post, start=timezone.localdate().replace(month=1, day=1))
     sync_department_groups()
     return created
+
+
+HAND_OVER_MESSAGES = {
+    "post.handed_over": (gettext_lazy("You hand over %(post)s"),
+                         gettext_lazy("%(by)s handed %(post)s over to %(name)s from %(on)s: your last day holding it "
+                                      "is %(last)s.")),
+    "post.taken_over": (gettext_lazy("You hold %(post)s from %(on)s"),
+                        gettext_lazy("%(by)s handed %(post)s over to you from %(on)s, taking over from %(name)s.")),
+}
+
+
+@transaction.atomic
+def hand_post_over(assignment, *, to, on, by):
+    """Move a post from one person to another: `assignment` ends the day before `on` and `to` holds the post from
+    `on`, in one transaction, each change in the assignments' history under `by`; both people are told. This is
+    the only way a post changes hands: a saved assignment's person never changes (the record would say the new
+    person held the post all along). Returns the new assignment. Refuses (ServiceError) a handover on or before
+    the assignment's first day or after its last, to the person who holds it, or to someone who cannot sign in.
+    """
+    old = Assignment.objects.select_for_update().select_related("user", "post").get(pk=assignment.pk)
+    last = on - datetime.timedelta(days=1)
+    if on <= old.start:
+        raise ServiceError(_("%(name)s holds %(post)s from %(start)s: hand it over on a later day, or delete the "
+                             "assignment if it was a mistake.") % {"name": display_name(old.user), "post": old.post,
+                                                                    "start": old.start})
+    if old.end is not None and old.end < on:
+        raise ServiceError(_("%(name)s's assignment to %(post)s ended on %(end)s: there is nothing to hand over on "
+                             "%(on)s; add an assignment for the new person instead.")
+                           % {"name": display_name(old.user), "post": old.post, "end": old.end, "on": on})
+    if to.pk == old.user_id:
+        raise ServiceError(_("%(name)s already holds %(post)s.") % {"name": display_name(to), "post": old.post})
+    if not to.is_active:
+        raise ServiceError(_("%(name)s can no longer sign in: choose someone else.") % {"name": display_name(to)})
+    old.end = last
+    old._history_user = by
+    old.save(update_fields=["end"])
+    new = Assignment(user=to, post=old.post, start=on)
+    try:
+        new.full_clean()
+    except ValidationError as error:
+        raise ServiceError(error.messages) from error
+    new._history_user = by
+    new.save()
+    params = {"post": old.post, "on": on, "last": last, "by": display_name(by)}
+    url = reverse("roles:post_detail", args=[old.post.pk])
+    for event, person, other in (("post.handed_over", old.user, to), ("post.taken_over", to, old.user)):
+        title, body = HAND_OVER_MESSAGES[event]
+        notify([person], title=title, body=body, params={**params, "name": display_name(other)}, url=url,
+               event=event)
+    record_holders_changed(posts=[old.post])
+    return new
 
 
 @transaction.atomic

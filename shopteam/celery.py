@@ -5,7 +5,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopteam.settings")
 
-app = Celery("shopteam")
+# Every task queues after commit through shopteam.queueing, so a broker that is down never fails a request.
+app = Celery("shopteam", task_cls="shopteam.queueing:ShopteamTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["shopteam.notifications"])

@@ -13,7 +13,7 @@ SCHEDULES = [
     ("Sync department groups with assignments", "roles.tasks.sync_department_groups", ("crontab", "5", "0")),
     ("Move cases on when their deadline passes", "escalation.tasks.move_on_overdue_cases", ("every", 1)),
     ("Warn contacts before a case deadline", "escalation.tasks.warn_before_deadlines", ("every", 5)),
-    ("Retry stuck notification deliveries", "shopteam.notifications.tasks.retry_stuck_deliveries", ("every", 15)),
+    ("Retry stuck notification deliveries", "shopteam.notifications.tasks.retry_stuck_deliveries", ("every", 1)),
 ]
 
 

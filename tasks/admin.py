@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from shopteam.admin import ReadOnlyAdmin
 
-from .models import DutyPeriodMissed, Standup, Subtask, Task, TaskEvent
+from .models import DutyPeriodMissed, LeadTime, Standup, Subtask, Task, TaskEvent
 
 
 class SubtaskInline(admin.TabularInline):
@@ -60,3 +60,12 @@ class StandupAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     @admin.display(boolean=True, description=_("blockers"))
     def has_blockers(self, standup):
         return bool(standup.blockers)
+
+
+@admin.register(LeadTime)
+class LeadTimeAdmin(SimpleHistoryAdmin):
+    """How long Shopteam gives the tasks it files itself; a change applies to the next task filed."""
+
+    list_display = ["source", "work", "minutes"]
+    list_editable = ["minutes"]
+    list_filter = ["source"]

@@ -3,6 +3,7 @@ the periods of recurring duties that were missed; the daily stand-up and the mor
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -161,6 +162,35 @@ class Task(models.Model):
 
     def is_overdue(self, now=None):
         return self.is_open and self.due is not None and self.due < (now or timezone.now())
+
+
+class LeadTime(models.Model):
+    """How long Shopteam gives a task it files itself with no due date of its own (a new product's photos, a
+    restock): the task is due this many working minutes after it is filed, in the working calendar of the
+    department that owns it, so it becomes overdue and escalates like any other. Edited in the admin; an edit
+    applies to the tasks filed after it."""
+
+    source = models.CharField(_("source"), max_length=20, choices=Task.Source.choices)
+    work = models.CharField(
+        _("which tasks"), max_length=20, blank=True,
+        help_text=_("One kind of the source's tasks (a new product's photos, listing, promotion, briefing); empty: "
+                    "every task of the source without a row of its own."),
+    )
+    minutes = models.PositiveIntegerField(
+        _("lead time (working minutes)"), validators=[MinValueValidator(1)],
+        help_text=_("In the owning department's working time: an office day (09:00–12:00, 13:30–18:00) is 450 "
+                    "minutes, a day of customer service's rota 750."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "work"]
+        verbose_name = _("lead time")
+        verbose_name_plural = _("lead times")
+        constraints = [models.UniqueConstraint(fields=["source", "work"], name="one_lead_time_per_source_and_work")]
+
+    def __str__(self):
+        return f"{self.get_source_display()} · {self.work}" if self.work else str(self.get_source_display())
 
 
 class Subtask(models.Model):

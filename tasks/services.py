@@ -20,7 +20,7 @@ from shopteam.people import display_name, moment_text
 from shopteam.workcalendar.calc import calendar_for
 
 from . import recurrence, rules, selectors
-from .models import DigestSent, DutyPeriodMissed, Standup, Subtask, Task, TaskEvent
+from .models import DigestSent, DutyPeriodMissed, LeadTime, Standup, Subtask, Task, TaskEvent
 
 # What each notification says: event -> (title, body), rendered by notify() in the shop's language.
 MESSAGES = {
@@ -33,6 +33,8 @@ MESSAGES = {
 }
 
 SHOPTEAM = gettext_lazy("Shopteam")
+# The same person filing the same task again within this long (Back and submit) gets the first one back.
+RESUBMIT_WINDOW = datetime.timedelta(minutes=30)
 
 
 def _tell(users, event, task, **params):
@@ -122,21 +124,25 @@ def _check_owner(*, by, owner, post, errors):
 
 
 def create_task(*, title, by=None, source=Task.Source.MANUAL, owner=None, post=None, detail="",
-                priority=Task.Priority.NORMAL, due=None, subject=None, key="", subtasks=()):
+                priority=Task.Priority.NORMAL, due=None, subject=None, key="", subtasks=(), work=""):
     """File a task for a person (`owner`) or a post (`post`: whoever holds it owns it) and tell them.
 
     `by` is the person filing it (None: Shopteam). `due` is an aware datetime, or a date (the end of that day's
     working hours in the owner's department). `subject` is any object the task is about (tasks_about(obj) finds
     it again). With a `key`, filing is idempotent: a second call with the same (source, key) returns the first
-    task and changes nothing. Refuses (ServiceError, every problem at once) an empty title, a missing or double
-    owner, a post nobody holds, and a due date already past for a manual task.
+    task and changes nothing. Without a `due`, a task whose source (and `work`: which of the source's tasks) has a
+    LeadTime is due that many working minutes after now in the owner's department calendar. A person's form
+    (`by` and a `key`) that files what the same person filed within RESUBMIT_WINDOW (same owner, title, detail,
+    priority, due date, subject and number of subtasks) returns that task too, as Back restores the filled-in
+    form with a new key. Refuses (ServiceError, every problem at once) an empty title, a missing or double owner,
+    a post nobody holds, and a due date already past for a manual task.
     """
     if key and (existing := Task.objects.filter(source=source, key=key).first()):
         return existing
     try:
         with transaction.atomic():
             return _create_task(title=title, by=by, source=source, owner=owner, post=post, detail=detail,
-                                priority=priority, due=due, subject=subject, key=key, subtasks=subtasks)
+                                priority=priority, due=due, subject=subject, key=key, subtasks=subtasks, work=work)
     except IntegrityError:
         # The same job or form at the same moment: the other call filed the task.
         if key and (existing := Task.objects.filter(source=source, key=key).first()):
@@ -144,7 +150,15 @@ def create_task(*, title, by=None, source=Task.Source.MANUAL, owner=None, post=N
         raise
 
 
-def _create_task(*, title, by, source, owner, post, detail, priority, due, subject, key, subtasks):
+def _due_by_lead_time(*, source, work, department, now):
+    """`now` plus the source's lead time (the row for `work`, else the source's own) in the department's working
+    calendar; None without a lead time."""
+    minutes = (LeadTime.objects.filter(source=source, work__in={work, ""}).order_by("-work")
+               .values_list("minutes", flat=True).first())
+    return calendar_for(department).add_working_minutes(now, minutes) if minutes else None
+
+
+def _create_task(*, title, by, source, owner, post, detail, priority, due, subject, key, subtasks, work):
     errors = []
     title = _text(title, limit=Task.TITLE_MAX, required=_("Give the task a title."), errors=errors)
     detail = _text(detail, limit=Task.TEXT_MAX, errors=errors)
@@ -159,15 +173,22 @@ def _create_task(*, title, by, source, owner, post, detail, priority, due, subje
     department = _owner_department(owner=owner, post=post, by=by) if owned else None
     now = timezone.now()
     due = _due(due, department)
+    if due is None and owned:
+        due = _due_by_lead_time(source=source, work=work, department=department, now=now)
     if due is not None and due < now and source == Task.Source.MANUAL:
         errors.append(_("The due date %(due)s has already passed: choose a later one.") % {"due": moment_text(due)})
     if errors:
         raise ServiceError(errors)
+    subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
+    if by is not None and key and (again := Task.objects.filter(
+            created_by=by, source=source, owner=owner, post=post, title=title, detail=detail, priority=priority,
+            due=due, subject_type=subject_type, subject_id=str(subject.pk) if subject is not None else "",
+            subtask_count=len(items), created_at__gte=now - RESUBMIT_WINDOW).order_by("pk").first()):
+        return again
     task = Task.objects.create(
         title=title, detail=detail, owner=owner, post=post, department=department, priority=priority, due=due,
         source=source, key=key, created_by=by, created_at=now, subtask_count=len(items),
-        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
-        subject_id=str(subject.pk) if subject is not None else "",
+        subject_type=subject_type, subject_id=str(subject.pk) if subject is not None else "",
     )
     Subtask.objects.bulk_create(Subtask(task=task, title=item, order=n) for n, item in enumerate(items, start=1))
     _tell_assigned(task, by=by)

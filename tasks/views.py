@@ -147,7 +147,7 @@ def create_task(request):
             task = services.create_task(
                 title=data["title"], by=request.user, owner=data["owner_user"], post=data["owner_post"],
                 detail=data["detail"], priority=data["priority"], due=data["due"], subtasks=data["subtask_titles"],
-                key=f"form-{data['key']}" if data["key"] and subject is None else "",
+                key=f"form-{data['key']}" if data["key"] else "",
                 source=Task.Source.CASE if subject is not None else Task.Source.MANUAL,
                 subject=subject,
             )

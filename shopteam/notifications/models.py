@@ -125,6 +125,8 @@ class Delivery(models.Model):
     # Set while one worker is sending; a claim older than the lease is abandoned work (a crashed worker).
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the sweep last queued it again (its first task was lost, or is still waiting behind a busy worker).
+    requeued_at = models.DateTimeField(_("queued again"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

@@ -66,7 +66,8 @@ def notify(recipients, *, title, body="", url="", event="", params=None):
 
     Call it inside the transaction of the change it reports: the notifications and the outbox rows are
     written in that transaction (so they exist exactly when the change does), and the sending is queued
-    in Celery only after commit, so a channel that is down never blocks or rolls back the caller.
+    in Celery only after commit, so a channel that is down never blocks or rolls back the caller, and a
+    broker that is down never fails it (the rows wait for the sweep, retry_stuck_deliveries).
 
     `title` and `body` may be lazy translations; they are rendered in the shop's language (not in the
     language of whoever happened to trigger the change), with `% params` when `params` is given.
@@ -113,8 +114,7 @@ def notify(recipients, *, title, body="", url="", event="", params=None):
 
     from .tasks import deliver  # the task module imports this one
 
-    for delivery in deliveries:
-        deliver.delay_on_commit(delivery.pk)
+    deliver.delay_each_on_commit([(delivery.pk,) for delivery in deliveries])
     return notifications
 
 

@@ -5,11 +5,16 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from shopteam.queueing import queue_now
+
 from . import services
 from .models import Delivery
 
 # A delivery still pending after this long lost its task (broker down at commit, worker died mid-send).
-STUCK_AFTER = timedelta(minutes=10)
+STUCK_AFTER = timedelta(minutes=2)
+# Once queued again, a delivery that is still pending is queued once more only after this long: it may only be
+# waiting behind a busy worker, and queueing it every minute would pile up tasks that find nothing to do.
+REQUEUE_AFTER = timedelta(minutes=10)
 
 
 @shared_task(
@@ -27,14 +32,16 @@ def deliver(delivery_id):
 
 @shared_task
 def retry_stuck_deliveries():
-    """Every 15 minutes: queue again the pending deliveries whose task was lost."""
+    """Every minute: queue again the pending deliveries whose task was lost, so a message written while the
+    broker was down goes out within a few minutes of it coming back. Returns how many were queued."""
     now = timezone.now()
     stuck = list(
         Delivery.objects.filter(status=Delivery.Status.PENDING, created_at__lt=now - STUCK_AFTER)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - services.CLAIM_LEASE))
+        .filter(Q(requeued_at__isnull=True) | Q(requeued_at__lt=now - REQUEUE_AFTER))
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
-    for delivery_id in stuck:
-        deliver.delay(delivery_id)
-    return len(stuck)
+    queued = stuck[:queue_now(deliver.delay, deliver.name, [((pk,), {}) for pk in stuck])]
+    Delivery.objects.filter(pk__in=queued).update(requeued_at=now)
+    return len(queued)

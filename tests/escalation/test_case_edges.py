@@ -49,6 +49,36 @@ def test_a_form_submitted_twice_raises_one_case(client, team, clock):
     assert first["Location"] == second["Location"] == Case.objects.get().get_absolute_url()
 
 
+def form_key(client):
+    form = client.get(reverse("escalation:raise_case")).content.decode()
+    return form.split('name="key" value="')[1].split('"')[0]
+
+
+def test_back_and_submit_again_returns_the_first_case(client, team, clock):
+    client.force_login(team["kefu_a"])
+    difficulty = Difficulty.objects.get(name="客服忙碌")
+    data = {"post": team.posts["客服A"].pk, "difficulty": difficulty.pk, "description": "咨询太多"}
+    first = client.post(reverse("escalation:raise_case"), {**data, "key": form_key(client)})
+    clock.shift(60 * 5)
+    again = form_key(client)  # Back: the browser shows the form again, with a key of its own
+    second = client.post(reverse("escalation:raise_case"), {**data, "key": again})
+    case = Case.objects.get()
+    assert first["Location"] == second["Location"] == case.get_absolute_url()
+    assert case.events.count() == 2  # raised, routed: nothing happened twice
+
+
+def test_the_same_words_about_something_else_or_much_later_make_a_new_case(client, team, clock):
+    client.force_login(team["kefu_a"])
+    busy = Difficulty.objects.get(name="客服忙碌")
+    data = {"post": team.posts["客服A"].pk, "difficulty": busy.pk, "description": "咨询太多"}
+    client.post(reverse("escalation:raise_case"), {**data, "key": form_key(client)})
+    client.post(reverse("escalation:raise_case"),
+                {**data, "description": "咨询太多，顾客在等", "key": form_key(client)})
+    clock.shift(60 * 31)
+    client.post(reverse("escalation:raise_case"), {**data, "key": form_key(client)})
+    assert Case.objects.count() == 3
+
+
 def test_the_same_key_from_two_people_makes_two_cases(team, clock):
     difficulty = Difficulty.objects.get(name="客服忙碌")
     for user, post in ((team["kefu_a"], "客服A"), (team["kefu_lead"], "客服组组长")):

@@ -165,6 +165,22 @@ def test_filing_a_task_with_subtasks_from_the_form(client, team, clock):
     assert Task.objects.count() == 1
 
 
+def test_back_and_submit_again_files_one_task(client, team, clock):
+    client.force_login(team["kefu_lead"])
+    data = {"title": "整理售后话术", "owner": f"user:{team['kefu_a'].pk}", "priority": "high",
+            "due_date": "2026-11-25", "due_time": "", "subtasks": "退货\n换货", "detail": "按订单号"}
+    key = client.get(reverse("tasks:create")).context["form"].initial["key"]
+    first = client.post(reverse("tasks:create"), {**data, "key": key})
+    clock.shift(60 * 5)
+    key = client.get(reverse("tasks:create")).context["form"].initial["key"]  # Back: a new key
+    second = client.post(reverse("tasks:create"), {**data, "key": key})
+    task = Task.objects.get()
+    assert first["Location"] == second["Location"] == task.get_absolute_url()
+    key = client.get(reverse("tasks:create")).context["form"].initial["key"]
+    client.post(reverse("tasks:create"), {**data, "title": "整理换货话术", "key": key})  # another task
+    assert Task.objects.count() == 2
+
+
 def test_a_bad_task_form_says_why_and_files_nothing(client, team, clock):
     client.force_login(team["kefu_a"])
     response = client.post(reverse("tasks:create"), {
