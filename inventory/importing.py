@@ -157,10 +157,11 @@ class Batch:
         ids = [rec["order_id"] for _n, rec in rows]
         known = {o.order_id: o for o in TaobaoOrder.objects.filter(order_id__in=ids)}
         touched = {}
+        zone = timezone.get_current_timezone()  # timezone.localdate's, looked up once
         for _number, rec in rows:
             order = known.get(rec["order_id"]) or touched.get(rec["order_id"])
             if order is None:
-                order = TaobaoOrder(order_id=rec["order_id"])
+                order = _NewOrder(rec["order_id"])  # a model instance only if it is written (build() below)
                 known[rec["order_id"]] = order
                 self.counts["new_orders"] += 1
             self.counts["orders"] += 1
@@ -177,12 +178,12 @@ class Batch:
                 touched[order.order_id] = order
                 for moment in (before[3], order.paid_at):
                     if moment:
-                        self.dates.add(timezone.localdate(moment))
+                        self.dates.add(moment.astimezone(zone).date())
         if self.write:
             now = timezone.now()
             for order in touched.values():
                 order.last_import, order.updated_at = self.imp, now
-            insert(TaobaoOrder, [o for o in touched.values() if o.pk is None])
+            _insert_orders([o for o in touched.values() if o.pk is None], now)
             _bulk_update(TaobaoOrder, [o for o in touched.values() if o.pk is not None],
                          ["status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
                           "placed_at", "close_reason", "from_order_report", "last_import", "updated_at"])
@@ -363,6 +364,45 @@ class Batch:
             line.refund_amount = sum((r.amount for r in done), start=0) if done else line.refund_amount
         orders = {o.pk: o for o in TaobaoOrder.objects.filter(pk__in={line.order_id for line in lines.values()})}
         self._retarget(sorted(lines.values(), key=lambda line: line.pk), lambda line: orders[line.order_id])
+
+
+class _NewOrder:
+    """An order the shop does not know yet, as `Batch.orders` fills it in: what a TaobaoOrder would hold, without
+    the cost of a model instance for each of a large file's orders (most are new, and a check writes none)."""
+
+    __slots__ = ("order_id", "status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
+                 "placed_at", "close_reason", "from_order_report", "last_import", "updated_at")
+    pk = None
+
+    def __init__(self, order_id):
+        self.order_id = order_id
+        self.status, self.status_rank, self.sold = "", None, None
+        self.paid_amount = self.total = self.refund_amount = self.paid_at = self.placed_at = None
+        self.close_reason, self.from_order_report, self.last_import, self.updated_at = "", False, None, None
+
+    def build(self):
+        return TaobaoOrder(**{name: getattr(self, name) for name in self.__slots__})
+
+
+def _insert_orders(orders, now):
+    """Insert new orders (`_NewOrder`s) as `insert` inserts model instances: COPY on PostgreSQL (every column: a
+    field `_NewOrder` does not know gets its default), else bulk_create."""
+    if not orders:
+        return
+    if connection.vendor != "postgresql":
+        insert(TaobaoOrder, [order.build() for order in orders])
+        return
+    fields = [field for field in TaobaoOrder._meta.concrete_fields if not field.primary_key]
+    known = [field.name in _NewOrder.__slots__ for field in fields]
+    defaults = [None if is_known else field.get_default() for field, is_known in zip(fields, known, strict=True)]
+
+    def row(order):
+        values = [getattr(order, field.name) if is_known else default
+                  for field, is_known, default in zip(fields, known, defaults, strict=True)]
+        return [value.pk if isinstance(value, TaobaoImport) else now if field.name == "updated_at" else value
+                for field, value in zip(fields, values, strict=True)]
+
+    copy_rows(TaobaoOrder, [field.attname for field in fields], (row(order) for order in orders))
 
 
 LINE_STATE = ["sub_order_id", "sku", "title", "properties", "quantity", "product_id", "paid_amount", "paid_at",

@@ -73,9 +73,18 @@ class Table:
 
     def rows(self):
         wanted = list(self.columns.items())
+        names, indexes = list(self.columns), list(self.columns.values())
+        width = max(indexes) + 1 if indexes else 0
         try:
             for number, cells in self._rows:
-                values = {column: clean_cell(cells[index]) if index < len(cells) else "" for column, index in wanted}
+                if self.kind == "csv" and len(cells) >= width:  # as in clean_rows: clean only a row that needs it
+                    picked = [cells[index] for index in indexes]
+                    if DIRTY.search("\x00".join(picked)):
+                        picked = [clean_cell(cell) for cell in picked]
+                    values = dict(zip(names, picked, strict=True))
+                else:
+                    values = {column: clean_cell(cells[index]) if index < len(cells) else ""
+                              for column, index in wanted}
                 if any(values.values()):
                     yield number, values
         finally:

@@ -148,16 +148,19 @@ def parse_id(text, label):
     return text
 
 
+CENT, LARGEST_AMOUNT = Decimal("0.01"), Decimal("9999999999.99")
+
+
 def parse_amount(text, label, *, empty=None):
     """Yuan as Decimal: `0元`, `1,280.00`, `-` (nothing) and `无退款申请` (no refund) are what exports hold."""
     text = (text or "").replace("元", "").replace("¥", "").replace("￥", "").replace(",", "").strip()
     if not text or text in NO_REFUND:
         return empty
     try:
-        amount = Decimal(text).quantize(Decimal("0.01"))
+        amount = Decimal(text).quantize(CENT)
     except InvalidOperation:
         raise ValueError(_("%(label)s “%(value)s” is not an amount.") % {"label": label, "value": text}) from None
-    if amount < 0 or amount > Decimal("9999999999.99"):
+    if amount < 0 or amount > LARGEST_AMOUNT:
         raise ValueError(_("%(label)s %(value)s is out of range.") % {"label": label, "value": amount})
     return amount
 
@@ -197,15 +200,21 @@ def parse_moment(text, label):
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
 
 
-def _field(cells, names):
-    for name in names:
-        if name in cells:
-            return cells[name]
-    return ""
+_PLANS = {}  # (kind, a table's columns) -> (field, the column it is read from, or None)
 
 
 def _fields(kind, cells):
-    return {field: _field(cells, names) for field, names in COLUMNS[kind].items()}
+    """{field: text} for the kind's fields, read from whichever of its names the table has (found once per table's
+    columns: every row of a table has the same)."""
+    key = (kind, tuple(cells))
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = [(field, next((name for name in names if name in cells), None))
+                              for field, names in COLUMNS[kind].items()]
+        if len(_PLANS) > 100:
+            _PLANS.clear()
+            _PLANS[key] = plan
+    return {field: cells[name] if name is not None else "" for field, name in plan}
 
 
 def read_order(cells):
