@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shopteam.money import MoneyField
+
 from .models import Category, LedgerEntry
 
 
@@ -10,15 +12,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class MoneyField(forms.CharField):
-    """Amounts travel as text to the service, which turns them into Decimal fen (never a float)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"})
 
 
 class EntryForm(forms.Form):

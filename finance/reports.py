@@ -306,8 +306,8 @@ def excel(report, book=None):
                      widths=[10, 22, 14])
     for line in report["income"] + report["expense"]:
         sheet.row([str(Category.Kind(line["kind"]).label), str(line["category"]), line["amount"]])
-    sheet.row([_("Income"), "", totals["income"]], bold=True)
-    sheet.row([_("Expense"), "", totals["expense"]], bold=True)
+    sheet.row([_("Income total"), "", totals["income"]], bold=True)
+    sheet.row([_("Expense total"), "", totals["expense"]], bold=True)
 
     sheet = xlsx.Sheet(book, _("Promotion"), [_("Channel"), _("Spend"), _("Campaign days"), _("Sales on campaign days"),
                                             _("Sales per yuan")], widths=[20, 14, 10, 18, 12])
@@ -332,7 +332,7 @@ def excel(report, book=None):
 
 
 def _percent(rate):
-    return f"{rate * 100:.1f}%" if rate is not None else "—"
+    return xlsx.Percent(rate)
 
 
 def supplier_rows(cycle_or_none, supplier, month):

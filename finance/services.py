@@ -2,7 +2,7 @@
 an entry is dated in it), checks the rules, and leaves history: an entry is never edited or deleted, a
 mistake is reversed by an entry that points to it."""
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
@@ -18,6 +18,8 @@ from roles import selectors as roles_selectors
 from roles.models import Difficulty
 from shopteam import excel
 from shopteam.errors import ServiceError, checked_text
+from shopteam.money import NotMoney
+from shopteam.money import parse as parse_money
 from shopteam.notifications.services import notify
 from shopteam.people import display_name
 
@@ -46,16 +48,12 @@ def money(value, *, label=None, allow_zero=False):
     """`value` as a Decimal of whole cents, or a ServiceError naming `label`: never a float, never rounded
     silently."""
     label = label or _("The amount")
-    if isinstance(value, float):
-        raise TypeError("money is never a float: pass a Decimal or a string")
     try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
+        amount = parse_money(value)
+    except NotMoney as error:
+        if error.decimals:
+            raise ServiceError(_("%(label)s has more than two decimals (fen).") % {"label": label}) from None
         raise ServiceError(_("%(label)s must be a number of yuan, e.g. 1188.00.") % {"label": label}) from None
-    if not amount.is_finite():
-        raise ServiceError(_("%(label)s must be a number of yuan, e.g. 1188.00.") % {"label": label})
-    if amount != amount.quantize(CENT):
-        raise ServiceError(_("%(label)s has more than two decimals (fen).") % {"label": label})
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ServiceError(_("%(label)s must be more than zero.") % {"label": label})
     if amount > MAX_AMOUNT:

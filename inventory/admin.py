@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from shopteam.admin import ReadOnlyAdmin
 from shopteam.errors import ServiceError
+from shopteam.money import MoneyField
 
 from . import selectors, services
 from .models import (
@@ -37,6 +38,9 @@ class SupplierAdmin(SimpleHistoryAdmin):
 
 
 class ProductAdminForm(forms.ModelForm):
+    cost = MoneyField(label=Product._meta.get_field("cost").verbose_name)
+    price = MoneyField(label=Product._meta.get_field("price").verbose_name)
+
     class Meta:
         model = Product
         fields = services.PRODUCT_FIELDS + ["allow_negative"]
@@ -45,9 +49,10 @@ class ProductAdminForm(forms.ModelForm):
         data = super().clean()
         fields = {name: data.get(name) for name in services.PRODUCT_FIELDS if name in data}
         try:
-            services.clean_product_fields(fields, instance=self.instance if self.instance.pk else None)
+            clean = services.clean_product_fields(fields, instance=self.instance if self.instance.pk else None)
         except ServiceError as error:
             raise ValidationError(error.messages) from None
+        data.update({name: clean[name] for name in ("cost", "price") if name in clean})
         return data
 
 

@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shopteam.money import MoneyField
+
 from .models import InventorySettings, Product, StockMove, Supplier
 
 # No count a person types is plausible above this (the shop's own, lower limit per move is checked by the
@@ -23,8 +25,8 @@ class ProductForm(forms.Form):
                                       empty_label=_("食草堂 (the default)"))
     category = forms.CharField(label=_("Category"), max_length=50, required=False)
     shelf = forms.CharField(label=_("Shelf"), max_length=50, required=False)
-    cost = forms.DecimalField(label=_("Cost"), max_digits=12, decimal_places=2, min_value=0, initial=0)
-    price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, min_value=0, initial=0)
+    cost = MoneyField(label=_("Cost"), initial="0.00")
+    price = MoneyField(label=_("Price"), initial="0.00")
     reorder_point = forms.IntegerField(label=_("Reorder point"), min_value=0, max_value=MOST, initial=0)
     reorder_quantity = forms.IntegerField(label=_("Reorder quantity"), min_value=0, max_value=MOST, initial=0)
     status = forms.ChoiceField(label=_("Listing status"), choices=Product.Status.choices,

@@ -1,7 +1,7 @@
 """Every change to the storeroom. Stock changes only here: moves are written to the ledger and each product's
 cached on-hand is changed with F() under its row lock, in the same transaction; nothing is ever deleted."""
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from roles import selectors as roles_selectors
 from shopteam.errors import ServiceError
+from shopteam.money import NotMoney
+from shopteam.money import parse as parse_money
 from shopteam.notifications.services import notify
 from shopteam.people import moment_text
 
@@ -55,8 +57,11 @@ def _money(value, label):
     if value in (None, ""):
         return Decimal("0.00")
     try:
-        amount = Decimal(str(value).strip().replace(",", "")).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
+        amount = parse_money(value)
+    except NotMoney as error:
+        if error.decimals:
+            raise ServiceError(_("%(field)s has more than two decimals (fen): “%(value)s”.")
+                               % {"field": label, "value": value}) from None
         raise ServiceError(_("%(field)s must be an amount, not “%(value)s”.") % {"field": label, "value": value}) \
             from None
     if amount < 0 or amount > MONEY_LIMIT:

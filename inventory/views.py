@@ -59,7 +59,7 @@ def product_list(request):
     products = selectors.product_list(**filters)
     if request.GET.get("format") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx.response(excel.stock_list(products.iterator(chunk_size=2000)), f"stock-{stamp}.xlsx")
+        return xlsx.response(excel.stock_list(products.iterator(chunk_size=2000)), f"{_('Stock')}-{stamp}.xlsx")
     page = Paginator(products, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -404,7 +404,7 @@ def alert_list(request):
 def restock_detail(request, pk, receive_form=None):
     restock = get_object_or_404(RestockRequest.objects.select_related("supplier", "changed_by"), pk=pk)
     if request.GET.get("format") == "xlsx":
-        return xlsx.response(excel.restock_request(restock), f"restock-{restock.pk}.xlsx")
+        return xlsx.response(excel.restock_request(restock), f"{_('Restock request')}-{restock.pk}.xlsx")
     lines = list(restock.lines.select_related("product").order_by("product__sku"))
     can_change = selectors.can_change_stock(request.user)
     actions = rules.restock_actions(restock, request.user, may_change=can_change)

@@ -135,7 +135,7 @@ def export(request):
     filters = parse_filters(request.GET)
     sort = request.GET.get("sort", selectors.DEFAULT_SORT)
     tasks = selectors.task_list(request.user, filters, sort=sort)
-    return xlsx.response(excel.task_workbook(tasks), f"tasks-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx.response(excel.task_workbook(tasks), f"{_('Tasks')}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def create_task(request):

@@ -45,12 +45,17 @@ def test_an_expense_goes_out_and_an_income_comes_in_by_default(team, clock):
 @pytest.mark.parametrize(
     ("amount", "message"),
     [("0", "more than zero"), ("-5", "more than zero"), ("12.345", "two decimals"), ("abc", "number of yuan"),
-     ("NaN", "number of yuan"), ("99999999999", "too large")],
+     ("NaN", "number of yuan"), ("99999999999", "too large"), ("1e5", "number of yuan"), ("Infinity", "number of yuan"),
+     ("1_000", "number of yuan"), ("+5", "number of yuan"), ("0x10", "number of yuan"), ("12,34", "number of yuan")],
 )
 def test_a_bad_amount_is_refused_and_nothing_is_written(team, clock, amount, message):
     with pytest.raises(ServiceError, match=message):
         entry(team["finance_lead"], amount=amount)
     assert not LedgerEntry.objects.exists()
+
+
+def test_an_amount_in_full_width_digits_with_commas_is_read(team, clock):
+    assert entry(team["finance_lead"], amount=" １，２３４．５ ").amount == Decimal("1234.50")
 
 
 def test_money_is_never_a_float(team, clock):

@@ -146,7 +146,7 @@ def test_the_excel_file_has_chinese_headers_and_numbers_to_the_cent(team, books)
     assert summary[1][0] == "收入" and Decimal(str(summary[1][1])) == Decimal("15246.91")
     assert client_book["概览"].cell(row=2, column=2).number_format == "0.00"
     categories = list(client_book["按类别"].iter_rows(values_only=True))
-    total_in = next(row[2] for row in categories if row[0] == "收入" and not row[1])
+    total_in = next(row[2] for row in categories if row[0] == "收入合计")
     assert Decimal(str(total_in)) == Decimal("15246.91")
 
 

@@ -1,13 +1,17 @@
 """Stock pages: everyone signed in reads stock; only the product group, the shop manager and the admins add,
 edit, move or import; the list makes the same queries at any size; the Excel download has Chinese headers."""
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
+from inventory import services
 from inventory.models import Product, StockMove
+from shopteam.errors import ServiceError
 from tests.factories import UserFactory
 from tests.inventory.factories import ProductFactory, stocked
 
@@ -153,3 +157,28 @@ def test_the_product_list_makes_the_same_queries_for_5_and_60_products(client, t
             assert client.get(reverse("inventory:product_list")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("typed", ["1e5", "NaN", "Infinity", "1_000", "+5", "0x10", "12.345"])
+def test_a_products_cost_and_price_take_only_digits_on_the_page_and_in_the_service(client, clerk, typed):
+    with translation.override("en"), pytest.raises(ServiceError, match="Cost"):
+        services.create_product(by=clerk, sku="SCT-M", name="菊花茶", cost=typed, price="1", status="listed")
+    signed_in(client, clerk)
+    response = client.post(reverse("inventory:product_create"), {
+        "sku": "SCT-M", "name": "菊花茶", "cost": "1", "price": typed, "reorder_point": 0, "reorder_quantity": 0,
+        "status": "listed", "opening_stock": 0})
+    assert response.status_code == 200 and not Product.objects.filter(sku="SCT-M").exists()
+    assert response.context["form"].non_field_errors()
+
+
+def test_a_products_price_in_full_width_digits_and_commas_is_read(clerk):
+    product = services.create_product(by=clerk, sku="SCT-W", name="菊花茶", cost="８.５", price="1,299.00",
+                                      status="listed")
+    assert (product.cost, product.price) == (Decimal("8.50"), Decimal("1299.00"))
+
+
+def test_the_admin_refuses_an_exponent_in_a_products_price(admin_client, team):
+    response = admin_client.post(reverse("admin:inventory_product_add"), {
+        "sku": "SCT-A", "name": "菊花茶", "cost": "1", "price": "1e5", "reorder_point": 0, "reorder_quantity": 0,
+        "status": "listed"})
+    assert response.status_code == 200 and not Product.objects.filter(sku="SCT-A").exists()
