@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from escalation.selectors import cases_about
 from roles.selectors import is_shop_manager
 from shopteam import excel as xlsx
+from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
 from shopteam.workcalendar.calc import calendar_for
 
@@ -219,7 +219,7 @@ def _next(request, fallback):
     return fallback
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def move_task(request, pk):
     task, _subtasks, _events = _visible(request, pk)
     if not selectors.can_work(task, request.user):
@@ -256,7 +256,7 @@ def _still_shown(task, filters, user, now):
     return selectors.filtered(user, {**filters, "status": ""}, now=now).filter(pk=task.pk).exists()
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def add_subtask(request, pk):
     task, _subtasks, _events = _visible(request, pk)
     if not selectors.can_work(task, request.user):
@@ -268,7 +268,7 @@ def add_subtask(request, pk):
     return redirect(task)
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def tick_subtask(request, pk, subtask_pk):
     task, _subtasks, _events = _visible(request, pk)
     subtask = Subtask.objects.filter(pk=subtask_pk, task=task).first()
@@ -291,7 +291,7 @@ def tick_subtask(request, pk, subtask_pk):
     return redirect(task)
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def comment(request, pk):
     task, _subtasks, _events = _visible(request, pk)
     try:
@@ -303,7 +303,7 @@ def comment(request, pk):
     return redirect(task)
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def escalate(request, pk):
     task, _subtasks, _events = _visible(request, pk)
     if not selectors.can_work(task, request.user):
@@ -385,7 +385,7 @@ def standup_detail(request, pk):
     return render(request, "tasks/standup_detail.html", {"standup": standup, "cases": list(cases_about(standup))})
 
 
-@require_POST
+@post_only("tasks:standup_detail")
 def raise_blocker(request, pk):
     standup = _readable_standup(request, pk)
     if standup.person_id != request.user.pk:
