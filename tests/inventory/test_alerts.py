@@ -293,3 +293,13 @@ def test_a_catalogue_import_files_the_work_of_each_new_product(tmp_path, clerk, 
     services.import_catalogue(path, name="c.csv", by=clerk)
     assert Task.objects.filter(source="new_product").count() == 8
     assert Product.objects.get(sku="SCT-A").price == Decimal("0.00")
+
+
+def test_the_dashboard_says_in_words_that_a_checked_upload_is_not_imported_yet(client, clerk, team):
+    from inventory.models import TaobaoImport
+
+    TaobaoImport.objects.create(filename="订单报表.csv", stored_name="x.csv", status=TaobaoImport.Status.CHECKED,
+                                created_by=clerk)
+    client.force_login(team["manager"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "尚未导入:</span> 已检查：等您确认" in page
