@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -190,6 +190,8 @@ def task_detail(request, pk):
         "chain": selectors.escalation_chain(escalation["post"]) if escalation["post"] and task.is_open else [],
         "cases": list(cases_about(task)),
         "statuses": Task.Status.choices,
+        "confirm_done": request.GET.get("confirm") == "done" and "move" in actions and task.status != Task.Status.DONE,
+        "open_subtasks": task.subtask_count - task.subtasks_done,
     })
 
 
@@ -224,9 +226,16 @@ def move_task(request, pk):
     task, _subtasks, _events = _visible(request, pk)
     if not selectors.can_work(task, request.user):
         raise PermissionDenied
+    status = request.POST.get("status", "")
+    if status == Task.Status.DONE and not request.POST.get("confirm") and task.subtasks_done < task.subtask_count:
+        # Open subtasks: the task page asks first (a form, so it works without JavaScript; htmx follows there).
+        asked = f"{task.get_absolute_url()}?confirm=done"
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": asked})
+        return redirect(asked)
     error = None
     try:
-        task = services.move_task(task, by=request.user, status=request.POST.get("status", ""))
+        task = services.move_task(task, by=request.user, status=status)
     except ServiceError as refused:
         error = refused
     if request.htmx:
