@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from roles.selectors import posts_held
+from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
 
 from . import selectors, services
@@ -114,7 +114,7 @@ def case_detail(request, pk):
     )
 
 
-@require_POST
+@post_only("escalation:case_detail")
 def case_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 
 class FinanceConfig(AppConfig):
@@ -7,12 +8,12 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Finance")
     # name, task, timing (shopteam/schedules.py installs them into django-celery-beat; Asia/Shanghai)
     schedules = [
-        ("Send last month's management report", "finance.tasks.send_monthly_report", ("crontab", "0", "7", "1")),
+        (N_("Send last month's management report"), "finance.tasks.send_monthly_report", ("crontab", "0", "7", "1")),
         # Daily: each acts only on its days (the build day, the window's working days, after the 15th).
-        ("Build the supplier reports (the 11th, earlier around holidays)", "finance.tasks.build_supplier_cycles",
+        (N_("Build the supplier reports (the 11th, earlier around holidays)"), "finance.tasks.build_supplier_cycles",
          ("crontab", "0", "9")),
-        ("Remind the supplier cycle's open steps", "finance.tasks.remind_supplier_cycles", ("crontab", "30", "9")),
-        ("Raise a case for a supplier cycle late after the 15th", "finance.tasks.raise_late_supplier_cycles",
+        (N_("Remind the supplier cycle's open steps"), "finance.tasks.remind_supplier_cycles", ("crontab", "30", "9")),
+        (N_("Raise a case for a supplier cycle late after the 15th"), "finance.tasks.raise_late_supplier_cycles",
          ("crontab", "10", "0")),
     ]
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pygal
 from django.utils.translation import gettext as _
 
-from escalation.charts import STYLE
+from escalation.charts import NO_SCRIPT, STYLE
 
 # Drawn a second time for phones: narrower, with bigger letters, so the text is still readable once the SVG is
 # shrunk to a 390 px screen (the desktop drawing's would come out at about 6 px).
@@ -18,8 +18,10 @@ DESKTOP = {"width": 640, "style": STYLE}
 
 
 def both(draw, report):
-    """{"desktop": svg, "phone": svg}: the page shows the one that fits the screen."""
-    return {"desktop": draw(report, **DESKTOP), "phone": draw(report, **PHONE)}
+    """{"desktop": svg, "phone": svg}: the page shows the one that fits the screen; None when there is nothing to
+    draw (the page says so in words)."""
+    desktop = draw(report, **DESKTOP)
+    return {"desktop": desktop, "phone": draw(report, **PHONE)} if desktop else None
 
 
 def _yuan(value):
@@ -43,12 +45,14 @@ def _top(values):
 
 def sales_against_target(report, *, width=DESKTOP["width"], style=STYLE):
     """A month: the net sales adding up day by day against the target. A quarter or year: each month's net
-    sales against its target."""
+    sales against its target. None without a sale or a target."""
     period = report["period"]
     options = {"style": style, "height": 320, "width": width, "legend_at_bottom": True, "show_y_guides": True,
-               "disable_xml_declaration": True, "value_formatter": _axis, "truncate_label": -1,
+               "disable_xml_declaration": True, "value_formatter": _axis, **NO_SCRIPT, "truncate_label": -1,
                "no_data_text": _("No sales yet"), "x_label_rotation": 0, "max_scale": 6, "min_scale": 3}
     target = report["target"]["amount"]
+    if target is None and not any(report["daily"].values()):
+        return None
     if period.kind == "month":
         days = period.days()
         running, total = [], Decimal("0.00")
@@ -77,9 +81,12 @@ def sales_against_target(report, *, width=DESKTOP["width"], style=STYLE):
 
 
 def expense_by_category(report, *, width=DESKTOP["width"], style=STYLE):
+    """None without an expense."""
+    if not report["expense"]:
+        return None
     chart = pygal.HorizontalBar(
         style=style, height=max(160, 40 * len(report["expense"]) + 80), width=width, show_legend=False,
-        disable_xml_declaration=True, value_formatter=_axis, title=_("Expense by category"),
+        disable_xml_declaration=True, value_formatter=_axis, title=_("Expense by category"), **NO_SCRIPT,
         no_data_text=_("No expense"), print_values=False, truncate_label=-1,
         max_scale=8 if width >= DESKTOP["width"] else 4,  # fewer amounts along a phone's axis, each whole
     )

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from shopteam import excel
+from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
 
 from . import charts, reports, rules, selectors, services
@@ -148,7 +148,7 @@ def entry_detail(request, pk):
     })
 
 
-@require_POST
+@post_only("finance:entry_detail")
 @allowed(rules.keeps_the_books)
 def entry_reverse(request, pk):
     try:
@@ -179,7 +179,7 @@ def months(request):
     })
 
 
-@require_POST
+@post_only("finance:months")
 @allowed(rules.closes_months)
 def month_action(request, month, action):
     day = _month(month)
@@ -258,7 +258,7 @@ def promotion_detail(request, pk):
     })
 
 
-@require_POST
+@post_only("finance:promotion_detail")
 @allowed(rules.sees_promotions)
 def promotion_action(request, pk, action):
     promotion, _history = _visible_request(request, pk)
@@ -397,7 +397,7 @@ CYCLE_ACTIONS = {
 }
 
 
-@require_POST
+@post_only("finance:cycle_detail")
 @allowed(rules.sees_supplier_cycles)
 def cycle_action(request, pk, action):
     cycle = _cycle(pk)["cycle"]

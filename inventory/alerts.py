@@ -8,7 +8,7 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +16,7 @@ from roles import selectors as roles_selectors
 from roles.models import Department, Post
 from shopteam.errors import ServiceError
 from shopteam.notifications.services import notify
+from shopteam.people import display_name
 
 from . import rules, selectors, services
 from .models import LowStockAlert, RestockLine, RestockRequest, StockMove
@@ -266,6 +267,11 @@ def receive_restock(request, *, received, by):
     receipts lift the products above their reorder points). All or nothing; a second submit is refused."""
     services.require_stock_rights(by)
     target = RestockRequest.Status.RECEIVED
+    already = RestockRequest.objects.select_for_update().get(pk=request.pk)
+    if already.status == target:  # a second receipt of the same delivery: say who took it in, and when
+        raise ServiceError(_("This delivery was already received by %(who)s at %(when)s.") % {
+            "who": display_name(already.changed_by) if already.changed_by else _("Shopteam"),
+            "when": formats.date_format(timezone.localtime(already.closed_at), "Y-m-d H:i")})
     locked = _locked_in(request, "receive", by)
     lines = {line.product_id: line for line in locked.lines.select_related("product")}
     problems = []

@@ -1,13 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Inventory")
     schedules = [
-        ("Open low-stock alerts", "inventory.tasks.scan_low_stock", ("every", 30)),
-        ("Check the stock ledger for drift", "inventory.tasks.check_stock_drift", ("crontab", "30", "2")),
+        (N_("Open low-stock alerts"), "inventory.tasks.scan_low_stock", ("every", 30)),
+        (N_("Check the stock ledger for drift"), "inventory.tasks.check_stock_drift", ("crontab", "30", "2")),
     ]
 
     def ready(self):

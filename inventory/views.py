@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from escalation.selectors import cases_about
 from shopteam import excel as xlsx
+from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
 
 from . import alerts, excel, importing, rules, selectors, services
@@ -117,7 +118,17 @@ def product_edit(request, pk):
     return render(request, "inventory/product_form.html", {"form": form, "product": product})
 
 
-@require_POST
+def _product_of_move(pk):
+    """Where the reverse form lives: the move's product page."""
+    return get_object_or_404(StockMove.objects.select_related("product"), pk=pk).product.get_absolute_url()
+
+
+def _stocktake_of_line(pk):
+    """Where a line is counted: its stocktake's page."""
+    return reverse("inventory:stocktake_detail", args=[get_object_or_404(StocktakeLine, pk=pk).stocktake_id])
+
+
+@post_only("inventory:product_detail")
 @stock_keeper
 def move_create(request, pk):
     product = get_object_or_404(Product, pk=pk)
@@ -141,7 +152,7 @@ def move_create(request, pk):
     return redirect(product)
 
 
-@require_POST
+@post_only(_product_of_move)
 @stock_keeper
 def move_reverse(request, pk):
     move = get_object_or_404(StockMove.objects.select_related("product"), pk=pk)
@@ -265,7 +276,7 @@ def import_progress(request, pk):
     return render(request, "inventory/_import_progress.html", {"imp": imp})
 
 
-@require_POST
+@post_only("inventory:import_detail")
 @stock_keeper
 def import_action(request, pk, action):
     imp = _import(pk)
@@ -330,7 +341,7 @@ def stocktake_detail(request, pk):
     })
 
 
-@require_POST
+@post_only(_stocktake_of_line)
 def count_line(request, pk):
     line = get_object_or_404(StocktakeLine.objects.select_related("stocktake", "product"), pk=pk)
     if not services.can_count(request.user):
@@ -360,7 +371,7 @@ def stocktake_review(request, pk):
     })
 
 
-@require_POST
+@post_only("inventory:stocktake_detail")
 def stocktake_action(request, pk, action):
     stocktake = get_object_or_404(Stocktake, pk=pk)
     if action == "unclear":
@@ -419,7 +430,7 @@ def restock_detail(request, pk, receive_form=None):
     })
 
 
-@require_POST
+@post_only("inventory:restock_detail")
 @stock_keeper
 def restock_action(request, pk, action):
     restock = get_object_or_404(RestockRequest, pk=pk)
@@ -430,7 +441,7 @@ def restock_action(request, pk, action):
     return redirect(restock)
 
 
-@require_POST
+@post_only("inventory:restock_detail")
 @stock_keeper
 def restock_receive(request, pk):
     restock = get_object_or_404(RestockRequest, pk=pk)

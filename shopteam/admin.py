@@ -1,6 +1,10 @@
-"""Admin pieces every app shares, and the admin's name: "Shopteam admin" in the interface's language."""
+"""Admin pieces every app shares, the admin's name ("Shopteam admin" in the interface's language), and the
+periodic jobs listed by their names in that language."""
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
 
 admin.site.site_header = _("Shopteam admin")
 admin.site.site_title = _("Shopteam admin")
@@ -17,3 +21,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class JobAdmin(PeriodicTaskAdmin):
+    """A job's name stays the English key `install_schedules` finds it by; the list shows it translated."""
+    list_display = tuple("job" if field == "name" else field for field in PeriodicTaskAdmin.list_display)
+
+    @admin.display(description=_("name"), ordering="name")
+    def job(self, obj):
+        return gettext(obj.name)
+
+
+admin.site.unregister(PeriodicTask)
+admin.site.register(PeriodicTask, JobAdmin)

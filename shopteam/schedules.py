@@ -6,14 +6,15 @@ timing is never overwritten.
 """
 from django.apps import apps
 from django.db import transaction
+from django.utils.translation import gettext_noop as N_
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 # name, task, ("crontab", minute, hour[, day_of_month[, day_of_week]]) in Asia/Shanghai, or ("every", minutes)
 SCHEDULES = [
-    ("Sync department groups with assignments", "roles.tasks.sync_department_groups", ("crontab", "5", "0")),
-    ("Move cases on when their deadline passes", "escalation.tasks.move_on_overdue_cases", ("every", 1)),
-    ("Warn contacts before a case deadline", "escalation.tasks.warn_before_deadlines", ("every", 5)),
-    ("Retry stuck notification deliveries", "shopteam.notifications.tasks.retry_stuck_deliveries", ("every", 1)),
+    (N_("Sync department groups with assignments"), "roles.tasks.sync_department_groups", ("crontab", "5", "0")),
+    (N_("Move cases on when their deadline passes"), "escalation.tasks.move_on_overdue_cases", ("every", 1)),
+    (N_("Warn contacts before a case deadline"), "escalation.tasks.warn_before_deadlines", ("every", 5)),
+    (N_("Retry stuck notification deliveries"), "shopteam.notifications.tasks.retry_stuck_deliveries", ("every", 1)),
 ]
 
 

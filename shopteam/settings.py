@@ -207,7 +207,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Django's own console handler (on with DEBUG) would print every record the root's prints again: a 403 came
+    # out as two tracebacks. Django's records go to the root's handler only.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}, "django.db.backends": {"level": "WARNING"}},
 }
 
 # HTTPS, from the environment (README, "Production"): `manage.py check --deploy` is clean with the documented

@@ -1,7 +1,9 @@
 """Project-wide pages: the home page sends each person to where their day starts; the shop manager's
 dashboard shows every app's panels (shopteam.dashboard)."""
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from roles.selectors import is_shop_manager
@@ -20,3 +22,9 @@ def dashboard(request):
         raise PermissionDenied
     now = timezone.now()
     return render(request, "shopteam/dashboard.html", {"now": now, "panels": panels.rendered_panels(request, now)})
+
+
+@login_not_required
+def favicon(request):
+    """The shop's icon, served by the app itself (base.html links it; browsers ask /favicon.ico elsewhere)."""
+    return redirect(static("shopteam/favicon.svg"), permanent=True)

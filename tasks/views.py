@@ -7,18 +7,18 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from escalation.selectors import cases_about
 from roles.selectors import is_shop_manager
 from shopteam import excel as xlsx
+from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
 from shopteam.workcalendar.calc import calendar_for
 
@@ -190,6 +190,8 @@ def task_detail(request, pk):
         "chain": selectors.escalation_chain(escalation["post"]) if escalation["post"] and task.is_open else [],
         "cases": list(cases_about(task)),
         "statuses": Task.Status.choices,
+        "confirm_done": request.GET.get("confirm") == "done" and "move" in actions and task.status != Task.Status.DONE,
+        "open_subtasks": task.subtask_count - task.subtasks_done,
     })
 
 
@@ -219,14 +221,21 @@ def _next(request, fallback):
     return fallback
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def move_task(request, pk):
     task, _subtasks, _events = _visible(request, pk)
     if not selectors.can_work(task, request.user):
         raise PermissionDenied
+    status = request.POST.get("status", "")
+    if status == Task.Status.DONE and not request.POST.get("confirm") and task.subtasks_done < task.subtask_count:
+        # Open subtasks: the task page asks first (a form, so it works without JavaScript; htmx follows there).
+        asked = f"{task.get_absolute_url()}?confirm=done"
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": asked})
+        return redirect(asked)
     error = None
     try:
-        task = services.move_task(task, by=request.user, status=request.POST.get("status", ""))
+        task = services.move_task(task, by=request.user, status=status)
     except ServiceError as refused:
         error = refused
     if request.htmx:
@@ -256,7 +265,7 @@ def _still_shown(task, filters, user, now):
     return selectors.filtered(user, {**filters, "status": ""}, now=now).filter(pk=task.pk).exists()
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def add_subtask(request, pk):
     task, _subtasks, _events = _visible(request, pk)
     if not selectors.can_work(task, request.user):
@@ -268,7 +277,7 @@ def add_subtask(request, pk):
     return redirect(task)
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def tick_subtask(request, pk, subtask_pk):
     task, _subtasks, _events = _visible(request, pk)
     subtask = Subtask.objects.filter(pk=subtask_pk, task=task).first()
@@ -291,7 +300,7 @@ def tick_subtask(request, pk, subtask_pk):
     return redirect(task)
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def comment(request, pk):
     task, _subtasks, _events = _visible(request, pk)
     try:
@@ -303,7 +312,7 @@ def comment(request, pk):
     return redirect(task)
 
 
-@require_POST
+@post_only("tasks:task_detail")
 def escalate(request, pk):
     task, _subtasks, _events = _visible(request, pk)
     if not selectors.can_work(task, request.user):
@@ -385,7 +394,7 @@ def standup_detail(request, pk):
     return render(request, "tasks/standup_detail.html", {"standup": standup, "cases": list(cases_about(standup))})
 
 
-@require_POST
+@post_only("tasks:standup_detail")
 def raise_blocker(request, pk):
     standup = _readable_standup(request, pk)
     if standup.person_id != request.user.pk:

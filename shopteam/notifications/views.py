@@ -4,7 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+
+from shopteam.decorators import post_only
 
 from . import selectors, services
 from .models import Notification
@@ -29,7 +31,7 @@ def open_notification(request, pk):
     return redirect("notifications:list")
 
 
-@require_POST
+@post_only("notifications:list")
 def mark_all_read(request):
     count = services.mark_all_read(by=request.user)
     if count:

@@ -1,5 +1,6 @@
 """The shop manager's dashboard: the right figures, each linked to its list, in constant queries."""
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -124,3 +125,21 @@ def test_cached_statistics_follow_every_change_and_the_clock(client, team, clock
     clock.move_to(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI))  # a new month, nothing else changed
     page = client.get(url).content.decode()
     assert f'?department={case.department_id}&since=2026-12-01">0</a>' in page
+
+
+def test_the_weekly_chart_loads_nothing_from_another_host_and_labels_the_top_bar(client, team, clock):
+    for _n in range(3):
+        raise_difficulty(team, "客服忙碌")
+    client.force_login(team["manager"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "pygal-chart" in page and "github.io" not in page and "xlink:href=\"http" not in page
+    chart = page[page.index("pygal-chart"):]
+    labels = re.findall(r'class="axis y[^"]*".*?</g></g>', chart, re.S)
+    assert labels, "no y axis"
+    assert re.findall(r"<text[^>]*>(\d+)</text>", labels[0]) == ["0", "1", "2", "3"]
+
+
+def test_a_dashboard_without_cases_says_so_instead_of_an_empty_chart(client, team):
+    client.force_login(team["manager"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "这几周没有提出事项" in page and "pygal-chart" not in page

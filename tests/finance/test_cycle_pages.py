@@ -1,6 +1,7 @@
 """The supplier cycle's pages per role: the product leader sees the report and marks it sent; finance settles and
 records the invoice; the shop manager sees it all, and the dashboard shows this month's cycle per supplier."""
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -111,3 +112,11 @@ def test_the_cycle_page_costs_the_same_queries_for_1_and_30_products(client, tea
             client.get(cycle.get_absolute_url())
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_cycle_just_built_says_what_is_not_done_in_words(client, team, cycle):
+    client.force_login(team["manager"])
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    steps = re.search(r"data-cycle-steps>(.*?)\n</span>", page, re.S).group(1)
+    assert "未发送" in steps and "未结算" in steps and "未开票" in steps
+    assert "已发送" not in steps and "已结算" not in steps and "已开票" not in steps

@@ -257,3 +257,16 @@ def test_the_page_makes_the_same_queries_whatever_the_ledger_holds(client, team,
             client.get(reverse("finance:reports") + "?period=2026-03")
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_charts_load_nothing_from_another_host(client, team, books):
+    client.force_login(team["manager"])
+    page = client.get(reverse("finance:reports") + "?period=2026-03").content.decode()
+    assert page.count("pygal-chart") >= 2 and "github.io" not in page and "xlink:href=\"http" not in page
+
+
+def test_a_period_without_sales_or_expense_says_so_instead_of_empty_charts(client, team, books):
+    client.force_login(team["manager"])
+    page = client.get(reverse("finance:reports") + "?period=2025-03").content.decode()
+    assert "pygal-chart" not in page
+    assert "本期没有销售，也没有销售目标" in page and "本期没有支出" in page

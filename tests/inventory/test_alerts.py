@@ -9,13 +9,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from inventory import alerts, selectors, services
 from inventory.models import LowStockAlert, Product, RestockLine, RestockRequest, StockMove
 from shopteam.errors import ServiceError
 from shopteam.notifications.models import Notification
+from shopteam.people import display_name
 from tasks.models import Task
 from tasks.selectors import tasks_about
 from tests.inventory.factories import ProductFactory, stocked
@@ -194,11 +195,13 @@ def test_a_receipt_is_refused_whole_with_its_reason(client, clerk, sent_request)
     sent_request.refresh_from_db()
     assert sent_request.status == "sent" and not StockMove.objects.filter(key__startswith="restock-").exists()
     alerts.receive_restock(sent_request, received={tea.pk: 20}, by=clerk)
-    with translation.override("en"), pytest.raises(ServiceError, match="cannot be"):
+    when = timezone.localtime(RestockRequest.objects.get(pk=sent_request.pk).closed_at).strftime("%Y-%m-%d %H:%M")
+    with translation.override("en"), pytest.raises(ServiceError, match=f"already received by .* at {when}"):
         alerts.receive_restock(sent_request, received={tea.pk: 20}, by=clerk)  # a second submit
     response = client.post(reverse("inventory:restock_receive", args=[sent_request.pk]),
-                           {f"received-{tea.pk}": "20"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
-    assert "it cannot be Received" in response.content.decode() and "received-" not in response.content.decode()
+                           {f"received-{tea.pk}": "20"}, follow=True)
+    said = f"这批到货已由{display_name(clerk)}于 {when} 收货"
+    assert said in response.content.decode() and "received-" not in response.content.decode()
     assert StockMove.objects.filter(key__startswith="restock-").count() == 1
 
 
@@ -290,3 +293,13 @@ def test_a_catalogue_import_files_the_work_of_each_new_product(tmp_path, clerk, 
     services.import_catalogue(path, name="c.csv", by=clerk)
     assert Task.objects.filter(source="new_product").count() == 8
     assert Product.objects.get(sku="SCT-A").price == Decimal("0.00")
+
+
+def test_the_dashboard_says_in_words_that_a_checked_upload_is_not_imported_yet(client, clerk, team):
+    from inventory.models import TaobaoImport
+
+    TaobaoImport.objects.create(filename="订单报表.csv", stored_name="x.csv", status=TaobaoImport.Status.CHECKED,
+                                created_by=clerk)
+    client.force_login(team["manager"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "尚未导入:</span> 已检查：等您确认" in page

@@ -339,3 +339,63 @@ def test_a_post_without_duties_says_so(client):
     response = client.get(reverse("roles:post_detail", args=[post.pk]))
     assert duty_headings(response) == []
     assert "岗位手册尚未列出这个岗位的工作" in text_of(response)
+
+
+def test_a_403_is_logged_once(client, team, settings, capsys):
+    from django.utils.log import configure_logging
+
+    settings.DEBUG = True  # Django's own console handler prints only with DEBUG on: it made the second copy
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)  # the handlers now write to the captured stderr
+    try:
+        client.force_login(team["kefu_a"])
+        assert client.get(reverse("dashboard")).status_code == 403
+        logged = capsys.readouterr().err
+    finally:
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    assert logged.count("Forbidden (Permission denied): /dashboard/") == 1
+    assert logged.count("Traceback") <= 1
+
+
+def _site_urls(patterns=None, prefix=""):
+    """Every URL of the site but the admin's, its parameters filled in (ids that may not exist)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    values = {"int": "1", "slug": "close", "str": "2026-01", "path": "x"}
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith("admin/") or route.startswith("^"):
+            continue
+        if isinstance(pattern, URLResolver):
+            yield from _site_urls(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: values[m.group(1) or "str"], route)
+
+
+def test_a_get_on_a_forms_post_url_goes_to_a_page_not_a_405(client, team):
+    client.force_login(team["manager"])
+    answered = {url: client.get(url).status_code for url in _site_urls()}
+    assert "/cases/1/close/" in answered and "/accounts/logout/" in answered
+    assert [url for url, status in answered.items() if status == 405] == []
+
+
+def test_a_get_on_an_action_goes_to_the_page_its_form_is_on(client, team):
+    from tests.escalation.factories import raise_difficulty
+
+    case = raise_difficulty(team, "客服忙碌")
+    client.force_login(team["manager"])
+    response = client.get(reverse("escalation:case_action", args=[case.pk, "accept"]))
+    assert response.status_code == 302 and response["Location"] == reverse("escalation:case_detail", args=[case.pk])
+    response = client.get(reverse("notifications:mark_all_read"))
+    assert response["Location"] == reverse("notifications:list")
+    assert client.get(reverse("logout"))["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code in (200, 302)  # still signed in: a GET signs nobody out
+
+
+def test_the_app_serves_its_own_favicon_and_every_page_links_it(client, team):
+    client.force_login(team["kefu_a"])
+    page = client.get(reverse("roles:org_chart")).content.decode()
+    assert re.search(r'<link rel="icon" href="/static/shopteam/favicon[^"]*\.svg"', page)
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and "/static/shopteam/favicon" in response["Location"]
+    client.logout()
+    assert client.get("/favicon.ico").status_code == 301  # the sign-in page's tab too

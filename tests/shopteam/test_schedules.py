@@ -1,4 +1,6 @@
 """The periodic jobs: the site's and each app's (from its AppConfig) are installed once, with their timing."""
+import re
+
 import pytest
 from django.apps import apps
 from django_celery_beat.models import PeriodicTask
@@ -43,3 +45,14 @@ def test_setup_shopteam_loads_the_playbook_its_repeating_duties_and_the_jobs_onc
     assert PeriodicTask.objects.filter(name__in=[name for name, *_ in all_schedules()]).count() == len(all_schedules())
     call_command("setup_shopteam", stdout=io.StringIO())
     assert Duty.objects.exclude(recurrence="").count() == repeating
+
+
+def test_the_chinese_admin_lists_the_jobs_and_their_intervals_in_chinese(client, django_user_model):
+    install_schedules()
+    client.force_login(django_user_model.objects.create(username="root", is_staff=True, is_superuser=True))
+    page = client.get("/admin/django_celery_beat/periodictask/").content.decode()
+    shown = re.findall(r'class="field-job"><a [^>]*>([^<]+)</a>', page)
+    assert len(shown) == len(all_schedules())
+    assert not [name for name in shown if re.search("[A-Za-z]{3}", name)], "a job is shown in English"
+    assert "事项超过期限后转交下一步" in page and "生成周期性职责的任务" in page and "核对库存台账有无偏差" in page
+    assert "每分钟" in page and "每 15 分钟" in page and "每 分钟" not in page

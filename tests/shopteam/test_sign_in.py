@@ -6,7 +6,7 @@ from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login"}  # the sign-in page itself
+PUBLIC = {"login", "favicon"}  # the sign-in page itself, and the icon its browser tab shows
 
 
 def every_pattern(resolver=None, prefix=""):
@@ -69,6 +69,21 @@ def test_repeated_failed_sign_ins_lock_the_account(client, settings):
         client.post(reverse("login"), {"username": "kefu", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
     response = client.post(reverse("login"), {"username": "kefu", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429
+
+
+def test_a_lock_holds_the_username_at_the_address_that_failed_not_everywhere(client, settings):
+    """The README's choice: a username and address together are locked, so wrong passwords typed elsewhere (a
+    colleague, a stranger) cannot lock a person out of the shop; the guesser at that address is stopped."""
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    UserFactory(username="kefu")
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "kefu", "password": "wrong"}, REMOTE_ADDR="203.0.113.7")
+    locked = client.post(reverse("login"), {"username": "kefu", "password": PASSWORD}, REMOTE_ADDR="203.0.113.7")
+    assert locked.status_code == 429
+    at_work = client.post(reverse("login"), {"username": "kefu", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
+    assert at_work.status_code == 302
 
 
 def test_admin_refuses_staff_who_are_not_admins(client):

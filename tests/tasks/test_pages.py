@@ -326,3 +326,25 @@ def test_pages_make_the_same_queries_for_10_and_300_tasks(client, team, clock, n
     spread_tasks(290, owners=owners, now=timezone.now())
     counts.append(count_queries(client, reverse(name)))
     assert counts[0] == counts[1], counts
+
+
+def test_marking_done_a_task_with_open_subtasks_asks_first_and_says_how_many(client, team, tasks):
+    task = tasks["agent"]  # two subtasks, none ticked
+    client.force_login(team["kefu_a"])
+    response = client.post(reverse("tasks:move", args=[task.pk]), {"status": "done"}, follow=True)
+    task.refresh_from_db()
+    assert task.status == "todo"
+    page = response.content.decode()
+    assert "还有 2 个子任务没有完成" in page and 'name="confirm"' in page
+    client.post(reverse("tasks:move", args=[task.pk]), {"status": "done", "confirm": "1"})
+    task.refresh_from_db()
+    assert task.status == "done"
+
+
+def test_the_board_asks_too_before_a_task_with_open_subtasks_is_done(client, team, tasks):
+    task = tasks["agent"]
+    client.force_login(team["kefu_a"])
+    response = client.post(reverse("tasks:move", args=[task.pk]), {"status": "done"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == f"{task.get_absolute_url()}?confirm=done"
+    task.refresh_from_db()
+    assert task.status == "todo"
