@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roles.models import Difficulty, Post
 from roles.selectors import difficulties_for
+from shopteam import filters
 
 from .models import Case
 
@@ -54,3 +55,19 @@ class CaseActionForm(forms.Form):
         max_length=Case.TEXT_MAX,
     )
     hop = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CaseFilters(filters.FilterForm):
+    """The case list's filters (the dashboard links here with them)."""
+    box = filters.Choice([("mine", "mine"), ("reported", "reported")])
+    status = filters.Choice([("open", "open"), *Case.Status.choices], label=_("Status"))
+    department = filters.Id(label=_("Department"))
+    difficulty = filters.Id(label=_("Difficulty"))
+    resolved_step = filters.Id()
+    with_manager = filters.Flag()
+    overdue = filters.Flag()
+    due_soon = filters.Flag()
+    reached_manager = filters.Flag()
+    since = filters.Day(aware=True, label=_("From"))
+    until = filters.Day(aware=True, label=_("Until"))
+    resolved_since = filters.Day(aware=True)

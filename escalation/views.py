@@ -1,5 +1,4 @@
 """Case pages: raise, list, read and act."""
-from datetime import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,7 +13,7 @@ from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
 
 from . import selectors, services
-from .forms import CaseActionForm, RaiseCaseForm
+from .forms import CaseActionForm, CaseFilters, RaiseCaseForm
 from .models import Case
 
 # action -> (service, the keyword its text goes to, whether it checks the hop the person saw, message)
@@ -64,27 +63,9 @@ def raise_case(request):
     )
 
 
-def _filters(request):
-    query = request.GET
-    filters = {key: query[key] for key in ("box", "status") if query.get(key)}
-    for key in ("department", "difficulty", "resolved_step"):
-        if query.get(key, "").isdigit():
-            filters[key] = int(query[key])
-    for key in ("with_manager", "overdue", "due_soon", "reached_manager"):
-        if query.get(key) == "1":
-            filters[key] = True
-    for key in ("since", "until", "resolved_since"):
-        if query.get(key):
-            try:
-                day = datetime.strptime(query[key], "%Y-%m-%d")
-            except ValueError:
-                continue
-            filters[key] = timezone.make_aware(day)
-    return filters
-
-
 def case_list(request):
-    filters = _filters(request)
+    form = CaseFilters(request.GET)
+    filters = form.filters()
     cases = selectors.case_list(request.user, filters=filters)
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -92,7 +73,8 @@ def case_list(request):
     return render(
         request,
         "escalation/case_list.html",
-        {"page": page, "filters": filters, "query": query.urlencode(), "now": timezone.now()},
+        {"page": page, "filters": filters, "filter_problems": form.problems(), "query": query.urlencode(),
+         "now": timezone.now()},
     )
 
 

@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shopteam import filters
 from shopteam.money import MoneyField
 
 from .models import InventorySettings, Product, StockMove, Supplier
@@ -118,3 +119,16 @@ class StartStocktakeForm(forms.Form):
         ("all", _("All products")), ("category", _("A category")), ("shelf", _("A shelf"))])
     scope_value = forms.CharField(label=_("Category or shelf"), max_length=50, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ProductFilters(filters.FilterForm):
+    q = filters.Text(label=_("Search SKU or name"))
+    status = filters.Choice(Product.Status.choices, label=_("Listing status"))
+    supplier = filters.Id(label=_("Supplier"))
+    category = filters.Text(max_length=50, label=_("Category"))
+    low = filters.Flag(label=_("At or below reorder point"))
+
+
+class StocktakeLineFilters(filters.FilterForm):
+    q = filters.Text(max_length=50, label=_("SKU, name or shelf"))
+    todo = filters.Flag(label=_("To count"))

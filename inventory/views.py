@@ -22,10 +22,12 @@ from . import alerts, excel, importing, rules, selectors, services
 from .forms import (
     MoveForm,
     NewProductForm,
+    ProductFilters,
     ProductForm,
     ReceiveForm,
     ReverseForm,
     StartStocktakeForm,
+    StocktakeLineFilters,
     TaobaoUploadForm,
     UploadForm,
 )
@@ -44,19 +46,9 @@ def stock_keeper(view):
     return wrapped
 
 
-def _list_filters(request):
-    query = request.GET
-    filters = {"q": query.get("q", "").strip()[:100], "status": query.get("status", ""),
-               "category": query.get("category", "")[:50], "low": query.get("low") == "1"}
-    if filters["status"] not in Product.Status.values:
-        filters["status"] = ""
-    if query.get("supplier", "").isdigit():
-        filters["supplier"] = int(query["supplier"])
-    return filters
-
-
 def product_list(request):
-    filters = _list_filters(request)
+    form = ProductFilters(request.GET)
+    filters = {"q": "", "status": "", "category": "", "low": False, **form.filters()}
     products = selectors.product_list(**filters)
     if request.GET.get("format") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -65,7 +57,8 @@ def product_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "inventory/product_list.html", {
-        "page": page, "filters": filters, "query": query.urlencode(), "statuses": Product.Status.choices,
+        "page": page, "filters": filters, "filter_problems": form.problems(), "query": query.urlencode(),
+        "statuses": Product.Status.choices,
         "suppliers": Supplier.objects.all(), "categories": selectors.categories(),
         "can_change": selectors.can_change_stock(request.user),
     })
@@ -331,11 +324,12 @@ def stocktake_list(request):
 def stocktake_detail(request, pk):
     """The counting page, made for a phone in the storeroom: one line per product, counted one by one."""
     stocktake = get_object_or_404(Stocktake.objects.select_related("started_by", "closed_by"), pk=pk)
-    todo = request.GET.get("todo") == "1"
-    q = request.GET.get("q", "").strip()[:50]
+    form = StocktakeLineFilters(request.GET)
+    filters = form.filters()
+    todo, q = filters.get("todo", False), filters.get("q", "")
     lines = Paginator(selectors.stocktake_lines(stocktake, todo=todo, q=q), 100).get_page(request.GET.get("page"))
     return render(request, "inventory/stocktake_detail.html", {
-        "stocktake": stocktake, "lines": lines, "todo": todo, "q": q,
+        "stocktake": stocktake, "lines": lines, "todo": todo, "q": q, "filter_problems": form.problems(),
         "progress": selectors.stocktake_progress(stocktake), "can_count": services.can_count(request.user),
         "can_change": selectors.can_change_stock(request.user), "cases": cases_about(stocktake),
     })

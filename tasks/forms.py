@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shopteam import filters
 from shopteam.people import display_name
 
 from . import selectors
@@ -112,3 +113,23 @@ class StandupForm(forms.ModelForm):
             "blockers": _("Blockers: what stops me (optional)"),
         }
         help_texts = {"blockers": _("A blocker can be raised as a case in one click after saving.")}
+
+
+DUE_CHOICES = [(value, value) for value in ("overdue", "today", "week", "later", "upcoming", "none")]
+DONE_CHOICES = [(value, value) for value in ("this_week", "last_week", "recent")]
+
+
+class TaskFilters(filters.FilterForm):
+    """The board's and the list's filters."""
+    department = filters.Id(label=_("Department"))
+    post = filters.Id(label=_("Post"))
+    person = filters.Id(label=_("Person"))
+    priority = filters.Choice(Task.Priority.choices, label=_("Priority"))
+    source = filters.Choice(Task.Source.choices, label=_("Source"))
+    status = filters.Choice(Task.Status.choices, label=_("Status"))
+    due = filters.Choice(DUE_CHOICES, label=_("Due"))
+    done = filters.Choice(DONE_CHOICES, label=_("Done"))
+    mine = filters.Flag(label=_("Only mine"))
+    on_time = filters.Flag()
+    late = filters.Flag()
+    q = filters.Text()

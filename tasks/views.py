@@ -23,37 +23,19 @@ from shopteam.errors import ServiceError, show_errors
 from shopteam.workcalendar.calc import calendar_for
 
 from . import excel, rules, selectors, services
-from .forms import NewTaskForm, StandupForm, edit_form
+from .forms import NewTaskForm, StandupForm, TaskFilters, edit_form
 from .models import Standup, Subtask, Task
-
-FILTER_KEYS = ("department", "post", "person")
-CHOICE_FILTERS = {
-    "priority": Task.Priority.values,
-    "source": Task.Source.values,
-    "status": Task.Status.values,
-    "due": ["overdue", "today", "week", "later", "upcoming", "none"],
-    "done": ["this_week", "last_week", "recent"],
-}
 
 
 def parse_filters(query):
-    """The board's and the list's filters from the query string; anything malformed is ignored."""
-    filters = {}
-    for key in FILTER_KEYS:
-        if query.get(key, "").isdigit():
-            filters[key] = int(query[key])
+    """The board's and the list's filters from the query string (TaskFilters: a bad value is left out and shown
+    next to the filters)."""
+    form = TaskFilters(query)
+    filters = form.filters()
     if "person" in filters:
         filters["person"] = get_user_model().objects.filter(pk=filters["person"]).first()
         if filters["person"] is None:
             del filters["person"]
-    for key, allowed in CHOICE_FILTERS.items():
-        if query.get(key) in allowed:
-            filters[key] = query[key]
-    for key in ("mine", "on_time", "late"):
-        if query.get(key) == "1":
-            filters[key] = True
-    if query.get("q", "").strip():
-        filters["q"] = query["q"].strip()[:100]
     return filters
 
 
@@ -63,6 +45,7 @@ def _filter_context(request, filters):
         query.pop(key, None)
     return {
         "filters": filters,
+        "filter_problems": TaskFilters(request.GET).problems(),
         "choices": selectors.filter_choices(request.user),
         "query": query.urlencode(),
         "priorities": Task.Priority.choices,
