@@ -206,7 +206,8 @@ class DutyAdmin(SimpleHistoryAdmin):
 class HandOverForm(forms.Form):
     to = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
                                 label=_("New holder"))
-    on = forms.DateField(label=_("From"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}),
+    on = forms.DateField(label=_("Their first day"), initial=timezone.localdate,
+                         widget=forms.DateInput(attrs={"type": "date"}),
                          help_text=_("The new holder's first day; the current assignment ends the day before."))
 
 
