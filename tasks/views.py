@@ -173,7 +173,7 @@ def task_detail(request, pk):
         "chain": selectors.escalation_chain(escalation["post"]) if escalation["post"] and task.is_open else [],
         "cases": list(cases_about(task)),
         "statuses": Task.Status.choices,
-        "confirm_done": request.GET.get("confirm") == "done" and "move" in actions and task.status != Task.Status.DONE,
+        "confirm_done": request.GET.get("confirm") == "done" and "done" in actions,
         "open_subtasks": task.subtask_count - task.subtasks_done,
     })
 

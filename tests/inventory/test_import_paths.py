@@ -14,7 +14,15 @@ import pytest
 from django.db import connection, transaction
 
 from inventory import importing, staging
-from inventory.models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
+from inventory.models import (
+    InventorySettings,
+    Product,
+    StockMove,
+    TaobaoImport,
+    TaobaoOrder,
+    TaobaoOrderLine,
+    TaobaoRefund,
+)
 from tests.inventory import exports
 from tests.inventory.factories import stocked
 
@@ -227,6 +235,7 @@ def test_a_file_postgresql_cannot_stage_is_read_in_python(tmp_path, shelf, clerk
 
 @postgres_only
 def test_the_staged_import_keeps_memory_flat_in_the_file_size(tmp_path, clerk):
+    InventorySettings.objects.create(pk=1, move_limit=InventorySettings.MOVE_LIMIT_MOST)  # a deep opening stock
     stocked(10_000_000, sku="SCT-001", name="菊花茶", price=Decimal("39.00"))
 
     def peak(lines, first):

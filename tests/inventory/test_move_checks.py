@@ -3,6 +3,7 @@ into a positive one) with how to correct a receipt; a number above the shop's li
 settings) is refused naming the limit, on the page, in the services and in a stocktake count."""
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from inventory import services
 from inventory.models import InventorySettings, StockMove
@@ -76,6 +77,7 @@ def test_the_limit_is_set_in_the_admin_with_history_and_holds_for_counts_too(cli
     settings = InventorySettings.current()
     assert settings.move_limit == 500 and settings.history.count() == 1
     assert client.get(reverse("admin:inventory_inventorysettings_add")).status_code == 403  # one row only
+    translation.activate("en")  # the admin's page left the shop's language on
     tea = stocked(10, sku="SCT-A")
     with pytest.raises(ServiceError, match="more than the limit of 500 per move"):
         services.record_move(tea, kind=StockMove.Kind.SALE, quantity=-501, by=clerk)
