@@ -9,6 +9,7 @@ class InventoryConfig(AppConfig):
     schedules = [
         (N_("Open low-stock alerts"), "inventory.tasks.scan_low_stock", ("every", 30)),
         (N_("Check the stock ledger for drift"), "inventory.tasks.check_stock_drift", ("crontab", "30", "2")),
+        (N_("Stop Taobao imports whose worker died"), "inventory.tasks.expire_stale_taobao_imports", ("every", 5)),
     ]
 
     def ready(self):

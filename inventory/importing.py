@@ -12,6 +12,13 @@ clerk's products locked for long; the ledger is then settled in one transaction,
 file would take below zero stops the whole settling with every short product named). A run that stopped is
 simply run again.
 
+Imports write one at a time: on PostgreSQL each run holds one advisory lock from its first batch to its settling
+(`one_import_at_a_time`), so two files of the same orders never read and write the same records at once; on SQLite
+the IMMEDIATE transactions serialise each batch. A check and a run are claimed by one worker with a lease it renews
+at every batch (`TaobaoImport.beat`); a claim older than LEASE is a worker that died: `expire_stale` marks its
+import stopped, to be run again. A file whose bytes equal one already imported without refused rows is recognised
+at upload and not read again.
+
 On PostgreSQL a 宝贝报表 is read once, when it is checked, into a staging table, and checked, counted and imported
 from there set-based (`staging`); the other exports, and everything on SQLite, go through `Batch` below.
 """
@@ -21,12 +28,14 @@ import io
 import logging
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +52,10 @@ BATCH = 5000
 INLINE_BYTES = 512 * 1024
 Status = TaobaoImport.Status
 SALE = StockMove.Kind.SALE
+# A worker renews its claim at every batch (seconds apart); one not renewed for this long has died.
+LEASE = timedelta(minutes=10)
+# The PostgreSQL advisory lock an import holds while it writes (any number: the app takes no other).
+IMPORTS_LOCK = 0x7A0BA0
 
 
 def imports_dir():
@@ -72,6 +85,15 @@ def upload(source, *, filename, by):
             digest.update(chunk)
             size += len(chunk)
             out.write(chunk)
+    same = (TaobaoImport.objects.filter(sha256=digest.hexdigest(), status=Status.DONE, problem_count=0)
+            .order_by("-finished_at", "-pk").first())
+    if same is not None:
+        # Byte for byte a file already imported whole: importing it again would change nothing. Not read again.
+        target.unlink()
+        return TaobaoImport.objects.create(
+            filename=filename, stored_name=same.stored_name, size=size, sha256=same.sha256, created_by=by,
+            status=Status.SAME, same_as=same, kind=same.kind, file_format=same.file_format,
+            rows_total=same.rows_total, finished_at=timezone.now())
     return TaobaoImport.objects.create(filename=filename, stored_name=stored, size=size, sha256=digest.hexdigest(),
                                        created_by=by)
 
@@ -88,6 +110,8 @@ def runs_inline(imp):
 
 def check_soon(imp):
     """Check now if the file is small; else in the background (the page polls its progress)."""
+    if imp.status != Status.CHECKING:
+        return imp  # already imported (the same file)
     if runs_inline(imp):
         return check(imp)
     from . import tasks
@@ -525,32 +549,54 @@ def _run(imp, *, write, opened=None):
             deltas[pk] += delta
         dates |= batch.dates
         rows_done += len(batch_records)
-        TaobaoImport.objects.filter(pk=imp.pk).update(rows_done=rows_done)
+        imp.beat(rows_done)
     summary["rows"] = rows_done
     return dict(summary), problems, problem_count, dates, deltas
 
 
+def _claim(pk, claimable, **changes):
+    """Claim the check or the run for this worker, as the notification outbox claims a delivery: only the caller
+    whose UPDATE changed the row does the work; a claim older than LEASE (its worker died) may be taken over.
+    Returns the claimed import, or None."""
+    now = timezone.now()
+    if not TaobaoImport.objects.filter(pk=pk, status=claimable).filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE)).update(claimed_at=now, **changes):
+        return None
+    return TaobaoImport.objects.get(pk=pk)
+
+
+def _mine(imp):
+    """The import, while this worker's claim holds."""
+    return TaobaoImport.objects.filter(pk=imp.pk, claimed_at=imp.claimed_at)
+
+
 def check(imp):
     """The preview: read and check every row, count what importing would do, write nothing but the import's
-    own record (its kind, counts and problems). A file that is no export is refused whole."""
-    if not TaobaoImport.objects.filter(pk=imp.pk, status=Status.CHECKING).update(rows_done=0):
+    own record (its kind, counts and problems). A file that is no export is refused whole. Claimed once: a second
+    call, or a redelivered task, while the first is alive does nothing."""
+    claimed = _claim(imp.pk, Status.CHECKING, rows_done=0)
+    if claimed is None:
         return TaobaoImport.objects.get(pk=imp.pk)
+    imp = claimed
     try:
         summary, problems, count, deltas = _check(imp)
+    except TaobaoImport.ClaimLost:
+        return TaobaoImport.objects.get(pk=imp.pk)
     except TableRefused as refusal:
-        TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.REFUSED, refusal=refusal.message,
-                                                      finished_at=timezone.now())
+        _mine(imp).update(status=Status.REFUSED, refusal=refusal.message, finished_at=timezone.now(),
+                          claimed_at=None)
         return TaobaoImport.objects.get(pk=imp.pk)
     except Exception:
         logger.exception("checking Taobao import %s failed", imp.pk)
-        TaobaoImport.objects.filter(pk=imp.pk).update(
-            status=Status.FAILED, refusal=_("The check stopped on an unexpected error; the admins can see it in "
-                                            "the log. Nothing was imported."))
+        _mine(imp).update(
+            status=Status.FAILED, claimed_at=None,
+            refusal=_("The check stopped on an unexpected error; the admins can see it in the log. Nothing was "
+                      "imported."))
         raise
     short = _shortage_warnings(deltas)
     summary["short"] = short
-    TaobaoImport.objects.filter(pk=imp.pk).update(
-        status=Status.CHECKED, summary=summary, problems=problems, problem_count=count,
+    _mine(imp).update(
+        status=Status.CHECKED, claimed_at=None, summary=summary, problems=problems, problem_count=count,
         rows_total=summary.get("rows", 0), rows_done=summary.get("rows", 0), kind=imp.kind,
         file_format=imp.file_format,
     )
@@ -613,7 +659,7 @@ def start(imp, *, by, skip_bad_rows=False, inline=None):
         raise ServiceError(_("This file is already being imported."))
     imp.refresh_from_db()
     if runs_inline(imp) if inline is None else inline:
-        return run(imp.pk)
+        return run(imp.pk, wait=inline is not None)
     from . import tasks
 
     tasks.run_taobao_import.delay_on_commit(imp.pk)
@@ -621,14 +667,18 @@ def start(imp, *, by, skip_bad_rows=False, inline=None):
 
 
 def retry(imp, *, by):
-    """Run a stopped import again (its records are idempotent; the ledger settles only what is not yet right)."""
+    """Run a stopped import again (its records are idempotent; the ledger settles only what is not yet right), or
+    check again a file whose check stopped."""
     services.require_stock_rights(by)
+    if TaobaoImport.objects.filter(pk=imp.pk, status=Status.FAILED, applied_by__isnull=True).update(
+            status=Status.CHECKING, rows_done=0, refusal="", claimed_at=None, finished_at=None):
+        return check_soon(TaobaoImport.objects.get(pk=imp.pk))
     if not TaobaoImport.objects.filter(pk=imp.pk, status=Status.FAILED, applied_by__isnull=False).update(
-            status=Status.QUEUED, applied_by=by, rows_done=0, refusal=""):
+            status=Status.QUEUED, applied_by=by, rows_done=0, refusal="", claimed_at=None):
         raise ServiceError(_("Only a stopped import can be run again."))
     imp.refresh_from_db()
     if runs_inline(imp):
-        return run(imp.pk)
+        return run(imp.pk, wait=False)
     from . import tasks
 
     tasks.run_taobao_import.delay_on_commit(imp.pk)
@@ -644,25 +694,58 @@ def cancel(imp, *, by):
     staging.discard(imp)
 
 
-def run(import_id):
-    """The import itself (claimed once: a second worker, or a second call, does nothing)."""
-    if not TaobaoImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
-            status=Status.RUNNING, started_at=timezone.now()):
+@contextmanager
+def one_import_at_a_time(*, wait=True):
+    """Hold the imports' lock (PostgreSQL, for the session: across the run's committed batches; a worker that dies
+    loses it with its connection). Yields whether it is held: without `wait`, False when another import has it.
+    Elsewhere yields True (SQLite's IMMEDIATE transactions serialise the writers)."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)" if wait else "SELECT pg_try_advisory_lock(%s)", [IMPORTS_LOCK])
+        held = cursor.fetchone()[0] is not False
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORTS_LOCK])
+
+
+def run(import_id, *, wait=True):
+    """The import itself, one at a time: it waits for an import already writing, or with `wait` False (the page)
+    leaves itself to the worker then. Claimed once: a second worker, or a second call, does nothing."""
+    if not TaobaoImport.objects.filter(pk=import_id, status=Status.QUEUED).exists():
         return TaobaoImport.objects.get(pk=import_id)
-    imp = TaobaoImport.objects.get(pk=import_id)
+    with one_import_at_a_time(wait=wait) as held:
+        if held:
+            return _run_claimed(import_id)
+    from . import tasks
+
+    tasks.run_taobao_import.delay_on_commit(import_id)
+    return TaobaoImport.objects.get(pk=import_id)
+
+
+def _run_claimed(import_id):
+    imp = _claim(import_id, Status.QUEUED, status=Status.RUNNING, started_at=timezone.now())
+    if imp is None:
+        return TaobaoImport.objects.get(pk=import_id)
     try:
         summary, problems, count, dates, new_lines = _write(imp)
         if count and not imp.skip_bad_rows:
             raise _refused_since_check(count)
         settled = settle_ledger(imp, new_lines=new_lines)
+    except TaobaoImport.ClaimLost:
+        return TaobaoImport.objects.get(pk=import_id)
     except ServiceError as error:
         TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal="\n".join(
-            str(m) for m in error.messages), finished_at=timezone.now())
+            str(m) for m in error.messages), finished_at=timezone.now(), claimed_at=None)
         return TaobaoImport.objects.get(pk=import_id)
     except Exception:
         logger.exception("Taobao import %s failed", imp.pk)
         TaobaoImport.objects.filter(pk=imp.pk).update(
-            status=Status.FAILED, finished_at=timezone.now(),
+            status=Status.FAILED, finished_at=timezone.now(), claimed_at=None,
             refusal=_("The import stopped on an unexpected error; the admins can see it in the log. Run it again "
                       "once it is fixed: what was imported is not imported twice."))
         raise
@@ -672,7 +755,7 @@ def run(import_id):
     with transaction.atomic():
         TaobaoImport.objects.filter(pk=imp.pk).update(
             status=Status.DONE, summary=summary, problems=problems, problem_count=count, rows_total=summary["rows"],
-            rows_done=summary["rows"], finished_at=timezone.now())
+            rows_done=summary["rows"], finished_at=timezone.now(), claimed_at=None)
         staging.discard(imp)
         transaction.on_commit(partial(signals.orders_imported.send, sender=TaobaoImport, import_id=imp.pk,
                                       dates=sorted(dates)))
@@ -686,6 +769,7 @@ def settle_ledger(imp, *, new_lines=False):
     would take below zero is named at once, and then nothing is written. On PostgreSQL in one statement
     (`staging.settle`, which also writes the new lines the staged import held: `new_lines`), elsewhere line by
     line."""
+    imp.beat(imp.rows_done)  # the claim holds, and the import's row is locked until the settling commits
     reversal_reason = _("Taobao order %(order)s: the line is closed or fully refunded.")
     if connection.vendor == "postgresql":
         counts, deltas, dates, locked = staging.settle(imp, reversal_reason=reversal_reason, now=timezone.now(),
@@ -769,3 +853,18 @@ def _refund_moment(line_id):
     refund = (TaobaoRefund.objects.filter(line_id=line_id, status=taobao.REFUND_DONE).exclude(finished_at=None)
               .order_by("-finished_at").first())
     return refund.finished_at if refund else None
+
+
+def expire_stale():
+    """The periodic sweep: a check or an import whose worker stopped renewing its claim (it died, was restarted,
+    ran out of memory) is marked stopped, to be run again from its page. Returns how many."""
+    now = timezone.now()
+    stale = Q(claimed_at__lt=now - LEASE) | Q(claimed_at__isnull=True, started_at__lt=now - LEASE)
+    checks = TaobaoImport.objects.filter(stale, status=Status.CHECKING).update(
+        status=Status.FAILED, claimed_at=None, finished_at=now,
+        refusal=_("The check stopped: the worker checking the file stopped. Run it again: nothing was imported."))
+    runs = TaobaoImport.objects.filter(stale, status=Status.RUNNING).update(
+        status=Status.FAILED, claimed_at=None, finished_at=now,
+        refusal=_("The import stopped: the worker importing the file stopped. Run it again: what was imported is "
+                  "not imported twice."))
+    return checks + runs

@@ -230,11 +230,18 @@ class TaobaoImport(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Stopped")
         CANCELLED = "cancelled", _("Cancelled")
+        SAME = "same", _("Already imported")
+
+    class ClaimLost(Exception):
+        """The worker's claim on the check or the import went (it was taken for dead): it stops, writing nothing."""
 
     filename = models.CharField(_("file"), max_length=200)
     stored_name = models.CharField(max_length=200, editable=False)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
-    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # An upload whose bytes equal a file already imported (then nothing is read: its status is SAME).
+    same_as = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                editable=False, verbose_name=_("same file as"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True)
     file_format = models.CharField(_("format"), max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
@@ -258,6 +265,9 @@ class TaobaoImport(models.Model):
     )
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The claim of the worker checking or importing the file: set when it claims the work and renewed at every
+    # batch (`beat`); one older than `importing.LEASE` is a worker that died (`importing.expire_stale`).
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     PROBLEMS_KEPT = 5000
 
@@ -276,6 +286,14 @@ class TaobaoImport(models.Model):
     @property
     def progress(self):
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+    def beat(self, rows_done):
+        """Note the progress and renew the claim; raises ClaimLost if the claim is no longer this worker's."""
+        now = timezone.now()
+        if not TaobaoImport.objects.filter(pk=self.pk, claimed_at=self.claimed_at).update(rows_done=rows_done,
+                                                                                           claimed_at=now):
+            raise self.ClaimLost(self.pk)
+        self.claimed_at, self.rows_done = now, rows_done
 
     @property
     def is_busy(self):

@@ -159,8 +159,10 @@ def stage(imp, table):
                     cursor.copy_expert(f"COPY {RAW} ({copy_columns}) FROM STDIN", feed, size=FEED_BYTES)
                 done += feed.count
                 if feed.count:
-                    TaobaoImport.objects.filter(pk=imp.pk).update(rows_done=done)
+                    imp.beat(done)
             with transaction.atomic():
+                imp.beat(done)  # the claim holds (its row locked till commit): no other check stages these rows
+                discard(imp)
                 cursor.execute("SET LOCAL work_mem = '128MB'")  # numbering the lines sorts every row once
                 cursor.execute(_stage_sql(columns), [imp.pk])
                 _judge(cursor, imp, columns)
@@ -497,7 +499,7 @@ def write(imp):
                 cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s AND row_no BETWEEN %s AND %s",
                                [imp.pk, lo, hi])
                 done += cursor.fetchone()[0]
-                TaobaoImport.objects.filter(pk=imp.pk).update(rows_done=done)
+                imp.beat(done)
             for name, number in counts.items():
                 summary[name] = summary.get(name, 0) + number
     if waiting_refunds:

@@ -21,6 +21,12 @@ def run_taobao_import(import_id):
 
 
 @shared_task
+def expire_stale_taobao_imports():
+    """Every 5 minutes: a check or an import whose worker died is marked stopped, to be run again."""
+    return importing.expire_stale()
+
+
+@shared_task
 def scan_low_stock():
     from . import alerts
 

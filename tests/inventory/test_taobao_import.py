@@ -55,6 +55,11 @@ def checked(tmp_path, name, content, by):
     return importing.check(imp)
 
 
+def read_again():
+    """Forget the files' hashes: the next upload of the same bytes is read again, as an overlapping export is."""
+    TaobaoImport.objects.update(sha256="")
+
+
 def imported(tmp_path, name, content, by, *, skip=False):
     imp = checked(tmp_path, name, content, by)
     assert imp.status == TaobaoImport.Status.CHECKED, imp.refusal
@@ -182,6 +187,7 @@ def test_the_lines_alone_sell_the_same(tmp_path, shelf, clerk):
 
 def test_the_same_files_again_change_nothing(tmp_path, shelf, clerk):
     for _round in range(2):
+        read_again()
         imported(tmp_path, "orders.csv", exports.orders_2017(ORDERS_2017), clerk)
         again = imported(tmp_path, "lines.csv", exports.lines_2017(LINES_2017), clerk)
     assert (again.summary["sales_written"], again.summary["reversals_written"], again.summary["unchanged"]) == (0, 0, 6)
@@ -204,6 +210,7 @@ def test_a_later_export_reverses_a_line_that_was_closed_and_sells_one_that_was_p
     assert reversal.reverses.order_line.order.order_id == O2 and reversal.quantity == 1
     assert TaobaoOrder.objects.get(order_id=O1).status == DONE
     # And the first files once more: nothing goes back.
+    read_again()
     imported(tmp_path, "orders.csv", exports.orders_2017(ORDERS_2017), clerk)
     imported(tmp_path, "lines.csv", exports.lines_2017(LINES_2017), clerk)
     assert stock() == {"SCT-001": 96, "SCT-002": 50, "SCT-003": 20}
@@ -464,6 +471,7 @@ def test_a_refunds_file_reverses_a_fully_refunded_line_and_nothing_else(tmp_path
     assert stock() == {"SCT-001": 97, "SCT-002": 50, "SCT-003": 20}
     reversal = StockMove.objects.get(kind="reversal")
     assert reversal.moved_at == datetime.datetime(2017, 7, 10, 12, tzinfo=SHANGHAI)
+    read_again()
     again = imported(tmp_path, "refunds.csv", exports.refunds(refunds), clerk)
     assert again.summary["reversals_written"] == 0 and StockMove.objects.filter(kind="reversal").count() == 1
 
@@ -544,6 +552,26 @@ def test_only_the_product_group_imports(tmp_path, shelf, team):
     imp = checked(tmp_path, "l.csv", exports.lines_2017(LINES_2017), team["product_lead"])
     with pytest.raises(ServiceError, match="Only the product group"):
         importing.start(imp, by=team["finance_lead"])
+
+
+def test_the_same_file_again_is_recognised_at_once_and_not_read(tmp_path, shelf, clerk):
+    first = imported(tmp_path, "lines.csv", exports.lines_2017(LINES_2017), clerk)
+    path = write(tmp_path, "lines-again.csv", exports.lines_2017(LINES_2017))
+    again = importing.upload(path, filename="lines-again.csv", by=clerk)
+    importing.file_path(first).unlink()  # nothing is read: not even the earlier copy
+    again = importing.check_soon(again)
+    assert (again.status, again.same_as, again.is_busy) == ("same", first, False)
+    with pytest.raises(ServiceError, match="not waiting to be imported"):
+        importing.start(again, by=clerk)
+    assert stock() == AFTER_2017 and StockMove.objects.filter(kind="sale").count() == 3
+
+
+def test_the_same_file_whose_rows_were_skipped_is_read_again(tmp_path, shelf, clerk):
+    rows = [dict(LINES_2017[0]), dict(LINES_2017[1], 商家编码="SCT-009")]
+    imported(tmp_path, "lines.csv", exports.lines_2017(rows), clerk, skip=True)
+    stocked(10, sku="SCT-009", name="新品")
+    again = imported(tmp_path, "lines.csv", exports.lines_2017(rows), clerk)  # the product now exists
+    assert again.status == "done" and again.summary["sales_written"] == 1
 
 
 def test_the_import_runs_once_however_often_it_is_started(tmp_path, shelf, clerk):
