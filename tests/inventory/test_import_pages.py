@@ -123,6 +123,13 @@ def test_import_taobao_command(tmp_path, shelf):
     assert dict(Product.objects.values_list("sku", "on_hand")) == {"SCT-001": 97, "SCT-002": 50, "SCT-003": 20}
     assert not StockMove.objects.filter(order_line__order__order_id=O2).exists()
 
+    out = io.StringIO()
+    call_command("import_taobao", str(orders), stdout=out, stderr=err)  # the same bytes again: recognised, exit 0
+    imports = TaobaoImport.objects.order_by("pk")
+    first, again = imports.filter(status="done").first(), imports.last()
+    assert (again.status, again.same_as) == ("same", first)
+    assert f"orders.csv: already imported as import #{first.pk}" in out.getvalue()
+
 
 def test_import_taobao_refuses_a_file_that_is_no_export(tmp_path, shelf):
     path = tmp_path / "random.csv"

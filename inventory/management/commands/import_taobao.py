@@ -33,6 +33,9 @@ class Command(BaseCommand):
         if imp.status == TaobaoImport.Status.REFUSED:
             self.stderr.write(f"{path}: refused: {imp.refusal}")
             return False
+        if imp.status == TaobaoImport.Status.SAME:  # byte for byte a file already imported: nothing to read
+            self.stdout.write(f"{path}: already imported as import #{imp.same_as_id}; nothing written.")
+            return True
         for problem in imp.problems:
             self.stderr.write(f"{path}: row {problem['row']}: {problem['reason']}")
         summary = imp.summary
