@@ -75,7 +75,8 @@ def manager_pages(shop):
     client.login(username="manager", password=PASSWORD)
     pages = {}
     for name, path in names_without_arguments():
-        if path not in pages.values() and client.get(path).status_code == 200:
+        response = client.get(path) if path not in pages.values() else None
+        if response is not None and response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             pages[name.replace(":", "-").replace("_", "-")] = path
     return {**pages, **shop}
 
