@@ -1,0 +1,131 @@
+"""Every page, as the shop manager (and the admin's post change page as an admin): nothing is fetched from
+another host, and each page fits a 390 px phone without scrolling sideways. Screenshots at 390 px and, for a few
+key pages, at 1280 px, in test-artifacts/screenshots/every-page-*.png.
+
+The pages without URL arguments come from walking the URL resolver (those a GET as the manager answers 200),
+plus one page of each kind of object."""
+import datetime
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.exceptions import NoReverseMatch
+from django.utils import timezone
+
+from inventory import alerts, selectors
+from inventory import services as inventory_services
+from inventory.models import RestockRequest
+from roles.models import Difficulty, Post
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
+from tests.escalation.factories import raise_difficulty
+from tests.factories import PASSWORD, UserFactory
+from tests.inventory.factories import stocked
+from tests.tasks.factories import file_task
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SKIPPED_NAMESPACES = {"admin", "djdt"}
+SKIPPED_NAMES = {"logout", "login", "set_language", "javascript-catalog"}
+KEY_PAGES = {"dashboard", "tasks-board", "finance-ledger", "case", "stocktake", "admin-post"}
+
+
+def names_without_arguments(resolver=None, namespace=""):
+    """Every named URL pattern that reverses without arguments, e.g. 'finance:ledger'."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from names_without_arguments(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and pattern.name not in SKIPPED_NAMES:
+            try:
+                yield f"{namespace}{pattern.name}", reverse(f"{namespace}{pattern.name}")
+            except NoReverseMatch:
+                continue
+
+
+@pytest.fixture
+def shop(team):
+    """A task, a case, products, a stocktake and a restock request: one object page of each kind."""
+    from shopteam.workcalendar.services import ensure_schedules
+
+    ensure_schedules()
+    clerk = team["product_lead"]
+    task = file_task(by=team["manager"], title="双十二活动页上线前检查")
+    case = raise_difficulty(team, Difficulty.objects.order_by("pk").first().name, description="顾客说收到的茶叶受潮")
+    product = stocked(1, sku="SCT-JH50", name="食草堂 杭白菊 50g", shelf="A-1", reorder_point=5,
+                      reorder_quantity=20, by=clerk)
+    stocked(30, sku="SCT-CP100", name="食草堂 新会陈皮 100g", shelf="B-2", by=clerk)
+    alerts.scan_low_stock(now=datetime.datetime.combine(timezone.localdate(), datetime.time(10),
+                                                        tzinfo=selectors.SHANGHAI))
+    stocktake = inventory_services.start_stocktake(by=clerk, scope="shelf", scope_value="A-1")
+    return {
+        "task": task.get_absolute_url(),
+        "case": case.get_absolute_url(),
+        "product": product.get_absolute_url(),
+        "stocktake": stocktake.get_absolute_url(),
+        "restock": RestockRequest.objects.get().get_absolute_url(),
+    }
+
+
+def manager_pages(shop):
+    client = Client()
+    client.login(username="manager", password=PASSWORD)
+    pages = {}
+    for name, path in names_without_arguments():
+        response = client.get(path) if path not in pages.values() else None
+        if response is not None and response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            pages[name.replace(":", "-").replace("_", "-")] = path
+    return {**pages, **shop}
+
+
+def watch_requests(page, live_server):
+    """Every request the page makes whose host is not the live server's."""
+    home = urlsplit(live_server.url).netloc
+    foreign = []
+    page.on("request", lambda request: foreign.append(request.url)
+            if urlsplit(request.url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(request.url).netloc != home else None)
+    return foreign
+
+
+def visit(page, live_server, name, path, problems):
+    foreign = watch_requests(page, live_server)
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("networkidle")
+    width = page.viewport_size["width"]
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if width < 576 and scroll_width > width + 1:
+        problems.append(f"{path} is {scroll_width}px wide at {width}px")
+    if foreign:
+        problems.append(f"{path} asked another host for {foreign}")
+    screenshot(page, f"every-page-{name}-{width}")
+
+
+def test_every_page_stays_on_the_shop_and_fits_a_phone(open_page, live_server, team, shop):
+    pages = manager_pages(shop)
+    for expected in ("dashboard", "tasks-board", "finance-ledger", "roles-org-chart"):
+        assert any(name.endswith(expected.split("-", 1)[-1]) for name in pages), f"{expected} not visited"
+    phone, desktop = open_page(PHONE), open_page(DESKTOP)
+    sign_in(phone, live_server, "manager", PASSWORD)
+    sign_in(desktop, live_server, "manager", PASSWORD)
+    problems = []
+    for name, path in pages.items():
+        visit(phone, live_server, name, path, problems)
+        if any(key == name or name.endswith(key) for key in KEY_PAGES):
+            visit(desktop, live_server, name, path, problems)
+    assert not problems, "\n".join(problems)
+    assert len(pages) > 20, sorted(pages)
+
+
+def test_the_admins_post_page_fits_a_phone(open_page, live_server, team):
+    UserFactory(username="boss", is_staff=True, is_superuser=True)
+    path = reverse("admin:roles_post_change", args=[Post.objects.order_by("pk").first().pk])
+    problems = []
+    for viewport in (PHONE, DESKTOP):
+        page = open_page(viewport)
+        sign_in(page, live_server, "boss", PASSWORD)
+        visit(page, live_server, "admin-post", path, problems)
+    assert not problems, "\n".join(problems)
