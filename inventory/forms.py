@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from shopteam import filters
 from shopteam.money import MoneyField
 
+from . import tables
 from .models import InventorySettings, Product, StockMove, Supplier
 
 # No count a person types is plausible above this (the shop's own, lower limit per move is checked by the
@@ -68,8 +69,20 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Why is it reversed?"), max_length=500)
 
 
+def _within_size_limit(uploaded):
+    """Refuse a file over SHOPTEAM_UPLOAD_MAX_MB before anything is stored."""
+    try:
+        tables.check_size(uploaded.size, name=uploaded.name)
+    except tables.TableRefused as refusal:
+        raise forms.ValidationError(refusal.message, code="too_large") from None
+    return uploaded
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("Excel (.xlsx) or CSV."))
+
+    def clean_file(self):
+        return _within_size_limit(self.cleaned_data["file"])
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -96,6 +109,9 @@ class TaobaoUploadForm(forms.Form):
         help_text=_("订单报表, 宝贝报表 or 退款报表 as the seller centre exported them (CSV or .xlsx); "
                     "several at once."),
     )
+
+    def clean_files(self):
+        return [_within_size_limit(uploaded) for uploaded in self.cleaned_data["files"]]
 
 
 class ReceiveForm(forms.Form):

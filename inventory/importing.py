@@ -33,6 +33,7 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -41,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError
 
-from . import services, signals, staging, taobao
+from . import services, signals, staging, tables, taobao
 from .models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
 from .tables import TableRefused
 
@@ -71,20 +72,26 @@ def file_path(imp):
 
 def upload(source, *, filename, by):
     """Keep the uploaded file (a Django UploadedFile, or a path for the command line) under VAR_DIR/imports/
-    and create its import, to be checked."""
+    and create its import, to be checked. A file over SHOPTEAM_UPLOAD_MAX_MB is refused before it is stored."""
     services.require_stock_rights(by)
     filename = Path(filename).name[:200] or "export"
+    tables.check_size(source.size if hasattr(source, "chunks") else Path(source).stat().st_size, name=filename)
     suffix = Path(filename).suffix.lower()[:10]
     stored = f"{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
     target = imports_dir() / stored
     target.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     chunks = source.chunks() if hasattr(source, "chunks") else _file_chunks(source)
-    with open(target, "wb") as out:
-        for chunk in chunks:
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
+    try:
+        with open(target, "wb") as out:
+            for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                tables.check_size(size, name=filename)  # a stream longer than it said
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     same = (TaobaoImport.objects.filter(sha256=digest.hexdigest(), status=Status.DONE, problem_count=0)
             .order_by("-finished_at", "-pk").first())
     if same is not None:
@@ -570,6 +577,18 @@ def _mine(imp):
     return TaobaoImport.objects.filter(pk=imp.pk, claimed_at=imp.claimed_at)
 
 
+def _over_time_limit(what):
+    """The message of a job stopped by its time limit (SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS)."""
+    seconds = settings.SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS
+    if what == "check":
+        return _("The check was stopped: it took longer than its time limit of %(seconds)s seconds (the "
+                 "SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS setting). Nothing was imported; split the file and upload the "
+                 "parts.") % {"seconds": seconds}
+    return _("The import was stopped: it took longer than its time limit of %(seconds)s seconds (the "
+             "SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS setting). Run it again: what was imported is not imported twice; "
+             "or split the file.") % {"seconds": seconds}
+
+
 def check(imp):
     """The preview: read and check every row, count what importing would do, write nothing but the import's
     own record (its kind, counts and problems). A file that is no export is refused whole. Claimed once: a second
@@ -585,6 +604,11 @@ def check(imp):
     except TableRefused as refusal:
         _mine(imp).update(status=Status.REFUSED, refusal=refusal.message, finished_at=timezone.now(),
                           claimed_at=None)
+        return TaobaoImport.objects.get(pk=imp.pk)
+    except SoftTimeLimitExceeded:
+        logger.warning("checking Taobao import %s stopped at its time limit", imp.pk)
+        TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal=_over_time_limit("check"),
+                                                      finished_at=timezone.now(), claimed_at=None)
         return TaobaoImport.objects.get(pk=imp.pk)
     except Exception:
         logger.exception("checking Taobao import %s failed", imp.pk)
@@ -741,6 +765,11 @@ def _run_claimed(import_id):
     except ServiceError as error:
         TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal="\n".join(
             str(m) for m in error.messages), finished_at=timezone.now(), claimed_at=None)
+        return TaobaoImport.objects.get(pk=import_id)
+    except SoftTimeLimitExceeded:
+        logger.warning("Taobao import %s stopped at its time limit", imp.pk)
+        TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal=_over_time_limit("run"),
+                                                      finished_at=timezone.now(), claimed_at=None)
         return TaobaoImport.objects.get(pk=import_id)
     except Exception:
         logger.exception("Taobao import %s failed", imp.pk)

@@ -10,8 +10,11 @@ import codecs
 import csv
 import datetime
 import re
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError
@@ -32,6 +35,62 @@ class TableRefused(ServiceError):
 
 class ColumnsMissing(TableRefused):
     """A table, but without the columns asked for (it may be another kind of export)."""
+
+
+MB = 1024 * 1024
+# The start of each sheet's XML that is read for its <dimension ref="A1:Q12345"/> (it comes before the rows).
+DIMENSION_SCAN_BYTES = 4096
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
+
+
+def check_size(size, *, name):
+    """Refuse a file larger than SHOPTEAM_UPLOAD_MAX_MB before it is kept or read."""
+    limit = settings.SHOPTEAM_UPLOAD_MAX_MB
+    if size > limit * MB:
+        raise TableRefused(_("%(file)s is %(size)s MB: files larger than %(limit)s MB are refused (the "
+                             "SHOPTEAM_UPLOAD_MAX_MB setting). Export a shorter period, or split the file.")
+                           % {"file": name, "size": f"{size / MB:.1f}", "limit": limit})
+
+
+def row_limit_refusal(name):
+    return TableRefused(_("%(file)s has more than %(limit)s rows: larger files are refused (the "
+                          "SHOPTEAM_IMPORT_MAX_ROWS setting). Export a shorter period, or split the file.")
+                        % {"file": name, "limit": f"{settings.SHOPTEAM_IMPORT_MAX_ROWS:,}"})
+
+
+def check_xlsx(path, *, name):
+    """Refuse an .xlsx before openpyxl reads it: one whose members unpack to more than
+    SHOPTEAM_XLSX_MAX_UNCOMPRESSED_MB (a zip bomb), or a sheet whose dimension says more rows than
+    SHOPTEAM_IMPORT_MAX_ROWS. Only the zip's directory and the first few KB of each sheet are read."""
+    limit = settings.SHOPTEAM_XLSX_MAX_UNCOMPRESSED_MB
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            unpacked = sum(info.file_size for info in members)
+            if unpacked > limit * MB:
+                raise TableRefused(_("%(file)s unpacks to %(size)s MB: workbooks that unpack to more than "
+                                     "%(limit)s MB are refused (the SHOPTEAM_XLSX_MAX_UNCOMPRESSED_MB setting).")
+                                   % {"file": name, "size": f"{unpacked / MB:,.0f}", "limit": limit})
+            for info in members:
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                with archive.open(info) as sheet:
+                    head = sheet.read(DIMENSION_SCAN_BYTES)
+                found = DIMENSION.search(head)
+                if found and int(found.group(1)) > settings.SHOPTEAM_IMPORT_MAX_ROWS:
+                    raise row_limit_refusal(name)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError) as error:
+        raise TableRefused(_("%(file)s is not a readable .xlsx workbook (%(error)s).")
+                           % {"file": name, "error": error.__class__.__name__}) from None
+
+
+def _limit_rows(rows, name):
+    """The rows, refused once there are more than SHOPTEAM_IMPORT_MAX_ROWS (a sheet without a dimension, a CSV)."""
+    limit = settings.SHOPTEAM_IMPORT_MAX_ROWS
+    for number, cells in rows:
+        if number > limit + 1:  # the header row is not counted
+            raise row_limit_refusal(name)
+        yield number, cells
 
 
 def header_name(value):
@@ -117,7 +176,8 @@ class Table:
 def open_table(path, *, name, required, optional=(), any_of=()):
     """Open the file at `path` (uploaded as `name`) and find the header row that has every `required` column
     (and, if given, at least one column of each group in `any_of`: alternative spellings across years).
-    Returns a Table mapping the found columns; refuses the file otherwise."""
+    Returns a Table mapping the found columns; refuses the file otherwise (one over the size or row limits too)."""
+    check_size(Path(path).stat().st_size, name=name)
     with open(path, "rb") as handle:
         head = handle.read(65536)
     if not head.strip():
@@ -170,16 +230,15 @@ def _open_csv(path, head, *, name, required, wanted, any_of):
                 raise TableRefused(_("%(file)s cannot be read as CSV: %(error)s") % {"file": name, "error": error}) \
                     from None
 
-    rows = read()
+    rows = _limit_rows(read(), name)
     return _find_header(rows, name=name, required=required, wanted=wanted, any_of=any_of, kind="csv")
 
 
 def _open_xlsx(path, *, name, required, wanted, any_of):
-    import zipfile
-
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_xlsx(path, name=name)
     handle = open(path, "rb")  # noqa: SIM115 - closed with the table; a file object: openpyxl judges a path by its extension, not its content
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True)
@@ -195,7 +254,8 @@ def _open_xlsx(path, *, name, required, wanted, any_of):
     # The export's sheet is not always the first, nor called Sheet1: take the first sheet with the columns.
     refusal = None
     for sheet in workbook.worksheets:
-        rows = ((number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1))
+        rows = _limit_rows(((number, list(cells)) for number, cells in
+                            enumerate(sheet.iter_rows(values_only=True), start=1)), name)
         try:
             table = _find_header(rows, name=name, required=required, wanted=wanted, any_of=any_of, kind="xlsx")
         except ColumnsMissing as error:

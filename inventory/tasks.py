@@ -1,8 +1,14 @@
 """Periodic stock work; each run is safe to repeat and to run beside another."""
 from celery import shared_task
+from django.conf import settings
 
 from . import importing, services
 from .models import TaobaoImport
+
+# Each import job stops at SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS (the import is then marked failed, naming the limit);
+# the hard limit a minute later kills a job that did not stop.
+IMPORT_LIMITS = {"soft_time_limit": settings.SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS,
+                 "time_limit": settings.SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS + 60}
 
 
 @shared_task
@@ -10,12 +16,12 @@ def check_stock_drift():
     return len(services.check_drift().drift)
 
 
-@shared_task
+@shared_task(**IMPORT_LIMITS)
 def check_taobao_import(import_id):
     return importing.check(TaobaoImport.objects.get(pk=import_id)).status
 
 
-@shared_task
+@shared_task(**IMPORT_LIMITS)
 def run_taobao_import(import_id):
     return importing.run(import_id).status
 

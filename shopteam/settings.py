@@ -199,6 +199,12 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 
 # Escalation: a step's deadline when the difficulty does not set one (free-form cases), and how long before a
 # deadline its contacts are warned, both in working minutes.
+# Limits on what people upload (refused whole, with a message naming the limit) and on each import job.
+SHOPTEAM_UPLOAD_MAX_MB = env.int("SHOPTEAM_UPLOAD_MAX_MB", default=50)
+SHOPTEAM_XLSX_MAX_UNCOMPRESSED_MB = env.int("SHOPTEAM_XLSX_MAX_UNCOMPRESSED_MB", default=500)
+SHOPTEAM_IMPORT_MAX_ROWS = env.int("SHOPTEAM_IMPORT_MAX_ROWS", default=1_000_000)
+SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS = env.int("SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS", default=1800)
+
 ESCALATION_DEFAULT_STEP_MINUTES = env.int("ESCALATION_DEFAULT_STEP_MINUTES", default=240)
 ESCALATION_WARN_WORKING_MINUTES = env.int("ESCALATION_WARN_WORKING_MINUTES", default=60)
 
