@@ -91,6 +91,26 @@ def watch_requests(page, live_server):
     return foreign
 
 
+# Controls a page at phone width must show whole: none past the screen's edge unless a box of its own scrolls it
+# into view, and no short button broken into two lines (查 / 找). A width check cannot see either.
+CONTROLS_SHOWN_WHOLE = """() => {
+  const width = window.innerWidth, found = [];
+  const scrolled = el => { for (let up = el.parentElement; up; up = up.parentElement) {
+    if (["auto", "scroll"].includes(getComputedStyle(up).overflowX)) return true; } return false; };
+  for (const el of document.querySelectorAll("input, select, textarea, button, a.btn, .nav-link")) {
+    const box = el.getBoundingClientRect(), text = (el.textContent || el.name || "").trim().slice(0, 30);
+    if (!box.width || !box.height || el.type === "hidden" || el.closest(".visually-hidden, [hidden]")) continue;
+    if (box.right > width + 1 && !scrolled(el)) found.push("cut off at the edge: " + text);
+    if (el.matches("button, a.btn") && text.length <= 8) {
+      const range = document.createRange(); range.selectNodeContents(el);
+      if (new Set([...range.getClientRects()].map(line => Math.round(line.top))).size > 1)
+        found.push("broken into two lines: " + text);
+    }
+  }
+  return found;
+}"""
+
+
 def visit(page, live_server, name, path, problems):
     foreign = watch_requests(page, live_server)
     page.goto(live_server.url + path)
@@ -99,6 +119,8 @@ def visit(page, live_server, name, path, problems):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     if width < 576 and scroll_width > width + 1:
         problems.append(f"{path} is {scroll_width}px wide at {width}px")
+    if width < 576:
+        problems += [f"{path}: {problem}" for problem in page.evaluate(CONTROLS_SHOWN_WHOLE)]
     if foreign:
         problems.append(f"{path} asked another host for {foreign}")
     screenshot(page, f"every-page-{name}-{width}")
