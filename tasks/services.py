@@ -180,15 +180,16 @@ def _create_task(*, title, by, source, owner, post, detail, priority, due, subje
     if errors:
         raise ServiceError(errors)
     subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
+    subject_id = str(subject.pk) if subject is not None else ""
     if by is not None and key and (again := Task.objects.filter(
             created_by=by, source=source, owner=owner, post=post, title=title, detail=detail, priority=priority,
-            due=due, subject_type=subject_type, subject_id=str(subject.pk) if subject is not None else "",
+            due=due, subject_type=subject_type, subject_id=subject_id,
             subtask_count=len(items), created_at__gte=now - RESUBMIT_WINDOW).order_by("pk").first()):
         return again
     task = Task.objects.create(
         title=title, detail=detail, owner=owner, post=post, department=department, priority=priority, due=due,
         source=source, key=key, created_by=by, created_at=now, subtask_count=len(items),
-        subject_type=subject_type, subject_id=str(subject.pk) if subject is not None else "",
+        subject_type=subject_type, subject_id=subject_id,
     )
     Subtask.objects.bulk_create(Subtask(task=task, title=item, order=n) for n, item in enumerate(items, start=1))
     _tell_assigned(task, by=by)

@@ -121,6 +121,17 @@ def build_shop(products):
     return team
 
 
+def flush_gb18030(out, path, *, at_least=0):
+    """Append what `out` (a StringIO) holds to `path` as GB18030, as the seller centre writes, once it holds
+    `at_least` characters; `out` is emptied."""
+    if out.tell() < at_least:
+        return
+    with open(path, "ab") as handle:
+        handle.write(out.getvalue().encode("gb18030"))
+    out.seek(0)
+    out.truncate()
+
+
 def write_lines_file(path, lines, *, seed, first_order):
     """A 2022-layout 宝贝报表 of `lines` lines (GB18030, as the seller centre writes it)."""
     rng = random.Random(seed)
@@ -143,13 +154,8 @@ def write_lines_file(path, lines, *, seed, first_order):
                 f"{39 * quantity:.2f}" if refund else "", "2022-03-01 09:59:00", paid,
             ])
             written += 1
-        if out.tell() > 1 << 20:
-            with open(path, "ab") as handle:
-                handle.write(out.getvalue().encode("gb18030"))
-            out.seek(0)
-            out.truncate()
-    with open(path, "ab") as handle:
-        handle.write(out.getvalue().encode("gb18030"))
+        flush_gb18030(out, path, at_least=1 << 20)
+    flush_gb18030(out, path)
     return path
 
 
@@ -198,13 +204,8 @@ def write_orders_file(path, orders, *, seed, first_order):
             "发货时间": "2022-03-02 09:00:00" if paid and status != "买家已付款，等待卖家发货" else "",
         }
         writer.writerow([row.get(column, "") for column in ORDERS_2022])
-        if out.tell() > 1 << 20:
-            with open(path, "ab") as handle:
-                handle.write(out.getvalue().encode("gb18030"))
-            out.seek(0)
-            out.truncate()
-    with open(path, "ab") as handle:
-        handle.write(out.getvalue().encode("gb18030"))
+        flush_gb18030(out, path, at_least=1 << 20)
+    flush_gb18030(out, path)
     return path
 
 
