@@ -6,7 +6,9 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+# The checkout (manage.py, .env, var/); an installed wheel has none, and reads everything from its packages.
 BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 env = environ.Env()
 # Before any setting is read, SHOPTEAM_VAR_DIR included; a variable set in the real environment wins over .env.
@@ -78,7 +80,7 @@ WSGI_APPLICATION = "shopteam.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],  # the site's pages, and its overrides of the admin's
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -136,7 +138,7 @@ ANONYMOUS_USER_NAME = None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
