@@ -9,6 +9,7 @@ where it was written (a notification's outbox row, an import's status) for the p
 import logging
 from functools import partial
 
+from celery import current_app
 from celery.contrib.django.task import DjangoTask
 from django.db import transaction
 from kombu.exceptions import OperationalError
@@ -32,6 +33,12 @@ def queue_now(send, task_name, calls):
                          tuple(args), len(calls) - done - 1, type(exc).__name__, exc)
             return done
     return len(calls)
+
+
+def task_named(name):
+    """The registered task called `name`, for a service that queues a job whose module imports that service:
+    the jobs' module imports the services, never the reverse, so the two never form an import circle."""
+    return current_app.tasks[name]
 
 
 class ShopteamTask(DjangoTask):

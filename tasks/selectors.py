@@ -8,7 +8,6 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
 from roles.models import Post
@@ -108,25 +107,6 @@ class Viewer:
 
     def can_work(self, task):
         return self.owns(task) or self.manages(task)
-
-    def mark(self, tasks, *, now=None):
-        """Prepare each task for its card: `moves` (its buttons, from tasks.rules), `can_work`, `late`,
-        `owner_label`, its URLs. Done here once per card rather than by template filters, so a board of many cards
-        renders quickly."""
-        from . import rules
-        from .excel import owner_text
-
-        now = now or timezone.now()
-        move = reverse("tasks:move", args=[0]).replace("/0/", "/%s/")
-        page = reverse("tasks:task_detail", args=[0]).replace("/0/", "/%s/")
-        for task in tasks:
-            task.can_work = self.can_work(task)
-            task.moves = rules.moves(rules.allowed_actions(task, self.user, viewer=self))
-            task.late = task.is_overdue(now)
-            task.owner_label = owner_text(task)
-            task.move_url = move % task.pk
-            task.page_url = page % task.pk
-        return tasks
 
 
 def with_owners(tasks):

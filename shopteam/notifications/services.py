@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError
 from shopteam.people import display_name
+from shopteam.queueing import task_named
 
 from .models import Delivery, Notification, WebhookChannel
 
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 # A robot that does not answer within this long is down; the task retries later instead of hanging a worker.
 HTTP_TIMEOUT = 10
+# The job that sends one delivery (tasks.deliver), queued by name: the task module imports this one.
+DELIVER = "shopteam.notifications.tasks.deliver"
 # A claim older than this belongs to a worker that died mid-send; another may take the work over.
 CLAIM_LEASE = timedelta(minutes=5)
 
@@ -112,9 +115,7 @@ def notify(recipients, *, title, body="", url="", event="", params=None):
     ]
     Delivery.objects.bulk_create(deliveries)
 
-    from .tasks import deliver  # the task module imports this one
-
-    deliver.delay_each_on_commit([(delivery.pk,) for delivery in deliveries])
+    task_named(DELIVER).delay_each_on_commit([(delivery.pk,) for delivery in deliveries])
     return notifications
 
 

@@ -2,7 +2,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from tasks.excel import owner_text
+from tasks.labels import owner_text
 from tasks.models import Task
 
 register = template.Library()
