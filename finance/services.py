@@ -836,6 +836,8 @@ def mark_sent(cycle, *, by, on, how):
     errors = []
     if not cycle.is_built:
         errors.append(_("Build the report before sending it."))
+    elif not rules.may_send_cycle(by, cycle):
+        errors.append(_("This report is already sent; rebuild it to send it again."))
     if on is None:
         errors.append(_("Give the date it was sent."))
     elif on > timezone.localdate():
@@ -906,6 +908,8 @@ def record_invoice(cycle, *, by, number, date, amount):
     if not rules.keeps_the_books(by):
         raise ServiceError(_("Only finance and the shop manager record invoices."))
     cycle = _locked_cycle(cycle)
+    if cycle.is_invoiced:
+        raise ServiceError(_("This cycle is already invoiced (No. %(number)s).") % {"number": cycle.invoice_number})
     errors = []
     number = _text(number, limit=50, label=_("Invoice number"))
     if not number:

@@ -378,7 +378,8 @@ def cycle_detail(request, pk):
     user = request.user
     return render(request, "finance/cycle_detail.html", {
         **page, "changes": services.cycle_changes(cycle), "warning": services.holiday_warning(cycle.month),
-        "may_send": rules.sends_supplier_reports(user), "keeps_the_books": rules.keeps_the_books(user),
+        "may_send": rules.may_send_cycle(user, cycle), "may_invoice": rules.may_invoice_cycle(user, cycle),
+        "keeps_the_books": rules.keeps_the_books(user),
         "sent_form": SentForm(initial={"on": today}),
         "settlement_form": SettlementForm(initial={"amount": cycle.cost_total, "date": today}),
         "invoice_form": InvoiceForm(initial={"date": today, "amount": cycle.price_total or None}),
