@@ -217,6 +217,25 @@ def budget_for(request, amount=None):
     return {**best, "over": best["after"] < 0}
 
 
+def flag_over_budget(requests):
+    """Mark each open request of a list page with `budget_after`: what its tightest month would have left if it
+    were approved in full (None without a budget); `over_budget` when that is below zero. Each month's figure
+    is read once."""
+    lefts = {}
+    for request in requests:
+        request.budget_after, request.over_budget = None, False
+        if request.status not in PromotionRequest.OPEN:
+            continue
+        for month in request_months(request):
+            if month not in lefts:
+                lefts[month] = budget_left(month)
+            if lefts[month] is not None:
+                after = lefts[month] - request.amount
+                request.budget_after = after if request.budget_after is None else min(after, request.budget_after)
+        request.over_budget = request.budget_after is not None and request.budget_after < 0
+    return requests
+
+
 def monthly_targets(months):
     return dict(MonthlyTarget.objects.filter(month__in=months).values_list("month", "sales_target"))
 

@@ -505,7 +505,8 @@ def decide_promotion(request, *, by, approve, reason="", amount=None, override_r
         case_services.resolve_case(request.case, by=by, resolution=f"{verdict}: {reason}" if reason else verdict)
     told = [user for user in {request.requested_by, *finance_people()} if user != by]
     _tell(told, "promotion.decided", request, **{
-        **_request_params(request), "status": PromotionRequest.Status(request.status).label,
+        **_request_params(request), "amount": f"{request.spend:,.2f}",  # approved: what was approved
+        "status": PromotionRequest.Status(request.status).label,
         "name": display_name(by), "reason": reason or "—"})
     if over:
         _tell({request.requested_by, *finance_people(), *managers()}, "promotion.over_budget", request, **{
