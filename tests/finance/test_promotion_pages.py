@@ -210,3 +210,10 @@ def test_someone_not_allowed_to_decide_gets_403_and_nothing_changes(client, team
         assert response.status_code == 403
     request_.refresh_from_db()
     assert (request_.status, request_.approved_amount, request_.override_reason) == ("requested", None, "")
+
+
+def test_the_dashboard_panel_shows_what_is_left_of_this_months_promotion_budget(client, team, clock, budget_of_5000):
+    services.decide_promotion(big_request(team, "2300.00"), by=team["finance_lead"], approve=True)
+    client.force_login(team["manager"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "data-promotion-budget" in page and "2,700.00" in page and "5,000.00" in page
