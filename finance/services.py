@@ -300,6 +300,11 @@ MESSAGES = {
         gettext_lazy("Taobao money not written to the ledger"),
         gettext_lazy("The import of %(days)s was refused by the books: %(error)s"),
     ),
+    "promotion.asked_over_budget": (
+        gettext_lazy("Promotion request #%(id)s asks more than is left of the %(month)s budget"),
+        gettext_lazy("%(name)s asks %(amount)s for %(channel)s; %(left)s is left of the promotion budget of "
+                     "%(month)s. Approve less, refuse it, or go over the budget with a reason."),
+    ),
     "promotion.over_budget": (
         gettext_lazy("Promotion request #%(id)s approved over the %(month)s budget: %(left)s left"),
         gettext_lazy("%(name)s approved %(approved)s for %(channel)s (asked %(amount)s), which takes the promotion "
@@ -393,6 +398,10 @@ def _request_promotion(*, by, channel, amount, purpose, start, end, post, key):
                                                 {"limit": f"{limit:,.2f}"}))
     else:
         _tell(finance_people(), "promotion.requested", request, **_request_params(request))
+    left = selectors.budget_for(request)
+    if left["over"]:  # warned now, not when the money is gone
+        _tell({*finance_people(), *managers()}, "promotion.asked_over_budget", request, **{
+            **_request_params(request), "month": f"{left['month']:%Y-%m}", "left": f"{left['before']:,.2f}"})
     return request
 
 

@@ -109,3 +109,15 @@ def test_paying_pays_the_approved_amount(team, clock):
     assert request.paid_entry.amount == Decimal("1200.00")
     assert selectors.budget_left(MARCH) == Decimal("3800.00")
     assert PromotionRequest.objects.get().amount == Decimal("3000.00")
+
+
+def test_asking_for_more_than_is_left_warns_finance_and_the_manager_at_once(team, clock):
+    budget("5000.00")
+    services.decide_promotion(ask(team, "2300.00"), by=team["finance_lead"], approve=True)
+    Notification.objects.all().delete()
+    ask(team, "2700.00")  # exactly what is left: no warning
+    assert not Notification.objects.filter(event="promotion.asked_over_budget").exists()
+    ask(team, "2700.01")
+    warned = Notification.objects.filter(event="promotion.asked_over_budget")
+    assert {"finance_lead", "manager"} <= set(warned.values_list("recipient__username", flat=True))
+    assert "2,700.00" in warned.first().body
