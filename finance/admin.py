@@ -66,6 +66,7 @@ class MonthlyTargetAdmin(SimpleHistoryAdmin):
 
 @admin.register(PromotionRequest)
 class PromotionRequestAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["pk", "channel", "amount", "requested_by", "start", "end", "status", "decided_by"]
+    list_display = ["pk", "channel", "amount", "approved_amount", "requested_by", "start", "end", "status",
+                    "decided_by"]
     list_filter = ["status", "channel"]
     list_select_related = ["channel", "requested_by", "decided_by"]

@@ -84,6 +84,20 @@ class PromotionRequestForm(forms.Form):
             self.initial.setdefault("key", uuid.uuid4().hex)
 
 
+class DecisionForm(forms.Form):
+    """Approve all or part of what was asked, refuse, or send on; an override reason when approving takes the
+    month's promotion budget below zero."""
+    reason = forms.CharField(label=_("Reason (needed to refuse or to send on)"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    amount = MoneyField(label=_("Approve (CNY)"), required=False,
+                        help_text=_("At most what was asked; approve less to stay within the budget."))
+    override_reason = forms.CharField(
+        label=_("Why go over the budget"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed only when this approval takes the month's promotion budget below zero; marketing, "
+                    "finance and the shop manager are told."),
+    )
+
+
 class PaymentForm(forms.Form):
     date = forms.DateField(label=_("Paid on"), widget=DateInput())
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False)

@@ -260,7 +260,11 @@ class PromotionRequest(models.Model):
         Category, on_delete=models.PROTECT, related_name="promotion_requests", verbose_name=_("channel"),
         limit_choices_to={"group": Category.Group.PROMOTION},
     )
-    amount = models.DecimalField(_("amount (CNY)"), **MONEY)
+    amount = models.DecimalField(_("amount (CNY)"), **MONEY)  # what marketing asked for
+    # What finance or the shop manager approved (at most what was asked); paying pays this.
+    approved_amount = models.DecimalField(_("approved (CNY)"), null=True, blank=True, **MONEY)
+    # Why an approval was allowed to take the month's promotion budget below zero (empty: it did not).
+    override_reason = models.TextField(_("over-budget override"), blank=True)
     purpose = models.TextField(_("purpose"))
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
@@ -299,6 +303,11 @@ class PromotionRequest(models.Model):
         verbose_name_plural = _("promotion requests")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="promotion_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True)
+                | Q(approved_amount__gt=0, approved_amount__lte=models.F("amount")),
+                name="promotion_approved_within_asked",
+            ),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="promotion_ends_after_start"),
             models.UniqueConstraint(fields=["requested_by", "key"], condition=~Q(key=""),
                                     name="promotion_form_once"),
@@ -310,6 +319,15 @@ class PromotionRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("finance:promotion_detail", args=[self.pk])
+
+    @property
+    def spend(self):
+        """What this request spends once approved: the approved amount (what was asked before a decision)."""
+        return self.approved_amount if self.approved_amount is not None else self.amount
+
+    @property
+    def approved_less(self):
+        return self.approved_amount is not None and self.approved_amount < self.amount
 
 
 class ManagementReport(models.Model):

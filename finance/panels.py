@@ -14,7 +14,8 @@ def _cycle_and_money(request, now):
     month_start, month_end = selectors.month_bounds(today)
     totals = selectors.ledger_totals(selectors.ledger({"since": month_start, "until": today}))
     return {"overview": overview, "totals": totals, "today": today, "month_start": month_start,
-            "warn": overview["warning"] is not None and today <= overview["window"][1]}
+            "warn": overview["warning"] is not None and today <= overview["window"][1],
+            "budget": selectors.promotion_budget(today)}  # what is left of this month's promotion budget
 
 
 def _marketing_only(user):

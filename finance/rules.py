@@ -46,6 +46,17 @@ def sends_supplier_reports(user):
     return sees_supplier_cycles(user)
 
 
+def may_send_cycle(user, cycle):
+    """Send the report now: built, and not yet sent or rebuilt since (a rebuild is sent again)."""
+    return (sends_supplier_reports(user) and cycle.is_built
+            and (not cycle.is_sent or cycle.rows != cycle.sent_rows))
+
+
+def may_invoice_cycle(user, cycle):
+    """Record the invoice: built and not yet invoiced (a second invoice is refused, as a second settlement)."""
+    return keeps_the_books(user) and cycle.is_built and not cycle.is_invoiced
+
+
 def sees_finance(user):
     """Any finance page at all: the navigation link."""
     return keeps_the_books(user) or is_marketing(user) or is_product_leader(user)

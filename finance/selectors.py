@@ -173,13 +173,67 @@ def promotion_budget(month):
     ).aggregate(total=money_sum(signed_amount()))["total"])
     committed = cents(PromotionRequest.objects.filter(
         status=PromotionRequest.Status.APPROVED, start__lt=end, end__gte=start
-    ).aggregate(total=money_sum("amount"))["total"])
+    ).aggregate(total=money_sum(Coalesce("approved_amount", "amount")))["total"])
     settings = FinanceSettings.current()
     budget = settings.monthly_promotion_budget
     return {
         "month": start, "budget": budget, "spent": spent, "committed": committed,
         "remaining": budget - spent - committed if budget else None, "limit": settings.promotion_approval_limit,
     }
+
+
+def budget_left(month):
+    """What is left of marketing's promotion budget for `month` (paid and approved spend taken off; negative
+    after an override), or None when no budget is set. The one figure every page, panel and check uses."""
+    return promotion_budget(month)["remaining"]
+
+
+def request_months(request):
+    """The first day of each month a promotion request runs in (its spend counts against each)."""
+    month, last = month_bounds(request.start)[0], month_bounds(request.end)[0]
+    months = []
+    while month <= last:
+        months.append(month)
+        month = month_bounds(month)[1]
+    return months
+
+
+def budget_for(request, amount=None):
+    """What is left of the budget of the tightest month `request` runs in, before and after spending `amount`
+    (default: what it would spend: what was asked, or what was approved once it was): {"month", "before",
+    "after", "over"} (before/after None without a budget; after is before once the request is counted)."""
+    amount = request.spend if amount is None else amount
+    counted = request.status in PromotionRequest.COMMITTED
+    best = None
+    for month in request_months(request):
+        left = budget_left(month)
+        if left is None:
+            continue
+        before = left + amount if counted else left
+        if best is None or before - amount < best["after"]:
+            best = {"month": month, "before": before, "after": before - amount}
+    if best is None:
+        return {"month": month_bounds(request.start)[0], "before": None, "after": None, "over": False}
+    return {**best, "over": best["after"] < 0}
+
+
+def flag_over_budget(requests):
+    """Mark each open request of a list page with `budget_after`: what its tightest month would have left if it
+    were approved in full (None without a budget); `over_budget` when that is below zero. Each month's figure
+    is read once."""
+    lefts = {}
+    for request in requests:
+        request.budget_after, request.over_budget = None, False
+        if request.status not in PromotionRequest.OPEN:
+            continue
+        for month in request_months(request):
+            if month not in lefts:
+                lefts[month] = budget_left(month)
+            if lefts[month] is not None:
+                after = lefts[month] - request.amount
+                request.budget_after = after if request.budget_after is None else min(after, request.budget_after)
+        request.over_budget = request.budget_after is not None and request.budget_after < 0
+    return requests
 
 
 def monthly_targets(months):

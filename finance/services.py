@@ -23,7 +23,7 @@ from shopteam.money import parse as parse_money
 from shopteam.notifications.services import notify
 from shopteam.people import display_name
 
-from . import rules
+from . import rules, selectors
 from .models import (
     Category,
     ClosedMonth,
@@ -300,6 +300,16 @@ MESSAGES = {
         gettext_lazy("Taobao money not written to the ledger"),
         gettext_lazy("The import of %(days)s was refused by the books: %(error)s"),
     ),
+    "promotion.asked_over_budget": (
+        gettext_lazy("Promotion request #%(id)s asks more than is left of the %(month)s budget"),
+        gettext_lazy("%(name)s asks %(amount)s for %(channel)s; %(left)s is left of the promotion budget of "
+                     "%(month)s. Approve less, refuse it, or go over the budget with a reason."),
+    ),
+    "promotion.over_budget": (
+        gettext_lazy("Promotion request #%(id)s approved over the %(month)s budget: %(left)s left"),
+        gettext_lazy("%(name)s approved %(approved)s for %(channel)s (asked %(amount)s), which takes the promotion "
+                     "budget of %(month)s to %(left)s.\nWhy: %(reason)s"),
+    ),
     "promotion.paid": (
         gettext_lazy("Promotion request #%(id)s was paid: %(channel)s %(amount)s"),
         gettext_lazy("%(name)s paid it on %(date)s."),
@@ -388,6 +398,10 @@ def _request_promotion(*, by, channel, amount, purpose, start, end, post, key):
                                                 {"limit": f"{limit:,.2f}"}))
     else:
         _tell(finance_people(), "promotion.requested", request, **_request_params(request))
+    left = selectors.budget_for(request)
+    if left["over"]:  # warned now, not when the money is gone
+        _tell({*finance_people(), *managers()}, "promotion.asked_over_budget", request, **{
+            **_request_params(request), "month": f"{left['month']:%Y-%m}", "left": f"{left['before']:,.2f}"})
     return request
 
 
@@ -440,10 +454,25 @@ def may_pay(request, user):
     return request.status == PromotionRequest.Status.APPROVED and rules.keeps_the_books(user)
 
 
+def _approved_amount(request, amount):
+    """What may be approved: more than zero and at most what was asked (default: what was asked)."""
+    if amount in (None, ""):
+        return request.amount
+    amount = money(amount, label=_("The approved amount"))
+    if amount > request.amount:
+        raise ServiceError(_("At most what was asked (%(asked)s) can be approved; marketing asks again for more.")
+                           % {"asked": f"{request.amount:,.2f}"})
+    return amount
+
+
 @transaction.atomic
-def decide_promotion(request, *, by, approve, reason=""):
-    """Approve or refuse (a refusal needs a reason). When the request's 财务支出 case is open, the decision
-    resolves the case too, so the case and the request say the same."""
+def decide_promotion(request, *, by, approve, reason="", amount=None, override_reason=""):
+    """Approve (all or part of what was asked: `amount`, default the whole) or refuse (a refusal needs a reason).
+    An approval that takes the month's promotion budget below zero is refused unless `override_reason` says why;
+    then the override is kept on the request and in its history, and marketing, finance and the shop manager are
+    told. When the request's 财务支出 case is open, the decision resolves the case too, so the case and the
+    request say the same."""
+    FinanceSettings.objects.select_for_update().filter(pk=FinanceSettings.current().pk).get()  # one budget check
     request = _locked_request(request)
     if request.case_id:
         Case.objects.select_for_update().get(pk=request.case_id)
@@ -458,20 +487,41 @@ def decide_promotion(request, *, by, approve, reason=""):
     reason = _text(reason, label=_("Reason"))
     if not approve and not reason:
         raise ServiceError(_("Say why the request is refused."))
+    over = None
+    if approve:
+        approved = _approved_amount(request, amount)
+        left = selectors.budget_for(request, approved)
+        if left["over"]:
+            override_reason = _text(override_reason, label=_("Override reason"))
+            if not override_reason:
+                raise ServiceError(
+                    _("Approving %(amount)s takes the promotion budget of %(month)s below zero: %(left)s is left. "
+                      "Approve less, or give the reason for going over the budget.")
+                    % {"amount": f"{approved:,.2f}", "month": f"{left['month']:%Y-%m}",
+                       "left": f"{left['before']:,.2f}"})
+            over = left
+        request.approved_amount = approved
+        request.override_reason = override_reason if over else ""
     status = PromotionRequest.Status.APPROVED if approve else PromotionRequest.Status.REFUSED
     request.status = status
     request.decided_by = by
     request.decided_at = timezone.now()
     request.reason = reason
-    _history_by(request, by, str(status))
+    _history_by(request, by, "approved over budget" if over else str(status))
     request.save()
     if request.case is not None and request.case.is_open:
         verdict = shop_text(gettext_lazy("Approved") if approve else gettext_lazy("Refused"))
         case_services.resolve_case(request.case, by=by, resolution=f"{verdict}: {reason}" if reason else verdict)
     told = [user for user in {request.requested_by, *finance_people()} if user != by]
     _tell(told, "promotion.decided", request, **{
-        **_request_params(request), "status": PromotionRequest.Status(request.status).label,
+        **_request_params(request), "amount": f"{request.spend:,.2f}",  # approved: what was approved
+        "status": PromotionRequest.Status(request.status).label,
         "name": display_name(by), "reason": reason or "—"})
+    if over:
+        _tell({request.requested_by, *finance_people(), *managers()}, "promotion.over_budget", request, **{
+            **_request_params(request), "approved": f"{request.approved_amount:,.2f}",
+            "month": f"{over['month']:%Y-%m}", "left": f"{over['after']:,.2f}", "name": display_name(by),
+            "reason": override_reason})
     return request
 
 
@@ -521,7 +571,7 @@ def pay_promotion(request, *, by, date, reference=""):
             raise ServiceError(_("Only an approved request can be paid."))
         raise ServiceError(_("Only finance or the shop manager pays promotion spend."))
     entry = record_entry(
-        by=by, date=date, category=request.channel, amount=request.amount, direction=LedgerEntry.Direction.OUT,
+        by=by, date=date, category=request.channel, amount=request.spend, direction=LedgerEntry.Direction.OUT,
         counterparty=str(request.channel), reference=_text(reference, limit=100, label=_("Reference")),
         note=shop_text(gettext_lazy("Promotion request #%(id)s: %(purpose)s"),
                        {"id": request.pk, "purpose": request.purpose}),
@@ -532,7 +582,7 @@ def pay_promotion(request, *, by, date, reference=""):
     _history_by(request, by, "paid")
     request.save(update_fields=["status", "paid_entry"])
     _tell([request.requested_by], "promotion.paid", request, id=request.pk, channel=request.channel,
-          amount=f"{request.amount:,.2f}", name=display_name(by), date=date)
+          amount=f"{request.spend:,.2f}", name=display_name(by), date=date)
     return request
 
 
@@ -836,6 +886,8 @@ def mark_sent(cycle, *, by, on, how):
     errors = []
     if not cycle.is_built:
         errors.append(_("Build the report before sending it."))
+    elif not rules.may_send_cycle(by, cycle):
+        errors.append(_("This report is already sent; rebuild it to send it again."))
     if on is None:
         errors.append(_("Give the date it was sent."))
     elif on > timezone.localdate():
@@ -906,6 +958,8 @@ def record_invoice(cycle, *, by, number, date, amount):
     if not rules.keeps_the_books(by):
         raise ServiceError(_("Only finance and the shop manager record invoices."))
     cycle = _locked_cycle(cycle)
+    if cycle.is_invoiced:
+        raise ServiceError(_("This cycle is already invoiced (No. %(number)s).") % {"number": cycle.invoice_number})
     errors = []
     number = _text(number, limit=50, label=_("Invoice number"))
     if not number:

@@ -17,6 +17,7 @@ from shopteam.errors import ServiceError, show_errors
 
 from . import charts, reports, rules, selectors, services
 from .forms import (
+    DecisionForm,
     EntryForm,
     InvoiceForm,
     LedgerFilterForm,
@@ -208,6 +209,7 @@ def promotion_list(request):
     status = request.GET.get("status", "")
     requests = selectors.request_list(request.user, status=status)
     page = Paginator(requests, PER_PAGE).get_page(request.GET.get("page"))
+    selectors.flag_over_budget(page.object_list)
     return render(request, "finance/promotion_list.html", {
         "page": page, "status": status, "statuses": PromotionRequest.Status.choices,
         "budget": selectors.promotion_budget(timezone.localdate()),
@@ -218,6 +220,9 @@ def promotion_list(request):
 @allowed(rules.is_marketing)
 def promotion_new(request):
     form = PromotionRequestForm(request.POST or None, channels=selectors.promotion_channels())
+    budget = selectors.promotion_budget(timezone.localdate())
+    if budget["remaining"] is not None:  # the page shows what would be left after the amount typed
+        form.fields["amount"].widget.attrs["data-budget-left"] = f"{budget['remaining']:.2f}"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -233,10 +238,14 @@ def promotion_new(request):
                                             "case #%(case)s.") % {"case": promotion.case_id})
             else:
                 messages.success(request, _("Request sent to finance."))
+            left = selectors.budget_for(promotion)
+            if left["over"]:
+                messages.warning(request, _(
+                    "This asks for more than is left of the promotion budget of %(month)s (%(left)s): finance may "
+                    "approve less, refuse it, or go over the budget with a recorded reason.") % {
+                    "month": f"{left['month']:%Y-%m}", "left": f"{left['before']:,.2f}"})
             return redirect(promotion)
-    return render(request, "finance/promotion_form.html", {
-        "form": form, "budget": selectors.promotion_budget(timezone.localdate()),
-    })
+    return render(request, "finance/promotion_form.html", {"form": form, "budget": budget})
 
 
 def _visible_request(request, pk):
@@ -250,10 +259,13 @@ def _visible_request(request, pk):
 def promotion_detail(request, pk):
     promotion, history = _visible_request(request, pk)
     user = request.user
+    left = selectors.budget_for(promotion)
     return render(request, "finance/promotion_detail.html", {
-        "promotion": promotion, "history": history,
+        "promotion": promotion, "history": history, "left": left,
+        "is_open": promotion.status in PromotionRequest.OPEN,
+        "form": DecisionForm(initial={"amount": f"{promotion.amount:.2f}"}),
         "may_decide": services.may_decide(promotion, user), "may_refer": services.may_refer(promotion, user),
-        "may_pay": services.may_pay(promotion, user), "form": ReasonForm(),
+        "may_pay": services.may_pay(promotion, user),
         "payment_form": PaymentForm(initial={"date": timezone.localdate()}),
     })
 
@@ -263,10 +275,20 @@ def promotion_detail(request, pk):
 def promotion_action(request, pk, action):
     promotion, _history = _visible_request(request, pk)
     reason = request.POST.get("reason", "")
+    if (action in ("approve", "refuse") and promotion.status in PromotionRequest.OPEN
+            and not services.may_decide(promotion, request.user)):
+        raise PermissionDenied
     try:
         if action in ("approve", "refuse"):
-            services.decide_promotion(promotion, by=request.user, approve=action == "approve", reason=reason)
+            decided = services.decide_promotion(
+                promotion, by=request.user, approve=action == "approve", reason=reason,
+                amount=request.POST.get("amount", "") if action == "approve" else None,
+                override_reason=request.POST.get("override_reason", ""),
+            )
             messages.success(request, _("Request approved.") if action == "approve" else _("Request refused."))
+            if decided.override_reason:
+                messages.warning(request, _("Approved over the budget: marketing, finance and the shop manager "
+                                            "are told, and the reason is kept on the request."))
         elif action == "refer":
             services.refer_promotion(promotion, by=request.user, reason=reason)
             messages.success(request, _("Sent on to the shop manager."))
@@ -378,7 +400,8 @@ def cycle_detail(request, pk):
     user = request.user
     return render(request, "finance/cycle_detail.html", {
         **page, "changes": services.cycle_changes(cycle), "warning": services.holiday_warning(cycle.month),
-        "may_send": rules.sends_supplier_reports(user), "keeps_the_books": rules.keeps_the_books(user),
+        "may_send": rules.may_send_cycle(user, cycle), "may_invoice": rules.may_invoice_cycle(user, cycle),
+        "keeps_the_books": rules.keeps_the_books(user),
         "sent_form": SentForm(initial={"on": today}),
         "settlement_form": SettlementForm(initial={"amount": cycle.cost_total, "date": today}),
         "invoice_form": InvoiceForm(initial={"date": today, "amount": cycle.price_total or None}),

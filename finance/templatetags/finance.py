@@ -37,7 +37,8 @@ def _reasons():
         "built": _("report built"), "rebuilt": _("report built again"), "sent": _("marked sent"),
         "settled": _("settlement recorded"), "invoiced": _("invoice recorded"), "requested": _("asked"),
         "escalated": _("up the 财务支出 chain"), "approved": _("approved"), "refused": _("refused"),
-        "paid": _("paid"), "case resolved": _("its case was resolved"), "closed": _("books closed"),
+        "paid": _("paid"), "approved over budget": _("approved over the budget"),
+        "case resolved": _("its case was resolved"), "closed": _("books closed"),
         "reopened": _("books reopened"), "set": _("set"),
     }
 

@@ -154,3 +154,36 @@ def test_every_finance_page_fits(open_page, live_server, books, viewport):
             assert page.locator("main h1").count() >= 1, url
             assert_fits(page)
             screenshot(page, f"finance-{name}-{viewport['width']}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_finance_approves_less_than_asked_to_stay_within_the_budget(open_page, live_server, books, team, viewport):
+    """Issue 20 point 10: 800 of a 2,000 budget is paid; 1,500 asked would take it to −300. The decision page
+    says so and asks for an override reason; typing 1,200 shows 0.00 left and hides it; approving keeps both."""
+    from finance.models import FinanceSettings, PromotionRequest
+
+    FinanceSettings.objects.update_or_create(pk=1, defaults={"monthly_promotion_budget": Decimal("2000.00")})
+    today = timezone.localdate()
+    asked = services.request_promotion(
+        by=team["marketing_lead"], channel=Category.objects.get(code="promotion-taobaoke"), amount="1500.00",
+        purpose="淘宝客佣金：年货节", start=today, end=today + datetime.timedelta(days=5))
+    page = open_page(viewport)
+    sign_in(page, live_server, "finance_lead", PASSWORD)
+    page.goto(live_server.url + asked.get_absolute_url())
+    assert page.locator("input[name=amount]").input_value() == "1500.00"
+    assert page.locator("[data-budget-after]").inner_text() == "-300.00"
+    assert page.locator("[data-over-budget]").is_visible()
+    assert_fits(page)
+    screenshot(page, f"finance-promotion-decide-over-{viewport['width']}")
+    page.locator("input[name=amount]").fill("1,200.00")
+    assert page.locator("[data-budget-after]").inner_text() == "0.00"
+    assert not page.locator("[data-over-budget]").is_visible()
+    assert_fits(page)
+    screenshot(page, f"finance-promotion-decide-less-{viewport['width']}")
+    with page.expect_navigation():
+        page.locator("button[formaction$='/approve/']").click()
+    decided = PromotionRequest.objects.get(pk=asked.pk)
+    assert (decided.status, decided.amount, decided.approved_amount) == ("approved", Decimal("1500.00"),
+                                                                          Decimal("1200.00"))
+    assert page.locator("[data-approved]").is_visible()
+    screenshot(page, f"finance-promotion-approved-less-{viewport['width']}")

@@ -300,3 +300,67 @@ def test_cycle_tasks_go_to_the_posts_and_link_back(team, goods):
     task = Task.objects.get(key=f"cycle-{cycle.pk}-send")
     assert task.subject.get_absolute_url() == cycle.get_absolute_url()
     assert task.due.astimezone(SHANGHAI).date() == datetime.date(2026, 3, 13)  # the 15th is a Sunday
+
+
+def _built(team):
+    with on("2026-03-11 09:00"):
+        [cycle] = services.build_due_cycles()
+    return cycle
+
+
+def test_a_second_send_or_invoice_is_refused_and_changes_nothing(team, goods):
+    cycle = _built(team)
+    with on("2026-03-12 10:00"):
+        services.mark_sent(cycle, by=team["product_lead"], on=datetime.date(2026, 3, 12), how="邮件")
+        with pytest.raises(ServiceError, match="already sent"):
+            services.mark_sent(cycle, by=team["product_lead"], on=datetime.date(2026, 3, 12), how="微信")
+        services.record_invoice(cycle, by=team["finance_lead"], number="A1", date=datetime.date(2026, 3, 12),
+                                amount="100")
+        with pytest.raises(ServiceError, match="already invoiced"):
+            services.record_invoice(cycle, by=team["finance_lead"], number="B2", date=datetime.date(2026, 3, 12),
+                                    amount="100")
+    cycle.refresh_from_db()
+    assert (cycle.sent_how, cycle.invoice_number) == ("邮件", "A1")
+
+
+def test_the_cycle_page_offers_no_second_send_or_invoice(client, team, goods):
+    cycle = _built(team)
+    client.force_login(team["finance_lead"])
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    assert reverse("finance:cycle_action", args=[cycle.pk, "invoice"]) in page
+    assert reverse("finance:cycle_action", args=[cycle.pk, "send"]) in page
+    with on("2026-03-12 10:00"):
+        services.mark_sent(cycle, by=team["product_lead"], on=datetime.date(2026, 3, 12), how="邮件")
+        services.record_invoice(cycle, by=team["finance_lead"], number="A1", date=datetime.date(2026, 3, 12),
+                                amount="100")
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    assert reverse("finance:cycle_action", args=[cycle.pk, "invoice"]) not in page
+    assert reverse("finance:cycle_action", args=[cycle.pk, "send"]) not in page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite's shared in-memory test database refuses concurrent writers ('table is locked')")
+def test_two_invoices_at_once_one_wins_the_other_is_refused(team, goods):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    cycle = _built(team)
+    start = threading.Barrier(2)
+
+    def worker(number):
+        start.wait()
+        try:
+            services.record_invoice(SupplierCycle.objects.get(pk=cycle.pk), by=team["finance_lead"],
+                                    number=number, date=datetime.date(2026, 3, 12), amount="100")
+            return number
+        except ServiceError:
+            return None
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(worker, ["A1", "B2"]))
+    winners = [r for r in results if r]
+    assert len(winners) == 1 and results.count(None) == 1
+    assert SupplierCycle.objects.get(pk=cycle.pk).invoice_number == winners[0]
