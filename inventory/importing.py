@@ -367,6 +367,11 @@ class Batch:
                 affected[line.pk] = line
             else:
                 self.counts["refunds_waiting"] += 1  # its order's lines are not imported yet
+        # An order's first 退款报表 row moves its refund off its pay day (the 订单报表's 退款金额) to the finish day.
+        for paid_at in TaobaoOrder.objects.filter(
+                order_id__in={r.order_id for r in save if r.pk is None}, refund_amount__gt=0,
+                paid_at__isnull=False).values_list("paid_at", flat=True):
+            self.dates.add(timezone.localdate(paid_at))
         if self.write:
             for refund in save:
                 refund.last_import = self.imp
