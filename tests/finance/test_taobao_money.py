@@ -140,7 +140,7 @@ def test_without_a_refund_report_the_order_reports_refunds_count_on_the_pay_day_
     client.force_login(team["finance_lead"])
     page = client.get(reverse("finance:reports") + "?period=2026-03").content.decode()
     marked = page.split("data-refunds-from-orders")[1][:200]
-    assert "70.00" in marked and "dated by pay day" in marked
+    assert "其中 70.00 来自订单报表的退款金额，按付款日计" in marked
 
 
 def test_a_refund_report_for_an_order_replaces_its_order_report_refund_never_both(
