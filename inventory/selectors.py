@@ -180,6 +180,20 @@ def taobao_refunds_from_orders(*, start, end):
     return sum((row["refunds_from_orders"] for row in taobao_daily_money(start=start, end=end)), Decimal("0.00"))
 
 
+def taobao_imports_unbooked():
+    """Done imports whose money days finance has not booked yet (the booking outbox)."""
+    from .models import TaobaoImport
+
+    return TaobaoImport.objects.filter(status=TaobaoImport.Status.DONE, money_booked_at=None).exclude(money_days=[])
+
+
+def taobao_money_waiting():
+    """{"count", "oldest" (the earliest finish time)} of the imports whose money waits to be booked."""
+    from django.db.models import Count, Min
+
+    return taobao_imports_unbooked().aggregate(count=Count("pk"), oldest=Min("finished_at"))
+
+
 def ledger_sum():
     """Each product's ledger total as a subquery expression (0 with no move)."""
     total = (
