@@ -14,7 +14,8 @@ def _cycle_and_money(request, now):
     month_start, month_end = selectors.month_bounds(today)
     totals = selectors.ledger_totals(selectors.ledger({"since": month_start, "until": today}))
     return {"overview": overview, "totals": totals, "today": today, "month_start": month_start,
-            "warn": overview["warning"] is not None and today <= overview["window"][1]}
+            "warn": overview["warning"] is not None and today <= overview["window"][1],
+            "taobao_waiting": selectors.taobao_money_waiting()}
 
 
 def _marketing_only(user):

@@ -657,7 +657,7 @@ def book_taobao_money_after_commit(import_id):
     except Exception:  # noqa: BLE001 - the import is committed; the job retries and the sweep is behind it
         logger.exception("Taobao import %s: its money could not be booked now; the booking job retries", import_id)
         queue_now(tasks.book_taobao_money.apply_async, tasks.book_taobao_money.name,
-                  [((import_id,), {"countdown": 60})])
+                  [((), {"args": (import_id,), "countdown": 60})])
 
 
 def book_pending_taobao_money():
