@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -148,7 +149,7 @@ def taobao_daily_money(*, start, end):
     )
     order_refunds = (
         TaobaoOrder.objects.filter(from_order_report=True, refund_amount__gt=0, paid_at__gte=since, paid_at__lt=until)
-        .exclude(order_id__in=TaobaoRefund.objects.values("order_id"))
+        .exclude(Exists(TaobaoRefund.objects.filter(order_id=OuterRef("order_id"))))  # an anti-join
         .annotate(day=TruncDate("paid_at", tzinfo=SHANGHAI)).values("day")
         .annotate(amount=Sum("refund_amount"))
         .order_by()
