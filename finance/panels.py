@@ -15,7 +15,8 @@ def _cycle_and_money(request, now):
     totals = selectors.ledger_totals(selectors.ledger({"since": month_start, "until": today}))
     return {"overview": overview, "totals": totals, "today": today, "month_start": month_start,
             "warn": overview["warning"] is not None and today <= overview["window"][1],
-            "budget": selectors.promotion_budget(today)}  # what is left of this month's promotion budget
+            "budget": selectors.promotion_budget(today),  # what is left of this month's promotion budget
+            "taobao_waiting": selectors.taobao_money_waiting()}
 
 
 def _marketing_only(user):

@@ -19,13 +19,17 @@ def note_case_decision(sender, *, case, by, **kwargs):
 
 
 def write_taobao_days(sender, *, dates=(), **kwargs):
-    """An import of Taobao exports committed: its days' sales and refunds go into the ledger. The import has
-    already committed, so a refusal (every open month closed) is told to finance rather than raised at it."""
+    """An import of Taobao exports committed: its days' sales and refunds go into the ledger. Any other error
+    propagates, so the import stays unbooked and the booking job retries. A refusal (every open month closed) is
+    final: retrying would not open a month, so finance is told and the refusal is returned, for the import to
+    keep as its booking note."""
     try:
         services.sync_taobao_days(dates)
     except ServiceError as error:
         logger.warning("Taobao money of %s not written: %s", dates, error)
         services.tell_finance_taobao_refused(dates, error)
+        return " ".join(str(message) for message in error.messages)
+    return None
 
 
 def connect():

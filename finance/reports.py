@@ -261,7 +261,15 @@ def management_report(period, *, with_margin=True):
         "monthly": monthly_series(period, days, targets),
         "daily": days,
         "fixed_costs": fixed_costs_for(period, sums, categories),
+        "refunds_from_orders": taobao_refunds_from_orders(period),
     }
+
+
+def taobao_refunds_from_orders(period):
+    """The part of the period's Taobao refunds that came from the 订单报表's 退款金额 (dated by pay day)."""
+    from inventory import selectors as inventory_selectors
+
+    return inventory_selectors.taobao_refunds_from_orders(start=period.start, end=period.end)
 
 
 SUMMARY_KEYS = ("income", "expense", "net", "sales", "refunds", "net_sales", "promotion")

@@ -282,3 +282,10 @@ def cycle_page(pk):
         step.tasks = list(tasks_about(step))
     history = list(cycle.history.select_related("history_user").order_by("history_date", "history_id"))
     return {"cycle": cycle, "steps": steps, "cases": list(cases_about(cycle)), "history": history}
+
+
+def taobao_money_waiting():
+    """{"count", "oldest"} of the Taobao imports whose money is not booked yet (inventory's booking outbox)."""
+    from inventory import selectors as inventory_selectors
+
+    return inventory_selectors.taobao_money_waiting()

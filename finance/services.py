@@ -1082,19 +1082,16 @@ def sync_taobao_days(dates):
     dates = sorted(set(dates))
     if not dates:
         return []
-    money_by_day = {row["date"]: row for row in inventory_selectors.taobao_daily_money(
-        start=dates[0], end=dates[-1] + datetime.timedelta(days=1))}
     if Category.objects.filter(code__in=[code for _kind, code in TAOBAO_KINDS]).count() < len(TAOBAO_KINDS):
         ensure_seed_data()  # an admin cannot delete categories; a flushed test database can
     categories = {kind: Category.objects.get(code=code) for kind, code in TAOBAO_KINDS}
     written = []
     for day in dates:
         for kind, _code in TAOBAO_KINDS:
-            amount = money_by_day.get(day, {}).get(kind, Decimal("0.00")) or Decimal("0.00")
             for _attempt in range(3):
                 try:
                     with transaction.atomic():
-                        made = _sync_day(day, kind, amount, categories[kind])
+                        made = _sync_day(day, kind, categories[kind], inventory_selectors)
                     break
                 except IntegrityError:
                     continue  # another run wrote the day's entry at the same moment: look again
@@ -1119,8 +1116,14 @@ def reverse_url(name):
 
 
 @in_shop_language
-def _sync_day(day, kind, amount, category):
+def _sync_day(day, kind, category, inventory_selectors):
+    """One day's entry of one kind. The day's month row is locked first (it exists even when no entry does yet)
+    and the day's totals are read only then, so of two overlapping syncs the later one reads the newer total
+    and writes last."""
     key = f"taobao:{kind}:{day.isoformat()}"
+    month = lock_month(day)
+    rows = inventory_selectors.taobao_daily_money(start=day, end=day + datetime.timedelta(days=1))
+    amount = next((row.get(kind) for row in rows if row["date"] == day), None) or Decimal("0.00")
     live = LedgerEntry.objects.select_for_update().filter(key=key, is_reversed=False).first()
     if live is not None and live.amount == amount:
         return None
@@ -1132,7 +1135,7 @@ def _sync_day(day, kind, amount, category):
                       % {"day": day, "kind": category, "amount": f"{amount:,.2f}"})
     if amount == 0:
         return None
-    date = day if not lock_month(day).closed else timezone.localdate()
+    date = day if not month.closed else timezone.localdate()
     note = _("Taobao %(kind)s of %(day)s, from the order imports.") % {"kind": category, "day": day}
     return record_entry(by=None, date=date, category=category, amount=amount, counterparty=_("Taobao"),
                         reference=day.isoformat(), note=note, source=LedgerEntry.Source.TAOBAO, key=key)

@@ -176,7 +176,7 @@ def months(request):
     today = timezone.localdate()
     return render(request, "finance/months.html", {
         "months": selectors.months_overview(today), "may_close": rules.closes_months(request.user),
-        "form": ReasonForm(),
+        "form": ReasonForm(), "taobao_waiting": selectors.taobao_money_waiting(),
     })
 
 

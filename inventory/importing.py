@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError
 
-from . import services, signals, staging, tables, taobao
+from . import services, staging, tables, taobao
 from .models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
 from .tables import TableRefused
 
@@ -367,6 +367,11 @@ class Batch:
                 affected[line.pk] = line
             else:
                 self.counts["refunds_waiting"] += 1  # its order's lines are not imported yet
+        # An order's first 退款报表 row moves its refund off its pay day (the 订单报表's 退款金额) to the finish day.
+        for paid_at in TaobaoOrder.objects.filter(
+                order_id__in={r.order_id for r in save if r.pk is None}, refund_amount__gt=0,
+                paid_at__isnull=False).values_list("paid_at", flat=True):
+            self.dates.add(timezone.localdate(paid_at))
         if self.write:
             for refund in save:
                 refund.last_import = self.imp
@@ -782,12 +787,14 @@ def _run_claimed(import_id):
     summary.update(settled)
     summary["skipped"] = count
     with transaction.atomic():
+        now = timezone.now()
         TaobaoImport.objects.filter(pk=imp.pk).update(
             status=Status.DONE, summary=summary, problems=problems, problem_count=count, rows_total=summary["rows"],
-            rows_done=summary["rows"], finished_at=timezone.now(), claimed_at=None)
+            rows_done=summary["rows"], finished_at=now, claimed_at=None,
+            money_days=[day.isoformat() for day in sorted(dates)], money_booked_at=None if dates else now)
         staging.discard(imp)
-        transaction.on_commit(partial(signals.orders_imported.send, sender=TaobaoImport, import_id=imp.pk,
-                                      dates=sorted(dates)))
+        if dates:  # booked after commit, retried, and swept nightly (services.book_taobao_money)
+            transaction.on_commit(partial(services.book_taobao_money_after_commit, imp.pk))
     return TaobaoImport.objects.get(pk=import_id)
 
 

@@ -268,6 +268,12 @@ class TaobaoImport(models.Model):
     # The claim of the worker checking or importing the file: set when it claims the work and renewed at every
     # batch (`beat`); one older than `importing.LEASE` is a worker that died (`importing.expire_stale`).
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The booking outbox: the Shanghai days whose money the import changed (ISO dates), written in the import's
+    # own transaction, and when finance booked them (services.book_taobao_money; the nightly sweep books any
+    # import still waiting). `money_note` keeps a refusal finance was told of (every open month closed).
+    money_days = models.JSONField(_("days whose money changed"), default=list, blank=True, editable=False)
+    money_booked_at = models.DateTimeField(_("money booked"), null=True, blank=True, editable=False)
+    money_note = models.TextField(_("booking note"), blank=True, editable=False)
 
     PROBLEMS_KEPT = 5000
 

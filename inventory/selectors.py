@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -116,11 +117,14 @@ def _sales(products, start, end, suppliers=None):
 def taobao_daily_money(*, start, end):
     """Per Shanghai date in [start, end) with imported orders or refunds, aggregated in the database and ordered by
     date: {"date", "kept" (the 买家实际支付金额 the 订单报表 exported for the orders counted as sold — paid, shipped
-    or finished — by pay date), "refunds" (successful refunds in the 退款报表, by the day they finished), "sales"
-    (kept + refunds), "orders" (how many sold orders were paid that day)}.
+    or finished — by pay date), "refunds", "refunds_from_orders" (the part of "refunds" taken from the 订单报表),
+    "sales" (kept + refunds), "orders" (how many sold orders were paid that day)}.
+
+    An order's refund comes from the 退款报表 where one was imported for that order (its successful refunds, by the
+    day they finished), else from the 订单报表's 退款金额 (by the order's pay day): never both for one order.
 
     The export's paid amounts already net the refunds (a fully refunded order is 交易关闭 and drops out), so the
-    money refunded is added back to the sales of the day it was refunded: sales less refunds is then exactly what
+    money refunded is added back to the sales of the day it is dated: sales less refunds is then exactly what
     the export says the shop kept, day by day, and the refunds are still seen (booked on their own they would be
     taken off twice)."""
     from django.db.models import Count
@@ -130,11 +134,11 @@ def taobao_daily_money(*, start, end):
     from .taobao import REFUND_DONE
 
     since, until = day_range(start, end)
+    money = Coalesce(Sum("paid_amount"), Value(Decimal("0")), output_field=DecimalField())
     sales = (
         TaobaoOrder.objects.filter(from_order_report=True, sold=True, paid_at__gte=since, paid_at__lt=until)
         .annotate(day=TruncDate("paid_at", tzinfo=SHANGHAI)).values("day")
-        .annotate(amount=Coalesce(Sum("paid_amount"), Value(Decimal("0")), output_field=DecimalField()),
-                  count=Count("pk"))
+        .annotate(amount=money, count=Count("pk"))
         .order_by()
     )
     refunds = (
@@ -143,17 +147,52 @@ def taobao_daily_money(*, start, end):
         .annotate(amount=Sum("amount"))
         .order_by()
     )
+    order_refunds = (
+        TaobaoOrder.objects.filter(from_order_report=True, refund_amount__gt=0, paid_at__gte=since, paid_at__lt=until)
+        .exclude(Exists(TaobaoRefund.objects.filter(order_id=OuterRef("order_id"))))  # an anti-join
+        .annotate(day=TruncDate("paid_at", tzinfo=SHANGHAI)).values("day")
+        .annotate(amount=Sum("refund_amount"))
+        .order_by()
+    )
     days = {}
     zero = Decimal("0.00")
+
+    def day_of(date):
+        return days.setdefault(date, {"date": date, "kept": zero, "refunds": zero, "refunds_from_orders": zero,
+                                      "orders": 0})
+
     for row in sales:
-        days[row["day"]] = {"date": row["day"], "kept": Decimal(row["amount"]).quantize(CENTS), "refunds": zero,
-                            "orders": row["count"]}
+        day = day_of(row["day"])
+        day["kept"], day["orders"] = Decimal(row["amount"]).quantize(CENTS), row["count"]
     for row in refunds:
-        day = days.setdefault(row["day"], {"date": row["day"], "kept": zero, "refunds": zero, "orders": 0})
-        day["refunds"] = Decimal(row["amount"]).quantize(CENTS)
+        day_of(row["day"])["refunds"] += Decimal(row["amount"]).quantize(CENTS)
+    for row in order_refunds:
+        day = day_of(row["day"])
+        day["refunds_from_orders"] = Decimal(row["amount"]).quantize(CENTS)
+        day["refunds"] += day["refunds_from_orders"]
     for day in days.values():
         day["sales"] = day["kept"] + day["refunds"]
     return [days[day] for day in sorted(days)]
+
+
+def taobao_refunds_from_orders(*, start, end):
+    """The part of the Taobao refunds of [start, end) taken from the 订单报表's 退款金额 (no 退款报表 imported for
+    those orders), dated by pay day."""
+    return sum((row["refunds_from_orders"] for row in taobao_daily_money(start=start, end=end)), Decimal("0.00"))
+
+
+def taobao_imports_unbooked():
+    """Done imports whose money days finance has not booked yet (the booking outbox)."""
+    from .models import TaobaoImport
+
+    return TaobaoImport.objects.filter(status=TaobaoImport.Status.DONE, money_booked_at=None).exclude(money_days=[])
+
+
+def taobao_money_waiting():
+    """{"count", "oldest" (the earliest finish time)} of the imports whose money waits to be booked."""
+    from django.db.models import Count, Min
+
+    return taobao_imports_unbooked().aggregate(count=Count("pk"), oldest=Min("finished_at"))
 
 
 def ledger_sum():

@@ -32,6 +32,18 @@ def expire_stale_taobao_imports():
     return importing.expire_stale()
 
 
+@shared_task(autoretry_for=(Exception,), retry_backoff=60, retry_backoff_max=3600, max_retries=12)
+def book_taobao_money(import_id):
+    """An import's money days into the books, retried with backoff while finance raises (idempotent)."""
+    return services.book_taobao_money(import_id)
+
+
+@shared_task
+def book_pending_taobao_money():
+    """Nightly: book every import whose money still waits (a worker died, or the retries ran out)."""
+    return services.book_pending_taobao_money()
+
+
 @shared_task
 def scan_low_stock():
     from . import alerts

@@ -104,7 +104,8 @@ def test_the_command_rewrites_days_booked_the_old_way_and_then_changes_nothing(t
 
     out = io.StringIO()
     call_command("sync_taobao_money", "--since", "2026-03-01", "--until", "2026-03-16", stdout=out)
-    assert "2 entries written" in out.getvalue()
+    # the 4th's and 5th's sales, and the 2nd's sales without B's refund (now dated by the 退款报表, not pay day)
+    assert "3 entries written" in out.getvalue()
     assert reports.management_report(march, with_margin=False)["totals"]["net_sales"] == Decimal("180.00")
     call_command("sync_taobao_money", "--since", "2026-03-01", stdout=out)
     assert "0 entries written" in out.getvalue().splitlines()[-1]
@@ -112,3 +113,47 @@ def test_the_command_rewrites_days_booked_the_old_way_and_then_changes_nothing(t
         call_command("sync_taobao_money", "--since", "2026-03-10", "--until", "2026-03-01")
     with pytest.raises(CommandError, match="Not a day"):
         call_command("sync_taobao_money", "--since", "March")
+
+
+def booked(month=datetime.date(2026, 3, 1)):
+    entries = LedgerEntry.objects.filter(source=LedgerEntry.Source.TAOBAO, is_reversed=False)
+    report = reports.management_report(reports.Period.month(month), with_margin=False)
+    totals = report["totals"]
+    return (sorted((e.date.day, e.category.code, e.amount) for e in entries),
+            (totals["sales"], totals["refunds"], totals["net_sales"]), report["refunds_from_orders"])
+
+
+def test_without_a_refund_report_the_order_reports_refunds_count_on_the_pay_day_and_are_marked(
+        tmp_path, clock, team, client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    import_file(tmp_path, "orders.xlsx", exports.orders_2022(ORDERS), team["product_lead"],
+                django_capture_on_commit_callbacks)
+
+    entries, totals, from_orders = booked()
+    assert entries == [
+        (2, "taobao-refunds", Decimal("20.00")), (2, "taobao-sales", Decimal("200.00")),  # B paid on the 2nd
+        (3, "taobao-refunds", Decimal("50.00")), (3, "taobao-sales", Decimal("50.00")),  # C paid on the 3rd
+    ]
+    assert totals == (Decimal("250.00"), Decimal("70.00"), Decimal("180.00"))  # net sales = kept
+    assert from_orders == Decimal("70.00")
+    client.force_login(team["finance_lead"])
+    page = client.get(reverse("finance:reports") + "?period=2026-03").content.decode()
+    marked = page.split("data-refunds-from-orders")[1][:200]
+    assert "其中 70.00 来自订单报表的退款金额，按付款日计" in marked
+
+
+def test_a_refund_report_for_an_order_replaces_its_order_report_refund_never_both(
+        tmp_path, clock, team, django_capture_on_commit_callbacks):
+    by = team["product_lead"]
+    import_file(tmp_path, "orders.xlsx", exports.orders_2022(ORDERS), by, django_capture_on_commit_callbacks)
+    import_file(tmp_path, "refunds.csv", exports.refunds(REFUNDS[:1]), by, django_capture_on_commit_callbacks)  # B
+
+    entries, totals, from_orders = booked()
+    assert entries == [
+        (2, "taobao-sales", Decimal("180.00")),  # B's refund left its pay day...
+        (3, "taobao-refunds", Decimal("50.00")), (3, "taobao-sales", Decimal("50.00")),  # C still from the 订单报表
+        (5, "taobao-refunds", Decimal("20.00")), (5, "taobao-sales", Decimal("20.00")),  # ...for its finish day
+    ]
+    assert totals == (Decimal("250.00"), Decimal("70.00"), Decimal("180.00"))
+    assert from_orders == Decimal("50.00")
