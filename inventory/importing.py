@@ -20,7 +20,9 @@ import stopped, to be run again. A file whose bytes equal one already imported w
 at upload and not read again.
 
 On PostgreSQL a 宝贝报表 is read once, when it is checked, into a staging table, and checked, counted and imported
-from there set-based (`staging`); the other exports, and everything on SQLite, go through `Batch` below.
+from there set-based (`staging`); an 订单报表 is checked by `Batch` below, which keeps the orders it read
+(`staging.OrderStage`) for its import to write set-based (`staging.write_orders`); the 退款报表, and everything on
+SQLite, go through `Batch`.
 """
 import csv
 import hashlib
