@@ -20,7 +20,9 @@ import stopped, to be run again. A file whose bytes equal one already imported w
 at upload and not read again.
 
 On PostgreSQL a 宝贝报表 is read once, when it is checked, into a staging table, and checked, counted and imported
-from there set-based (`staging`); the other exports, and everything on SQLite, go through `Batch` below.
+from there set-based (`staging`); an 订单报表 is checked by `Batch` below, which keeps the orders it read
+(`staging.OrderStage`) for its import to write set-based (`staging.write_orders`); the 退款报表, and everything on
+SQLite, go through `Batch`.
 """
 import csv
 import hashlib
@@ -529,9 +531,9 @@ def _batches(records):
         yield batch
 
 
-def _run(imp, *, write, opened=None):
-    """Read the whole file in batches: count (and with `write`, apply) what it says. Returns (summary, problems,
-    problem count, dates, deltas)."""
+def _run(imp, *, write, opened=None, keep=None):
+    """Read the whole file in batches: count (and with `write`, apply) what it says; `keep` is given each batch's
+    good records (`staging.OrderStage`). Returns (summary, problems, problem count, dates, deltas)."""
     kind, table = opened or _open(imp)
     records = taobao.records(kind, table)
     products = dict(Product.objects.values_list("sku", "pk")) if kind == taobao.LINES else {}
@@ -542,6 +544,8 @@ def _run(imp, *, write, opened=None):
     for batch_records in _batches(records):
         good = [(number, record) for number, record, problem in batch_records if problem is None]
         bad = [problem for _n, _r, problem in batch_records if problem is not None]
+        if keep is not None:
+            keep(good)
         batch = Batch(imp, write=write, waiting_refunds=waiting_refunds)
         with transaction.atomic():
             if kind == taobao.ORDERS:
@@ -642,6 +646,15 @@ def _check(imp):
         except staging.Fallback as error:
             logger.warning("Taobao import %s is read in Python: it could not be staged (%s)", imp.pk, error)
             kind, table = _open(imp)
+    if staging.orders_usable(kind):
+        # The orders the check reads are kept, so that the import does not read the file again.
+        keep = staging.OrderStage(imp)
+        try:
+            summary, problems, count, _dates, deltas = _run(imp, write=False, opened=(kind, table), keep=keep)
+            keep.keep()
+        finally:
+            keep.close()
+        return summary, problems, count, deltas
     summary, problems, count, _dates, deltas = _run(imp, write=False, opened=(kind, table))
     return summary, problems, count, deltas
 
@@ -656,6 +669,11 @@ def _write(imp):
             raise _refused_since_check(count)  # before anything is written
         summary, held = staging.write(imp)
         return summary, problems, count, set(), held
+    if imp.kind == taobao.ORDERS and staging.orders_staged(imp):
+        # The orders the check read: the refused rows are those it found (an order row's reading never depends on
+        # what the shop holds).
+        summary, dates = staging.write_orders(imp)
+        return summary, imp.problems, imp.problem_count, dates, False
     summary, problems, count, dates, _deltas = _run(imp, write=True)
     return summary, problems, count, dates, False
 

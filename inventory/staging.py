@@ -6,7 +6,11 @@ reading the file again, and `settle_ledger` writes the new lines and every sale 
 SQL reads only the forms the exports write (ids of 6–25 digits, whole quantities, amounts with at most two
 decimals, `2017-07-08 00:42:32` or `2020/2/21 0:00`, a known status, a 商家编码). Every other row is read by
 `taobao.read_line`, which holds every rule and every reason, so a row is read, or refused for the same reason,
-on both paths. SQLite, the 订单报表 and the 退款报表 take the Python path (`importing.Batch`).
+on both paths. SQLite and the 退款报表 take the Python path (`importing.Batch`).
+
+A 订单报表 is checked in Python (`importing.Batch`), and the orders its check read are kept (`OrderStage`, COPY into
+`inventory_taobao_order_stage`), so that its import writes them set-based (`write_orders`) without reading the file
+again.
 """
 import datetime
 
@@ -19,6 +23,9 @@ from .models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLi
 from .tables import TableRefused
 
 STAGE = "inventory_taobao_stage"
+ORDER_STAGE = "inventory_taobao_order_stage"
+ORDER_RAW = "taobao_order_raw"
+NEW_ORDERS = "taobao_new_orders"
 RAW = "taobao_raw"
 CHUNK_TABLE = "taobao_chunk"
 # Rows per COPY while checking (the progress bar moves between them) and per committed chunk while importing.
@@ -86,9 +93,10 @@ def purge():
     """Forget the rows staged for imports left waiting or stopped for a week: should one be started after all, it
     reads its file again (it is kept)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {STAGE} WHERE import_id IN (SELECT id FROM {TaobaoImport._meta.db_table} "
-                       f"WHERE status IN (%s, %s) AND created_at < %s)",
-                       [TaobaoImport.Status.CHECKED, TaobaoImport.Status.FAILED, timezone.now() - STAGED_FOR])
+        for stage in (STAGE, ORDER_STAGE):
+            cursor.execute(f"DELETE FROM {stage} WHERE import_id IN (SELECT id FROM {TaobaoImport._meta.db_table} "
+                           f"WHERE status IN (%s, %s) AND created_at < %s)",
+                           [TaobaoImport.Status.CHECKED, TaobaoImport.Status.FAILED, timezone.now() - STAGED_FOR])
 
 
 def discard(imp):
@@ -96,6 +104,7 @@ def discard(imp):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {STAGE} WHERE import_id = %s", [imp.pk])
+            cursor.execute(f"DELETE FROM {ORDER_STAGE} WHERE import_id = %s", [imp.pk])
 
 
 # --- check: stage, clean, read, count -------------------------------------------------------------------------
@@ -659,3 +668,154 @@ def settle(imp, *, reversal_reason, now, new_lines=False):
         if new_lines:
             cursor.execute(f"DROP TABLE IF EXISTS {NEW_LINES}")
     return counts, deltas, sorted(dates), locked
+
+
+# --- the 订单报表: the orders its check read, kept for its import -----------------------------------------------
+
+ORDER_COLUMNS = ("row_no", "order_id", "status", "status_rank", "sold", "paid_amount", "total", "refund_amount",
+                 "paid_at", "placed_at", "close_reason")
+
+
+def orders_usable(kind):
+    return ENABLED and kind == taobao.ORDERS and connection.vendor == "postgresql"
+
+
+def orders_staged(imp):
+    """Whether the check kept the orders it read: then the import writes them from there."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {ORDER_STAGE} WHERE import_id = %s)", [imp.pk])
+        return cursor.fetchone()[0]
+
+
+def _copy_cell(value):
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    return value
+
+
+class OrderStage:
+    """Called by the check with each batch of (row number, `read_order` record) it read: COPYs them into a
+    temporary table; `keep` then stages them for the import in one transaction that holds the check's claim. A file
+    that names an order twice is not kept (its import reads the file, whose rows apply one after the other)."""
+
+    def __init__(self, imp):
+        self.imp = imp
+        purge()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {ORDER_RAW}")
+            cursor.execute(f"CREATE TEMP TABLE {ORDER_RAW} AS SELECT {', '.join(ORDER_COLUMNS)} FROM {ORDER_STAGE} "
+                           f"WITH NO DATA")
+
+    def __call__(self, rows):
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for number, rec in rows:
+            writer.writerow([_copy_cell(value) for value in (
+                number, rec["order_id"], rec["status"], rec["rank"], rec["sold"], rec["paid_amount"], rec["total"],
+                rec["refund_amount"], rec["paid_at"], rec["created_at"], rec["close_reason"])])
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.copy_expert(f"COPY {ORDER_RAW} ({', '.join(ORDER_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
+                               f"NULL '\\N')", buffer)
+
+    def keep(self):
+        with connection.cursor() as cursor, transaction.atomic():
+            self.imp.beat(self.imp.rows_done)  # the claim holds (its row locked till commit)
+            discard(self.imp)
+            cursor.execute(f"SELECT count(*) = count(DISTINCT order_id) FROM {ORDER_RAW}")
+            if cursor.fetchone()[0]:
+                cursor.execute(f"INSERT INTO {ORDER_STAGE} (import_id, {', '.join(ORDER_COLUMNS)}) "
+                               f"SELECT %s, {', '.join(ORDER_COLUMNS)} FROM {ORDER_RAW}", [self.imp.pk])
+
+    def close(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {ORDER_RAW}")
+
+
+# An order the shop knows takes the staged values when the export's status is not behind the known one
+# (`importing._newer`) and they change what it records (as `Batch.orders` compares them).
+ORDER_CHANGES = """s.import_id = %(import)s AND s.row_no BETWEEN %(lo)s AND %(hi)s AND s.order_id = o.order_id
+      AND (o.status_rank IS NULL OR s.status_rank IS NULL OR s.status_rank >= o.status_rank)
+      AND (o.status, o.sold, o.paid_amount, o.paid_at, o.refund_amount)
+          IS DISTINCT FROM (s.status, s.sold, s.paid_amount, s.paid_at, s.refund_amount)"""
+
+
+def write_orders(imp):
+    """Bring the shop's orders up to the staged ones, a committed chunk at a time: the known orders that change
+    (locked in primary-key order), then the new ones, then the known lines of the changed orders are retargeted by
+    the Python rules (`Batch._retarget`). Returns (the counts `Batch.orders` would give, the days changed)."""
+    from .importing import Batch
+
+    summary, dates = {}, set()
+    params = {"import": imp.pk, "zone": timezone.get_current_timezone_name()}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(row_no), 0) FROM {ORDER_STAGE} WHERE import_id = %s", [imp.pk])
+        last = cursor.fetchone()[0]
+        done = 0
+        for lo in range(0, last + 1, CHUNK):
+            params.update(lo=lo, hi=lo + CHUNK - 1, now=timezone.now())
+            batch = Batch(imp, write=True)
+            with transaction.atomic():
+                cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE sold) FROM {ORDER_STAGE} "
+                               f"WHERE import_id = %(import)s AND row_no BETWEEN %(lo)s AND %(hi)s", params)
+                rows, sold = cursor.fetchone()
+                cursor.execute(f"SELECT o.id, (o.paid_at AT TIME ZONE %(zone)s)::date, "
+                               f"(s.paid_at AT TIME ZONE %(zone)s)::date FROM {ORDER} o, {ORDER_STAGE} s "
+                               f"WHERE {ORDER_CHANGES} ORDER BY o.id FOR UPDATE OF o", params)
+                changed = []
+                for pk, before, after in cursor.fetchall():
+                    changed.append(pk)
+                    dates.update(day for day in (before, after) if day is not None)
+                if changed:
+                    cursor.execute(f"""
+                        UPDATE {ORDER} o SET status = s.status, status_rank = s.status_rank, sold = s.sold,
+                            paid_amount = s.paid_amount, total = s.total, refund_amount = s.refund_amount,
+                            paid_at = s.paid_at, placed_at = s.placed_at, close_reason = s.close_reason,
+                            from_order_report = true, last_import_id = %(import)s, updated_at = %(now)s
+                        FROM {ORDER_STAGE} s WHERE {ORDER_CHANGES} AND o.id = ANY(%(changed)s)""",
+                                   {**params, "changed": changed})
+                # The new orders are found first, in a statement of their own: an INSERT that looked for them
+                # itself would scan, for each row, the pages it has just written (a plan made for a small table).
+                cursor.execute(f"DROP TABLE IF EXISTS {NEW_ORDERS}")
+                cursor.execute(f"CREATE TEMP TABLE {NEW_ORDERS} AS SELECT s.row_no FROM {ORDER_STAGE} s "
+                               f"WHERE s.import_id = %(import)s AND s.row_no BETWEEN %(lo)s AND %(hi)s "
+                               f"AND NOT EXISTS (SELECT 1 FROM {ORDER} o WHERE o.order_id = s.order_id)", params)
+                cursor.execute(f"""
+                    WITH inserted AS (
+                        INSERT INTO {ORDER} (order_id, status, status_rank, sold, paid_amount, total, refund_amount,
+                                             paid_at, placed_at, close_reason, from_order_report, last_import_id,
+                                             updated_at)
+                        SELECT s.order_id, s.status, s.status_rank, s.sold, s.paid_amount, s.total, s.refund_amount,
+                               s.paid_at, s.placed_at, s.close_reason, true, %(import)s, %(now)s
+                        FROM {ORDER_STAGE} s JOIN {NEW_ORDERS} n ON n.row_no = s.row_no
+                        WHERE s.import_id = %(import)s
+                        ORDER BY s.row_no
+                        ON CONFLICT (order_id) DO NOTHING
+                        RETURNING paid_at
+                    )
+                    SELECT count(*), array_agg(DISTINCT (paid_at AT TIME ZONE %(zone)s)::date)
+                                     FILTER (WHERE paid_at IS NOT NULL)
+                    FROM inserted""", params)
+                new, days = cursor.fetchone()
+                cursor.execute(f"DROP TABLE {NEW_ORDERS}")
+                dates.update(days or ())
+                if changed:
+                    orders = {o.pk: o for o in TaobaoOrder.objects.filter(pk__in=changed)}
+                    batch._retarget(TaobaoOrderLine.objects.filter(order_id__in=changed).order_by("pk"),
+                                    lambda line, orders=orders: orders[line.order_id])
+                done += rows
+                imp.beat(done)
+            counts = {"orders": rows, "new_orders": new, "sold_orders": sold, "unsold_orders": rows - sold,
+                      **batch.counts}
+            for name, number in counts.items():
+                if number:
+                    summary[name] = summary.get(name, 0) + number
+    summary["rows"] = imp.rows_total
+    return summary, dates

@@ -34,7 +34,10 @@ class TableRefused(ServiceError):
 
 
 class ColumnsMissing(TableRefused):
-    """A table, but without the columns asked for (it may be another kind of export)."""
+    """A table, but without the columns asked for (it may be another kind of export). `found` counts the asked-for
+    columns its best header row has, `missing` names the rest."""
+
+    found, missing = 0, ()
 
 
 MB = 1024 * 1024
@@ -279,12 +282,15 @@ def _find_header(rows, *, name, required, wanted, any_of, kind):
                 if column in {header_name(w) for w in wanted} and column not in columns:
                     columns[column] = index
             return Table(name=name, columns=columns, header_row=number, rows=rows, kind=kind)
-        found = len(present & set(required))
+        groups = [[header_name(c) for c in g] for g in any_of]
+        found = len(present & set(required)) + sum(1 for g in groups if present & set(g))
         if best is None or found > best[0]:
-            best = (found, [c for c in required if c not in present])
+            best = (found, [c for c in required if c not in present] + [g[0] for g in groups if not present & set(g)])
         if seen >= HEADER_SCAN_ROWS:
             break
-    missing = best[1] if best else required
-    raise ColumnsMissing(_("%(file)s does not have the columns this import needs: %(missing)s is missing. Is it the "
-                         "right export?") % {"file": name, "missing": "、".join(missing)})
+    found, missing = best if best else (0, required + [header_name(g[0]) for g in any_of])
+    error = ColumnsMissing(_("%(file)s does not have the columns this import needs: %(missing)s is missing. Is it "
+                             "the right export?") % {"file": name, "missing": "、".join(missing)})
+    error.found, error.missing = found, missing
+    raise error
 

@@ -114,15 +114,23 @@ class Problem:
 
 def detect(path, *, name):
     """(kind, Table) of the file at `path`: whichever export's columns it has. Refuses a file that is none."""
+    closest = None
     for kind, required, any_of in SIGNATURES:
         optional = [column for names in COLUMNS[kind].values() for column in names]
         try:
             return kind, open_table(path, name=name, required=required, optional=optional, any_of=any_of)
-        except ColumnsMissing:
-            continue  # perhaps another kind of export; a file that is no table at all is refused at once
-    raise TableRefused(_("%(file)s is not a Taobao/Tmall export this import knows: it has neither the "
-                         "订单报表's columns (订单编号, 订单状态, 买家实际支付金额), nor the 宝贝报表's (订单编号, "
-                         "标题, 购买数量, 商家编码), nor the 退款报表's (退款编号, 退款状态, 退款金额).")
+        except ColumnsMissing as error:  # perhaps another kind of export; a file that is no table is refused at once
+            score = error.found - len(error.missing)  # it looks like this kind when it has most of its columns
+            if score > 0 and (closest is None or score > closest[1].found - len(closest[1].missing)):
+                closest = kind, error
+    if closest:
+        kind, error = closest
+        raise TableRefused(_("%(file)s looks like a %(kind)s but lacks %(missing)s, so it cannot be imported. "
+                             "Export it again from the seller centre with every column.")
+                           % {"file": name, "kind": KIND_NAMES[kind], "missing": "、".join(error.missing)})
+    raise TableRefused(_("%(file)s is not a Taobao/Tmall export this import knows: it was compared with the "
+                         "订单报表 (订单编号, 订单状态, 买家实际支付金额), the 宝贝报表 (订单编号, 标题, 购买数量, "
+                         "商家编码) and the 退款报表 (退款编号, 退款状态, 退款金额) and has the columns of none.")
                        % {"file": name})
 
 

@@ -1,6 +1,7 @@
 """The two ways a 宝贝报表 is read: set-based from rows staged in PostgreSQL (inventory/staging.py), and row by row
 in Python (SQLite, and a file PostgreSQL cannot stage). The same files must end the same on both: the preview's
-counts, every refused row with its reason, the orders, the lines and the ledger.
+counts, every refused row with its reason, the orders, the lines and the ledger. The same for a 订单报表, whose
+import on PostgreSQL writes the orders its check kept.
 
 Stock before every test: SCT-001 菊花茶 100, SCT-002 玫瑰花茶 50, SCT-003 硚口枸杞 20 (食草堂).
 """
@@ -110,7 +111,9 @@ def import_file(tmp_path, name, content, clerk, *, skip=True):
 
 def state():
     return {
-        "orders": sorted(TaobaoOrder.objects.values_list("order_id", "status", "sold", "paid_at", "placed_at")),
+        "orders": sorted(TaobaoOrder.objects.values_list(
+            "order_id", "status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
+            "placed_at", "close_reason", "from_order_report")),
         "lines": sorted(TaobaoOrderLine.objects.values_list(
             "order__order_id", "line_key", "sub_order_id", "sku", "title", "properties", "quantity", "paid_amount",
             "status", "refund_status", "refund_amount", "paid_at", "product__sku", "target", "sold")),
@@ -160,6 +163,61 @@ def test_the_staged_path_is_taken_and_its_rows_go_once_imported(tmp_path, shelf,
     path.unlink()  # the import does not read the file again
     assert importing.start(imp, by=clerk).status == "done"
     assert not staging.staged(imp)
+
+
+def order(number, status=DONE, *, paid="39.00", **more):
+    row = {"订单编号": number, "订单状态": status, "买家实际支付金额": paid, "总金额": paid, "退款金额": "0.00",
+           "订单创建时间": "2022-03-01 09:59:00", "订单付款时间": "2022-03-01 10:00:00", "订单关闭原因": "订单未关闭"}
+    row.update(more)
+    return row
+
+
+def orders_file(rows):
+    return exports.csv_bytes(exports.ORDERS_2022, rows, encoding="gb18030")
+
+
+@postgres_only
+def test_an_order_export_is_imported_from_what_its_check_read(tmp_path, shelf, clerk):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(orders_file([order(A), order(B, PAID), order("12345")]))
+    imp = importing.check(importing.upload(path, filename="orders.csv", by=clerk))
+    assert imp.status == "checked" and imp.problem_count == 1 and staging.orders_staged(imp)
+    path.unlink()  # the import does not read the file again
+    done = importing.start(imp, by=clerk, skip_bad_rows=True)
+    assert done.status == "done", done.refusal
+    assert (done.summary["orders"], done.summary["new_orders"], done.problem_count) == (2, 2, 1)
+    assert not staging.orders_staged(imp)
+    assert TaobaoOrder.objects.get(order_id=A).from_order_report
+
+
+@postgres_only
+def test_order_exports_after_their_lines_end_the_same_on_both_paths(tmp_path, shelf, clerk, monkeypatch):
+    from inventory import signals
+
+    days = []
+    monkeypatch.setattr(signals.orders_imported, "send", lambda sender, import_id, dates: days.append(dates))
+
+    def steps():
+        results = [import_file(tmp_path, "lines.csv", exports.lines_2022_csv(ODD_ROWS[:4]), clerk)]
+        results.append(import_file(tmp_path, "orders.csv", orders_file([
+            order(A, CLOSED, paid="0.00", 退款金额="107.90", 订单关闭原因="退款"),  # closed: its sales reversed
+            order(B, SHIPPED, paid="68.90", 订单付款时间="2022-03-02 09:05:00"),  # its pay day moves
+            order(C, "等待买家付款", paid="0.00", 订单付款时间=""),  # new, unpaid
+            order(D, paid="12.345"),  # refused
+        ]), clerk))
+        results.append(import_file(tmp_path, "older.csv", orders_file([
+            order(A, PAID), order(B, PAID, paid="1.00"),  # older: never moves an order back
+            order(E, DONE, 订单关闭原因="x" * 150),
+        ]), clerk))
+        results.append(import_file(tmp_path, "twice.csv", orders_file([order(C, PAID), order(C, DONE)]), clerk))
+        return results, list(days)
+
+    python = outcome(monkeypatch, False, steps)
+    days.clear()
+    same(outcome(monkeypatch, True, steps), python)
+    (results, _days), python_state = python
+    assert [done[0] for _preview, done in results] == ["done"] * 4
+    assert python_state["stock"]["SCT-001"] == 99  # A's two sold were given back; B's one stays sold
 
 
 @postgres_only

@@ -642,3 +642,26 @@ def test_the_signal_after_commit_and_the_money_per_day(tmp_path, shelf, clerk, d
         {"date": datetime.date(2017, 7, 10), "kept": Decimal("0.00"), "refunds": Decimal("29.90"),
          "refunds_from_orders": Decimal("0.00"), "sales": Decimal("29.90"), "orders": 0},
     ]
+
+
+@pytest.mark.parametrize(
+    ("header", "names", "not_named"),
+    [
+        # the public Tmall 订单报表: everything but 订单状态 (note the trailing spaces of its headers)
+        ("订单编号,总金额,买家实际支付金额,收货地址 ,订单创建时间,订单付款时间 ,退款金额",
+         ["looks like a 订单报表", "lacks 订单状态,"], ["订单编号、", "买家实际支付金额、", "宝贝报表"]),
+        # a 宝贝报表 without 商家编码
+        ("订单编号,标题,价格,购买数量,订单状态",
+         ["looks like a 宝贝报表", "lacks 商家编码,"], ["购买数量、", "标题、"]),
+        # nothing like an export: every layout it was compared with is named
+        ("名称,颜色,备注", ["compared with the 订单报表", "the 宝贝报表", "the 退款报表"], ["looks like"]),
+    ],
+)
+def test_a_refused_export_names_exactly_the_missing_columns_and_the_layout(tmp_path, shelf, clerk, header, names,
+                                                                            not_named):
+    imp = checked(tmp_path, "export.csv", (header + "\r\n1,2,3,4,5,6,7\r\n").encode("gbk"), clerk)
+    assert imp.status == "refused"
+    for text in names:
+        assert text in imp.refusal
+    for text in not_named:
+        assert text not in imp.refusal
