@@ -36,7 +36,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("inventory", "0007_import_claims_and_same_file"),
+        ("inventory", "0008_taobao_import_money_booking"),
     ]
 
     operations = [
