@@ -18,7 +18,7 @@ from shopteam.money import NotMoney
 from shopteam.money import parse as parse_money
 from shopteam.notifications.services import notify
 from shopteam.people import moment_text
-from shopteam.queueing import queue_now
+from shopteam.queueing import queue_now, task_named
 
 from . import rules, selectors, signals
 from .models import (
@@ -631,6 +631,10 @@ def raise_stocktake_unclear(stocktake, *, by, description=""):
 # (tasks.book_pending_taobao_money) books any import still waiting. The dashboard says when one waits.
 
 
+# The retrying job (tasks.book_taobao_money), queued by name: the task module imports this one.
+BOOK_TAOBAO_MONEY = "inventory.tasks.book_taobao_money"
+
+
 def book_taobao_money(import_id):
     """Book a done import's money days: `orders_imported` is sent synchronously (finance's day sync listens) and
     the import is marked booked only if no receiver raised; an error propagates so the job retries. Safe to run
@@ -650,14 +654,12 @@ def book_taobao_money(import_id):
 def book_taobao_money_after_commit(import_id):
     """Right after an import commits: book it at once; if that fails, the retrying job takes it over (and were the
     broker down too, the nightly sweep)."""
-    from . import tasks
-
     try:
         book_taobao_money(import_id)
     except Exception:  # noqa: BLE001 - the import is committed; the job retries and the sweep is behind it
         logger.exception("Taobao import %s: its money could not be booked now; the booking job retries", import_id)
-        queue_now(tasks.book_taobao_money.apply_async, tasks.book_taobao_money.name,
-                  [((), {"args": (import_id,), "countdown": 60})])
+        job = task_named(BOOK_TAOBAO_MONEY)
+        queue_now(job.apply_async, job.name, [((), {"args": (import_id,), "countdown": 60})])
 
 
 def book_pending_taobao_money():
