@@ -6,6 +6,7 @@ cannot be reached it logs the failure and goes on. The change is committed by th
 would submit it again, and the after-commit steps queued behind it would never run. What was not queued waits
 where it was written (a notification's outbox row, an import's status) for the periodic sweep that picks it up.
 """
+import importlib
 import logging
 from functools import partial
 
@@ -37,7 +38,11 @@ def queue_now(send, task_name, calls):
 
 def task_named(name):
     """The registered task called `name`, for a service that queues a job whose module imports that service:
-    the jobs' module imports the services, never the reverse, so the two never form an import circle."""
+    the jobs' module imports the services, never the reverse, so the two never form an import circle. A web
+    process has not imported the jobs' modules (the worker discovers them when it starts): the module is imported
+    on first use."""
+    if name not in current_app.tasks:
+        importlib.import_module(name.rpartition(".")[0])
     return current_app.tasks[name]
 
 
