@@ -295,7 +295,51 @@ def receive_restock(request, *, received, by):
                                            supplier=locked.supplier.name, received=units))
         for product_id, units in sorted(arrived.items())
     ], by=by)
-    return _moved_on(locked, target, by)
+    received_request = _moved_on(locked, target, by)
+    reorder_shortfall(locked, {product_id: line.quantity - received.get(product_id, 0)
+                               for product_id, line in lines.items()}, by=by)
+    return received_request
+
+
+SHORT_REASON = gettext_lazy("%(missing)s of %(asked)s did not come with restock request #%(id)s.")
+SHORT_HISTORY = gettext_lazy("From the short delivery of restock request #%(id)s")
+SHORT_TITLE = gettext_lazy("Short delivery of restock request #%(id)s: back on a draft to %(supplier)s")
+SHORT_BODY = gettext_lazy("%(lines)s did not come; they are on draft request #%(draft)s, to be sent again.")
+
+
+def reorder_shortfall(received, missing, *, by):
+    """What did not come with `received` goes onto the supplier's draft (added to a line the draft already has);
+    each product's open alert moves to the draft's line, so it has something on order again. The product group
+    is told. Nothing is drafted for a line that came in full."""
+    short = {product_id: units for product_id, units in missing.items() if units > 0}
+    if not short:
+        return None
+    draft = _draft_for(received.supplier)
+    old_lines = {line.product_id: line for line in received.lines.select_related("product", "alert")}
+    for product_id, units in sorted(short.items()):
+        old = old_lines[product_id]
+        alert = old.alert if old.alert is not None and old.alert.is_open else None
+        if alert is not None:
+            RestockLine.objects.filter(pk=old.pk).update(alert=None)
+        reason = _in_shop_language(SHORT_REASON, missing=units, asked=old.quantity, id=received.pk)
+        line = RestockLine.objects.select_for_update().filter(request=draft, product_id=product_id).first()
+        if line is None:
+            RestockLine.objects.create(request=draft, product=old.product, alert=alert, quantity=units,
+                                       on_hand=old.product.on_hand, reorder_point=old.product.reorder_point,
+                                       sold_30_days=old.sold_30_days, reason=reason)
+        else:
+            line.quantity += units
+            line.reason = f"{line.reason}\n{reason}"
+            line.alert = line.alert or alert
+            line.save()
+    draft.changed_by = by
+    draft._change_reason = _in_shop_language(SHORT_HISTORY, id=received.pk)[:100]
+    draft.save()
+    lines = "、".join(f"{old_lines[pid].product.sku} ×{units}" for pid, units in sorted(short.items()))
+    notify(roles_selectors.leaders(PRODUCT), title=SHORT_TITLE, body=SHORT_BODY,
+           params={"id": received.pk, "supplier": received.supplier.name, "lines": lines, "draft": draft.pk},
+           url=draft.get_absolute_url(), event="stock.restock_short")
+    return draft
 
 
 def _locked_in(request, action, by):

@@ -220,7 +220,8 @@ def test_only_the_product_group_receives_and_a_draft_is_not_received(client, cle
     alerts.scan_low_stock(now=NOW)
     draft = RestockRequest.objects.get(status="draft")
     with translation.override("en"), pytest.raises(ServiceError, match="cannot be"):
-        alerts.receive_restock(draft, received={draft.lines.get().product_id: 5}, by=clerk)
+        alerts.receive_restock(draft, received={draft.lines.get(product__sku="SCT-3").product_id: 5}, by=clerk)
+    assert draft.lines.get(product__sku="SCT-2").quantity == 20  # 玫瑰花茶 did not come: it is back on the draft
 
 
 def test_the_alert_page_shows_on_hand_point_and_open_restock_side_by_side(client, clerk, team):
@@ -303,3 +304,14 @@ def test_the_dashboard_says_in_words_that_a_checked_upload_is_not_imported_yet(c
     client.force_login(team["manager"])
     page = client.get(reverse("dashboard")).content.decode()
     assert "尚未导入:</span> 已检查：等您确认" in page
+
+
+def test_a_short_delivery_goes_back_on_a_draft_and_the_alert_has_something_on_order(clerk, sent_request):
+    tea, rose = (Product.objects.get(sku=sku) for sku in ("SCT-1", "SCT-2"))
+    alerts.receive_restock(sent_request, received={tea.pk: 20, rose.pk: 0}, by=clerk)
+    draft = RestockRequest.objects.get(status="draft")
+    line = draft.lines.get()
+    assert (line.product, line.quantity) == (rose, 20)
+    assert line.alert is not None and line.alert.is_open
+    assert f"#{sent_request.pk}" in draft.history.first().history_change_reason
+    assert selectors.product_list().get(sku="SCT-2").open_restock == 20
