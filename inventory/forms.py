@@ -142,8 +142,17 @@ class EditQuantitiesForm(forms.Form):
                 label=_("Quantity of %(sku)s") % {"sku": line.product.sku}, required=False, max_length=20,
                 initial=line.quantity)
 
+        self.faulty = set()
+
     def quantities(self):
         return {line.product_id: self.cleaned_data[f"quantity-{line.product_id}"] for line in self.lines}
+
+    def show(self, error):
+        """The service's refusal above the table; the fields of the lines it names (“SKU: …”) marked."""
+        for message in error.messages:
+            self.add_error(None, message)
+            self.faulty |= {f"quantity-{line.product_id}" for line in self.lines
+                            if str(message).startswith((f"{line.product.sku}:", f"{line.product.sku}："))}
 
 
 class StartStocktakeForm(forms.Form):

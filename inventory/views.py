@@ -469,7 +469,7 @@ def restock_edit(request, pk):
         changed = alerts.edit_restock_quantities(restock, quantities=form.quantities(), by=request.user)
     except ServiceError as error:
         if "edit" in rules.restock_actions(RestockRequest.objects.get(pk=pk), request.user, may_change=True):
-            show_errors(form, error)
+            form.show(error)
             return restock_detail(request, pk, edit_form=form)
         show_errors(request, error)  # sent or cancelled meanwhile: nothing to edit any more
         return redirect(restock)

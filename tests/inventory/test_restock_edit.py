@@ -109,6 +109,7 @@ def test_the_draft_page_edits_its_quantities(client, clerk, draft):
     page = response.content.decode()
     assert response.status_code == 200 and "SCT-1：数量至少为 1，不能是 0" in page and "“abc”" in page
     assert 'value="abc"' in page  # what was typed stays in the form
+    assert page.count("is-invalid") == 2  # both lines are marked
     assert asked(draft) == {"SCT-1": 12, "SCT-2": 20}
 
 
