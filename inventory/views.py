@@ -424,7 +424,7 @@ def restock_detail(request, pk, receive_form=None, edit_form=None):
              edit_form[f"quantity-{line.product_id}"] if edit_form else None) for line in lines]
     return render(request, "inventory/restock_detail.html", {
         "restock": restock, "rows": rows, "actions": actions, "receive_form": receive_form,
-        "edit_form": edit_form, "received": received is not None,
+        "edit_form": edit_form, "received": received is not None, "history": selectors.restock_history(restock),
     })
 
 

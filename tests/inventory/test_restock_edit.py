@@ -11,6 +11,7 @@ from django.utils import translation
 from inventory import alerts, rules, selectors
 from inventory.models import InventorySettings, Product, RestockRequest
 from shopteam.errors import ServiceError
+from shopteam.people import display_name
 from tests.inventory.factories import stocked
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,8 @@ def test_the_draft_page_edits_its_quantities(client, clerk, draft):
     response = edit(client, draft, **{"SCT-1": "12", "SCT-2": "20"})
     assert response.status_code == 200 and "数量已保存" in response.content.decode()
     assert asked(draft) == {"SCT-1": 12, "SCT-2": 20}
+    history = response.content.decode().split("data-restock-history")[1]
+    assert "(SCT-1：数量 20 → 12)" in history and display_name(clerk) in history  # who, and old → new
     response = edit(client, draft, **{"SCT-1": "0", "SCT-2": "abc"})
     page = response.content.decode()
     assert response.status_code == 200 and "SCT-1：数量至少为 1，不能是 0" in page and "“abc”" in page
