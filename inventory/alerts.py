@@ -4,6 +4,7 @@ product needs from the visual, marketing and customer-service groups. Tasks are 
 one service, idempotently (a key per alert, per product and role)."""
 import datetime
 import logging
+import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -295,7 +296,107 @@ def receive_restock(request, *, received, by):
                                            supplier=locked.supplier.name, received=units))
         for product_id, units in sorted(arrived.items())
     ], by=by)
-    return _moved_on(locked, target, by)
+    received_request = _moved_on(locked, target, by)
+    reorder_shortfall(locked, {product_id: line.quantity - received.get(product_id, 0)
+                               for product_id, line in lines.items()}, by=by)
+    return received_request
+
+
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+EDIT_HISTORY = gettext_lazy("%(sku)s: quantity %(old)s → %(new)s")
+
+
+@transaction.atomic
+def edit_restock_quantities(request, *, quantities, by):
+    """Change what a draft asks the supplier for before it is sent: `quantities` is {product id: the new
+    quantity} (a number, or the text a person typed). Each must be a whole number from 1 to the shop's move
+    limit; a problem anywhere refuses the whole edit and names every line at fault. Each changed line leaves a
+    row in the request's history (who, when, “SKU: quantity old → new”). Returns the lines that changed."""
+    services.require_stock_rights(by)
+    locked = _locked_in(request, "edit", by)
+    lines = {line.product_id: line for line in
+             RestockLine.objects.select_for_update().select_related("product").filter(request=locked)}
+    limit = services.move_limit()
+    problems, changes = [], []
+    for product_id, value in quantities.items():
+        line = lines.get(product_id)
+        if line is None:
+            problems.append(_("A product that is not on this request cannot be edited with it."))
+            continue
+        quantity, problem = _asked_quantity(value, line.product.sku, limit)
+        if problem:
+            problems.append(problem)
+        elif quantity != line.quantity:
+            changes.append((line, quantity))
+    if problems:
+        raise ServiceError(problems)
+    for line, quantity in sorted(changes, key=lambda change: change[0].product.sku):
+        old, line.quantity = line.quantity, quantity
+        line.save(update_fields=["quantity"])
+        locked.changed_by = by
+        locked._history_user = by
+        locked._change_reason = _in_shop_language(EDIT_HISTORY, sku=line.product.sku, old=old, new=quantity)[:100]
+        locked.save()
+    return [line for line, _quantity in changes]
+
+
+def _asked_quantity(value, sku, limit):
+    """(quantity, None), or (None, the problem) for what a person asked the supplier for on one line."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None, _("%(sku)s: enter the quantity to ask for.") % {"sku": sku}
+    if not WHOLE_NUMBER.fullmatch(text):
+        return None, _("%(sku)s: the quantity must be a whole number of units, not “%(value)s”.") % {
+            "sku": sku, "value": text}
+    quantity = int(text)
+    if quantity <= 0:
+        return None, _("%(sku)s: the quantity must be at least 1, not %(value)s. A line stays on the draft (its "
+                       "product's alert counts on it); to ask for nothing at all, cancel the draft.") % {
+            "sku": sku, "value": quantity}
+    if refusal := services.over_the_limit(quantity, limit):
+        return None, f"{sku}: {refusal}"
+    return quantity, None
+
+
+SHORT_REASON = gettext_lazy("%(missing)s of %(asked)s did not come with restock request #%(id)s.")
+SHORT_HISTORY = gettext_lazy("From the short delivery of restock request #%(id)s")
+SHORT_TITLE = gettext_lazy("Short delivery of restock request #%(id)s: back on a draft to %(supplier)s")
+SHORT_BODY = gettext_lazy("%(lines)s did not come; they are on draft request #%(draft)s, to be sent again.")
+
+
+def reorder_shortfall(received, missing, *, by):
+    """What did not come with `received` goes onto the supplier's draft (added to a line the draft already has);
+    each product's open alert moves to the draft's line, so it has something on order again. The product group
+    is told. Nothing is drafted for a line that came in full."""
+    short = {product_id: units for product_id, units in missing.items() if units > 0}
+    if not short:
+        return None
+    draft = _draft_for(received.supplier)
+    old_lines = {line.product_id: line for line in received.lines.select_related("product", "alert")}
+    for product_id, units in sorted(short.items()):
+        old = old_lines[product_id]
+        alert = old.alert if old.alert is not None and old.alert.is_open else None
+        if alert is not None:
+            RestockLine.objects.filter(pk=old.pk).update(alert=None)
+        reason = _in_shop_language(SHORT_REASON, missing=units, asked=old.quantity, id=received.pk)
+        line = RestockLine.objects.select_for_update().filter(request=draft, product_id=product_id).first()
+        if line is None:
+            RestockLine.objects.create(request=draft, product=old.product, alert=alert, quantity=units,
+                                       on_hand=old.product.on_hand, reorder_point=old.product.reorder_point,
+                                       sold_30_days=old.sold_30_days, reason=reason)
+        else:
+            line.quantity += units
+            line.reason = f"{line.reason}\n{reason}"
+            line.alert = line.alert or alert
+            line.save()
+    draft.changed_by = by
+    draft._change_reason = _in_shop_language(SHORT_HISTORY, id=received.pk)[:100]
+    draft.save()
+    lines = "、".join(f"{old_lines[pid].product.sku} ×{units}" for pid, units in sorted(short.items()))
+    notify(roles_selectors.leaders(PRODUCT), title=SHORT_TITLE, body=SHORT_BODY,
+           params={"id": received.pk, "supplier": received.supplier.name, "lines": lines, "draft": draft.pk},
+           url=draft.get_absolute_url(), event="stock.restock_short")
+    return draft
 
 
 def _locked_in(request, action, by):

@@ -130,6 +130,31 @@ class ReceiveForm(forms.Form):
         return {line.product_id: self.cleaned_data[f"received-{line.product_id}"] or 0 for line in self.lines}
 
 
+class EditQuantitiesForm(forms.Form):
+    """What a draft asks for, one field per line (`quantity-<product id>`), filled in with the line's quantity.
+    The fields take text: the service checks it and says what is wrong (alerts.edit_restock_quantities)."""
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"quantity-{line.product_id}"] = forms.CharField(
+                label=_("Quantity of %(sku)s") % {"sku": line.product.sku}, required=False, max_length=20,
+                initial=line.quantity)
+
+        self.faulty = set()
+
+    def quantities(self):
+        return {line.product_id: self.cleaned_data[f"quantity-{line.product_id}"] for line in self.lines}
+
+    def show(self, error):
+        """The service's refusal above the table; the fields of the lines it names (“SKU: …”) marked."""
+        for message in error.messages:
+            self.add_error(None, message)
+            self.faulty |= {f"quantity-{line.product_id}" for line in self.lines
+                            if str(message).startswith((f"{line.product.sku}:", f"{line.product.sku}："))}
+
+
 class StartStocktakeForm(forms.Form):
     scope = forms.ChoiceField(label=_("Count"), choices=[
         ("all", _("All products")), ("category", _("A category")), ("shelf", _("A shelf"))])

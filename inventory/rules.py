@@ -70,12 +70,27 @@ RESTOCK_MOVES = {
 }
 
 
+# actions that change a request's lines, not its status: the statuses they are taken in
+RESTOCK_EDITS = {
+    "edit": (RestockRequest.Status.DRAFT,),
+}
+RESTOCK_ACTIONS = (*RESTOCK_MOVES, *RESTOCK_EDITS)
+
+
 def restock_refusal(restock, user, action, *, may_change=None):
-    """Send a draft that has lines; receive a sent request; cancel a draft or a sent one."""
-    if action not in RESTOCK_MOVES:
+    """Send a draft that has lines; receive a sent request; cancel a draft or a sent one; edit the quantities of
+    a draft's lines (once it is sent, the supplier has the figures)."""
+    if action not in RESTOCK_ACTIONS:
         return _("Unknown action.")
     if not (may_change_stock(user) if may_change is None else may_change):
         return _no_rights()
+    if action in RESTOCK_EDITS:
+        if restock.status not in RESTOCK_EDITS[action]:
+            return _("This request is %(status)s: its quantities can be edited only while it is a draft.") % {
+                "status": restock.get_status_display()}
+        if not restock.lines.exists():
+            return _("The request has no lines to edit.")
+        return None
     allowed, target = RESTOCK_MOVES[action]
     if restock.status not in allowed:
         return _("This request is %(status)s: it cannot be %(target)s.") % {
@@ -87,5 +102,5 @@ def restock_refusal(restock, user, action, *, may_change=None):
 
 def restock_actions(restock, user, *, may_change=None):
     may_change = may_change_stock(user) if may_change is None else may_change
-    return {action for action in RESTOCK_MOVES if restock_refusal(restock, user, action, may_change=may_change)
+    return {action for action in RESTOCK_ACTIONS if restock_refusal(restock, user, action, may_change=may_change)
             is None}

@@ -251,6 +251,12 @@ def restock_received(restock):
         key__startswith=prefix, kind=StockMove.Kind.RECEIPT).values_list("key", "quantity")}
 
 
+def restock_history(restock):
+    """The request's history, oldest first, with who made each change (the edits of a draft's quantities, the
+    short deliveries it took in, sending and receiving)."""
+    return list(restock.history.select_related("history_user").order_by("history_date", "history_id"))
+
+
 def low_stock_without_alert():
     """(id, on hand, reorder point) of every product not discontinued at or below its reorder point with no open
     alert: one query (the low-stock job's scan)."""

@@ -28,5 +28,6 @@ urlpatterns += [
     path("alerts/", views.alert_list, name="alert_list"),
     path("restock/<int:pk>/", views.restock_detail, name="restock_detail"),
     path("restock/<int:pk>/receive/", views.restock_receive, name="restock_receive"),
+    path("restock/<int:pk>/edit/", views.restock_edit, name="restock_edit"),
     path("restock/<int:pk>/<slug:action>/", views.restock_action, name="restock_action"),
 ]

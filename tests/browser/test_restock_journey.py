@@ -46,3 +46,30 @@ def test_a_sent_restock_is_received_on_a_phone(open_page, live_server, team):
     desktop.goto(live_server.url + request.get_absolute_url())
     assert_fits(desktop)
     screenshot(desktop, "restock-received-desktop")
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_a_drafts_quantities_are_edited_in_the_browser(open_page, live_server, team, viewport, name):
+    clerk = team["product_lead"]
+    tea = stocked(1, sku="SCT-JH50", name="食草堂 杭白菊 50g", reorder_point=5, reorder_quantity=20, by=clerk)
+    stocked(2, sku="SCT-MG30", name="食草堂 平阴玫瑰花茶 30g", reorder_point=5, reorder_quantity=20, by=clerk)
+    alerts.scan_low_stock(now=NOW)
+    draft = RestockRequest.objects.get()
+
+    page = open_page(viewport)
+    sign_in(page, live_server, "product_lead", PASSWORD)
+    page.goto(live_server.url + draft.get_absolute_url())
+    assert page.input_value(f"input[name=quantity-{tea.pk}]") == "20"
+    assert_fits(page)
+    screenshot(page, f"restock-edit-{name}")
+    page.fill(f"input[name=quantity-{tea.pk}]", "0")
+    go(page, "button[form=edit-form]")
+    assert "数量至少为 1" in page.inner_text("[data-edit-error]")
+    assert_fits(page)
+    screenshot(page, f"restock-edit-refused-{name}")
+    page.fill(f"input[name=quantity-{tea.pk}]", "35")
+    go(page, "button[form=edit-form]")
+    assert page.input_value(f"input[name=quantity-{tea.pk}]") == "35"
+    assert draft.lines.get(product=tea).quantity == 35
+    assert_fits(page)
+    screenshot(page, f"restock-edited-{name}")

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -125,7 +126,7 @@ def test_restock_requests_are_sent_received_and_downloaded_with_chinese_headers(
     response = client.get(reverse("inventory:restock_detail", args=[request.pk]), {"format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
     assert rows[0] == ("商家编码", "商品名称", "当前库存", "补货点", "近30天销量", "建议补货量", "计算依据")
-    assert [r[:6] for r in rows[1:]] == [("SCT-1", "菊花茶", 1, 5, 0, 20), ("SCT-2", "玫瑰花茶", 2, 5, 0, 20)]
+    assert [r[:6] for r in rows[1:3]] == [("SCT-1", "菊花茶", 1, 5, 0, 20), ("SCT-2", "玫瑰花茶", 2, 5, 0, 20)]
     assert client.post(reverse("inventory:restock_action", args=[request.pk, "send"])).status_code == 403
     client.force_login(clerk)
     client.post(reverse("inventory:restock_action", args=[request.pk, "send"]))
@@ -220,7 +221,8 @@ def test_only_the_product_group_receives_and_a_draft_is_not_received(client, cle
     alerts.scan_low_stock(now=NOW)
     draft = RestockRequest.objects.get(status="draft")
     with translation.override("en"), pytest.raises(ServiceError, match="cannot be"):
-        alerts.receive_restock(draft, received={draft.lines.get().product_id: 5}, by=clerk)
+        alerts.receive_restock(draft, received={draft.lines.get(product__sku="SCT-3").product_id: 5}, by=clerk)
+    assert draft.lines.get(product__sku="SCT-2").quantity == 20  # 玫瑰花茶 did not come: it is back on the draft
 
 
 def test_the_alert_page_shows_on_hand_point_and_open_restock_side_by_side(client, clerk, team):
@@ -303,3 +305,28 @@ def test_the_dashboard_says_in_words_that_a_checked_upload_is_not_imported_yet(c
     client.force_login(team["manager"])
     page = client.get(reverse("dashboard")).content.decode()
     assert "尚未导入:</span> 已检查：等您确认" in page
+
+
+def test_a_short_delivery_goes_back_on_a_draft_and_the_alert_has_something_on_order(clerk, sent_request):
+    tea, rose = (Product.objects.get(sku=sku) for sku in ("SCT-1", "SCT-2"))
+    alerts.receive_restock(sent_request, received={tea.pk: 20, rose.pk: 0}, by=clerk)
+    draft = RestockRequest.objects.get(status="draft")
+    line = draft.lines.get()
+    assert (line.product, line.quantity) == (rose, 20)
+    assert line.alert is not None and line.alert.is_open
+    assert f"#{sent_request.pk}" in draft.history.first().history_change_reason
+    assert selectors.product_list().get(sku="SCT-2").open_restock == 20
+
+
+def test_the_suppliers_sheet_shows_the_stock_at_download_and_says_when(client, clerk, sent_request):
+    tea, rose = (Product.objects.get(sku=sku) for sku in ("SCT-1", "SCT-2"))
+    services.record_move(tea, kind=StockMove.Kind.RECEIPT, quantity=4, by=clerk)  # 1 → 5 after drafting
+    services.record_move(rose, kind=StockMove.Kind.SALE, quantity=-1, by=clerk)  # 2 → 1
+    client.force_login(clerk)
+    moment = datetime.datetime(2026, 11, 24, 1, 30, tzinfo=datetime.UTC)  # 09:30 in Shanghai
+    with time_machine.travel(moment, tick=False):
+        response = client.get(sent_request.get_absolute_url(), {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[0][2] == "当前库存"
+    assert [r[:3] for r in rows[1:3]] == [("SCT-1", "菊花茶", 5), ("SCT-2", "玫瑰花茶", 1)]  # not 1 and 2
+    assert "库存截至 2026-11-24 09:30" in [r[0] for r in rows[3:]]

@@ -97,6 +97,7 @@ def restock_buttons(client, restock):
     page = client.get(restock.get_absolute_url()).content.decode()
     urls = {action: reverse("inventory:restock_action", args=[restock.pk, action]) for action in ("send", "cancel")}
     urls["receive"] = reverse("inventory:restock_receive", args=[restock.pk])
+    urls["edit"] = reverse("inventory:restock_edit", args=[restock.pk])
     return {action for action, url in urls.items() if url in page}
 
 
@@ -106,6 +107,8 @@ def restock_accepts(restock, user):
         "cancel": lambda: alerts.change_restock(restock, action="cancel", by=user),
         "receive": lambda: alerts.receive_restock(
             restock, received={line.product_id: line.quantity for line in restock.lines.all()}, by=user),
+        "edit": lambda: alerts.edit_restock_quantities(
+            restock, quantities={line.product_id: line.quantity + 1 for line in restock.lines.all()}, by=user),
     }
     return {action for action, call in calls.items() if accepted(call)}
 
@@ -127,7 +130,8 @@ def test_every_restock_states_buttons_are_what_the_service_accepts(client, team,
         RestockRequest.objects.filter(pk=request.pk).update(status=status)
     empty = RestockRequest.objects.create(supplier=Supplier.objects.create(name="丙供应商"))  # a draft, no lines
     client.force_login(user)
-    expected = {"draft": {"send", "cancel"}, "sent": {"receive", "cancel"}, "received": set(), "cancelled": set()}
+    expected = {"draft": {"send", "cancel", "edit"}, "sent": {"receive", "cancel"}, "received": set(),
+                "cancelled": set()}
     for restock in (draft, sent, received, cancelled, empty):
         restock.refresh_from_db()
         shown, taken = restock_buttons(client, restock), restock_accepts(restock, user)
