@@ -76,16 +76,17 @@ FINAL = taobao.FINAL
 ENABLED = True
 
 
-def usable(kind):
-    return ENABLED and kind == taobao.LINES and connection.vendor == "postgresql"
+def usable(kind, staged_kind=taobao.LINES):
+    """Whether an export of `kind` is staged at its check (PostgreSQL: the 宝贝报表's rows, an 订单报表's orders)."""
+    return ENABLED and kind == staged_kind and connection.vendor == "postgresql"
 
 
-def staged(imp):
+def staged(imp, table=STAGE):
     """Whether the import's rows are staged (checked on PostgreSQL): then it is imported from there."""
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {STAGE} WHERE import_id = %s)", [imp.pk])
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE import_id = %s)", [imp.pk])
         return cursor.fetchone()[0]
 
 
@@ -677,16 +678,12 @@ ORDER_COLUMNS = ("row_no", "order_id", "status", "status_rank", "sold", "paid_am
 
 
 def orders_usable(kind):
-    return ENABLED and kind == taobao.ORDERS and connection.vendor == "postgresql"
+    return usable(kind, taobao.ORDERS)
 
 
 def orders_staged(imp):
     """Whether the check kept the orders it read: then the import writes them from there."""
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {ORDER_STAGE} WHERE import_id = %s)", [imp.pk])
-        return cursor.fetchone()[0]
+    return staged(imp, ORDER_STAGE)
 
 
 def _copy_cell(value):
