@@ -20,9 +20,9 @@ import stopped, to be run again. A file whose bytes equal one already imported w
 at upload and not read again.
 
 On PostgreSQL a 宝贝报表 is read once, when it is checked, into a staging table, and checked, counted and imported
-from there set-based (`staging`); an 订单报表 is checked by `Batch` below, which keeps the orders it read
-(`staging.OrderStage`) for its import to write set-based (`staging.write_orders`); the 退款报表, and everything on
-SQLite, go through `Batch`.
+from there set-based (`staging`); an 订单报表 likewise has its orders read, checked and counted in SQL when it is
+checked (`staging.stage_orders`) and written set-based by its import (`staging.write_orders`); the 退款报表, a file
+that names an order twice, and everything on SQLite, go through `Batch`.
 """
 import csv
 import hashlib
@@ -224,9 +224,9 @@ class Batch:
         changed = [o for o in touched.values() if o.pk is not None]
         lines = TaobaoOrderLine.objects.filter(order__in=changed).order_by("pk") if changed else []
         by_order = {o.pk: o for o in changed}
-        self._retarget(lines, lambda line: by_order[line.order_id])
+        self.retarget(lines, lambda line: by_order[line.order_id])
 
-    def _retarget(self, lines, order_of):
+    def retarget(self, lines, order_of):
         updated = []
         for line in lines:
             old_target = line.target
@@ -401,7 +401,7 @@ class Batch:
             line.refund_status = taobao.REFUND_DONE if done else (latest.status if latest else line.refund_status)
             line.refund_amount = sum((r.amount for r in done), start=0) if done else line.refund_amount
         orders = {o.pk: o for o in TaobaoOrder.objects.filter(pk__in={line.order_id for line in lines.values()})}
-        self._retarget(sorted(lines.values(), key=lambda line: line.pk), lambda line: orders[line.order_id])
+        self.retarget(sorted(lines.values(), key=lambda line: line.pk), lambda line: orders[line.order_id])
 
 
 class _NewOrder:
@@ -531,9 +531,9 @@ def _batches(records):
         yield batch
 
 
-def _run(imp, *, write, opened=None, keep=None):
-    """Read the whole file in batches: count (and with `write`, apply) what it says; `keep` is given each batch's
-    good records (`staging.OrderStage`). Returns (summary, problems, problem count, dates, deltas)."""
+def _run(imp, *, write, opened=None):
+    """Read the whole file in batches: count (and with `write`, apply) what it says. Returns (summary, problems,
+    problem count, dates, deltas)."""
     kind, table = opened or _open(imp)
     records = taobao.records(kind, table)
     products = dict(Product.objects.values_list("sku", "pk")) if kind == taobao.LINES else {}
@@ -544,8 +544,6 @@ def _run(imp, *, write, opened=None, keep=None):
     for batch_records in _batches(records):
         good = [(number, record) for number, record, problem in batch_records if problem is None]
         bad = [problem for _n, _r, problem in batch_records if problem is not None]
-        if keep is not None:
-            keep(good)
         batch = Batch(imp, write=write, waiting_refunds=waiting_refunds)
         with transaction.atomic():
             if kind == taobao.ORDERS:
@@ -645,16 +643,16 @@ def _check(imp):
             return staging.stage(imp, table)
         except staging.Fallback as error:
             logger.warning("Taobao import %s is read in Python: it could not be staged (%s)", imp.pk, error)
+            imp.refresh_from_db(fields=["claimed_at", "rows_done"])  # a beat in the undone transaction is undone
             kind, table = _open(imp)
     if staging.orders_usable(kind):
         # The orders the check reads are kept, so that the import does not read the file again.
-        keep = staging.OrderStage(imp)
         try:
-            summary, problems, count, _dates, deltas = _run(imp, write=False, opened=(kind, table), keep=keep)
-            keep.keep()
-        finally:
-            keep.close()
-        return summary, problems, count, deltas
+            return staging.stage_orders(imp, table)
+        except staging.Fallback as error:
+            logger.warning("Taobao import %s is read in Python: its orders could not be staged (%s)", imp.pk, error)
+            imp.refresh_from_db(fields=["claimed_at", "rows_done"])
+            kind, table = _open(imp)
     summary, problems, count, _dates, deltas = _run(imp, write=False, opened=(kind, table))
     return summary, problems, count, deltas
 

@@ -8,9 +8,9 @@ decimals, `2017-07-08 00:42:32` or `2020/2/21 0:00`, a known status, a 商家编
 `taobao.read_line`, which holds every rule and every reason, so a row is read, or refused for the same reason,
 on both paths. SQLite and the 退款报表 take the Python path (`importing.Batch`).
 
-A 订单报表 is checked in Python (`importing.Batch`), and the orders its check read are kept (`OrderStage`, COPY into
-`inventory_taobao_order_stage`), so that its import writes them set-based (`write_orders`) without reading the file
-again.
+A 订单报表 is checked the same way (`stage_orders`: its orders read in SQL, the other rows by `taobao.read_order`,
+staged in `inventory_taobao_order_stage`), and its import writes them set-based from there (`write_orders`) without
+reading the file again.
 """
 import datetime
 
@@ -155,21 +155,10 @@ def stage(imp, table):
     columns = list(table.columns)
     purge()
     discard(imp)
-    raw_columns = ", ".join(f"c{n} text" for n in range(len(columns)))
-    copy_columns = ", ".join(["row_no", *(f"c{n}" for n in range(len(columns)))])
-    rows = iter(table.clean_rows())
+    feeds = []
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
-            cursor.execute(f"CREATE TEMP TABLE {RAW} (row_no integer, {raw_columns})")
-            done, feed = 0, None
-            while feed is None or feed.count == CHUNK:
-                feed = _Feed(rows, limit=CHUNK)
-                with transaction.atomic():
-                    cursor.copy_expert(f"COPY {RAW} ({copy_columns}) FROM STDIN", feed, size=FEED_BYTES)
-                done += feed.count
-                if feed.count:
-                    imp.beat(done)
+            done = _copy_cells(cursor, imp, table, feeds)
             with transaction.atomic():
                 imp.beat(done)  # the claim holds (its row locked till commit): no other check stages these rows
                 discard(imp)
@@ -181,17 +170,94 @@ def stage(imp, table):
             cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
     except (DatabaseError, psycopg2.Error) as error:
         discard(imp)
-        if feed is not None and feed.refusal is not None:
-            raise feed.refusal from None
-        raise Fallback(str(error)) from error
+        _refused_or_fallback(feeds, error)
     finally:
         table.close()
     summary["rows"] = _staged_rows(imp)
     return summary, problems, count, deltas
 
 
+def _copy_cells(cursor, imp, table, feeds):
+    """COPY the table's cleaned cells (`Table.clean_rows`) into the temporary RAW table (row_no, c0, c1, …), a
+    committed CHUNK at a time so that the progress moves; returns how many rows. Each _Feed is appended to `feeds`
+    (the last one knows whether the file stopped being readable)."""
+    width = len(table.columns)
+    copy_columns = ", ".join(["row_no", *(f"c{n}" for n in range(width))])
+    rows = iter(table.clean_rows())
+    cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
+    cursor.execute(f"CREATE TEMP TABLE {RAW} (row_no integer, {', '.join(f'c{n} text' for n in range(width))})")
+    done = 0
+    while not feeds or feeds[-1].count == CHUNK:
+        feeds.append(_Feed(rows, limit=CHUNK))
+        with transaction.atomic():
+            cursor.copy_expert(f"COPY {RAW} ({copy_columns}) FROM STDIN", feeds[-1], size=FEED_BYTES)
+        done += feeds[-1].count
+        if feeds[-1].count:
+            imp.beat(done)
+    return done
+
+
+def _refused_or_fallback(feeds, error):
+    """After PostgreSQL refused the staging: the file's own refusal if reading it failed, else Fallback."""
+    if feeds and feeds[-1].refusal is not None:
+        raise feeds[-1].refusal from None
+    raise Fallback(str(error)) from error
+
+
 def _amount_sql(column):
     return (f"btrim(replace(replace(replace(replace({column}, '元', ''), '¥', ''), '￥', ''), ',', ''), {WS})")
+
+
+ZONE = _literal(taobao.SHANGHAI.key)
+NO_REFUND = _in(sorted(taobao.NO_REFUND))
+
+
+def _moment_ok(name):
+    p, day, month, year = f"{name}_p", f"substr({name}, 9, 2)", f"substr({name}, 6, 2)", f"substr({name}, 3, 2)"
+    in_range = (f"{month} BETWEEN '01' AND '12' AND {day} >= '01' AND substr({name}, 12, 2) <= '23' "
+                f"AND substr({name}, 15, 2) <= '59' AND substr({name}, 18, 2) <= '59'")
+    fixed_days = (f"CASE WHEN {month} IN ('04', '06', '09', '11') THEN '30' WHEN {month} = '02' "
+                  f"THEN CASE WHEN {year}::int %% 4 = 0 THEN '29' ELSE '28' END ELSE '31' END")
+    days = (f"CASE WHEN {p}[2]::int IN (4, 6, 9, 11) THEN 30 WHEN {p}[2]::int = 2 "
+            f"THEN CASE WHEN {p}[1]::int %% 4 = 0 THEN 29 ELSE 28 END ELSE 31 END")
+    return (f"CASE WHEN {name} = '' THEN true WHEN {name}_fixed THEN {in_range} AND {day} <= {fixed_days} "
+            f"WHEN {p} IS NOT NULL THEN {p}[1]::int BETWEEN 2000 AND 2099 AND {p}[2]::int BETWEEN 1 AND 12 "
+            f"AND {p}[3]::int BETWEEN 1 AND {days} AND {p}[4]::int <= 23 AND {p}[5]::int <= 59 "
+            f"AND coalesce({p}[6], '0')::int <= 59 ELSE false END")
+
+
+def _moment_value(name):
+    p = f"{name}_p"
+    return (f"CASE WHEN {name}_ok AND {name}_fixed THEN {name}::timestamp AT TIME ZONE {ZONE} "
+            f"WHEN {name}_ok AND {p} IS NOT NULL THEN make_timestamp({p}[1]::int, {p}[2]::int, {p}[3]::int, "
+            f"{p}[4]::int, {p}[5]::int, coalesce({p}[6], '0')::int) AT TIME ZONE {ZONE} END")
+
+
+def _amount_ok(name):
+    return f"({name} = '' OR {name} IN {NO_REFUND} OR {name} ~ {_literal(AMOUNT_RE)})"
+
+
+def _amount_value(name):
+    return f"CASE WHEN {name}_ok AND {name} <> '' AND {name} NOT IN {NO_REFUND} THEN {name}::numeric(12, 2) END"
+
+
+def _fixed(name, cell):
+    """Whether the field `name` (the SQL `cell`) has the seller centre's layout."""
+    return f"{cell} LIKE {_literal(MOMENT_LIKE)} AND {cell} ~ {_literal(MOMENT)} AS {name}_fixed"
+
+
+def _parts(name):
+    """The numbers of a moment in another layout SQL reads."""
+    return (f"CASE WHEN {name} <> '' AND NOT {name}_fixed "
+            f"AND ({name} ~ {_literal(MOMENT_DASH)} OR {name} ~ {_literal(MOMENT_SLASH)}) "
+            f"THEN string_to_array(translate({name}, '-/ :', ',,,,'), ',') END AS {name}_p")
+
+
+def _fields(kind, index):
+    """The SQL of each field of an export of `kind` whose copied columns are `index` (name -> column): whichever
+    of the field's names the file has, as `taobao._fields` reads it; '' for a field it lacks."""
+    names = taobao.COLUMNS[kind]
+    return lambda name: next((index[column] for column in names[name] if column in index), "''")
 
 
 def _stage_sql(columns):
@@ -200,56 +266,10 @@ def _stage_sql(columns):
     refused row). Each step reads the one before through an `OFFSET 0` fence, so that no expression is worked out
     more than once per row."""
     index = {column: f"c{n}" for n, column in enumerate(columns)}
-
-    def field(name):
-        for column in taobao.COLUMNS[taobao.LINES][name]:
-            if column in index:
-                return index[column]
-        return "''"
-
+    field = _fields(taobao.LINES, index)
     refs = [index[c] for c in ("订单编号", "主订单编号") if c in index]
     ref = refs[0] if len(refs) == 1 else (f"CASE WHEN {refs[0]} <> '' THEN {refs[0]} ELSE {refs[1]} END" if refs
                                           else "''")
-    no_refund = _in(sorted(taobao.NO_REFUND))
-
-    zone = _literal(taobao.SHANGHAI.key)
-
-    def moment_ok(name):
-        p, day, month, year = f"{name}_p", f"substr({name}, 9, 2)", f"substr({name}, 6, 2)", f"substr({name}, 3, 2)"
-        in_range = (f"{month} BETWEEN '01' AND '12' AND {day} >= '01' AND substr({name}, 12, 2) <= '23' "
-                    f"AND substr({name}, 15, 2) <= '59' AND substr({name}, 18, 2) <= '59'")
-        fixed_days = (f"CASE WHEN {month} IN ('04', '06', '09', '11') THEN '30' WHEN {month} = '02' "
-                      f"THEN CASE WHEN {year}::int %% 4 = 0 THEN '29' ELSE '28' END ELSE '31' END")
-        days = (f"CASE WHEN {p}[2]::int IN (4, 6, 9, 11) THEN 30 WHEN {p}[2]::int = 2 "
-                f"THEN CASE WHEN {p}[1]::int %% 4 = 0 THEN 29 ELSE 28 END ELSE 31 END")
-        return (f"CASE WHEN {name} = '' THEN true WHEN {name}_fixed THEN {in_range} AND {day} <= {fixed_days} "
-                f"WHEN {p} IS NOT NULL THEN {p}[1]::int BETWEEN 2000 AND 2099 AND {p}[2]::int BETWEEN 1 AND 12 "
-                f"AND {p}[3]::int BETWEEN 1 AND {days} AND {p}[4]::int <= 23 AND {p}[5]::int <= 59 "
-                f"AND coalesce({p}[6], '0')::int <= 59 ELSE false END")
-
-    def moment_value(name):
-        p = f"{name}_p"
-        return (f"CASE WHEN {name}_ok AND {name}_fixed THEN {name}::timestamp AT TIME ZONE {zone} "
-                f"WHEN {name}_ok AND {p} IS NOT NULL THEN make_timestamp({p}[1]::int, {p}[2]::int, {p}[3]::int, "
-                f"{p}[4]::int, {p}[5]::int, coalesce({p}[6], '0')::int) AT TIME ZONE {zone} END")
-
-    def amount_ok(name):
-        return f"({name} = '' OR {name} IN {no_refund} OR {name} ~ {_literal(AMOUNT_RE)})"
-
-    def amount_value(name):
-        return f"CASE WHEN {name}_ok AND {name} <> '' AND {name} NOT IN {no_refund} THEN {name}::numeric(12, 2) END"
-
-    def fixed(name):
-        """Whether the field `name` has the seller centre's layout."""
-        cell = field(name)
-        return f"{cell} LIKE {_literal(MOMENT_LIKE)} AND {cell} ~ {_literal(MOMENT)} AS {name}_fixed"
-
-    def parts(name):
-        """The numbers of a moment in another layout SQL reads."""
-        return (f"CASE WHEN {name} <> '' AND NOT {name}_fixed "
-                f"AND ({name} ~ {_literal(MOMENT_DASH)} OR {name} ~ {_literal(MOMENT_SLASH)}) "
-                f"THEN string_to_array(translate({name}, '-/ :', ',,,,'), ',') END AS {name}_p")
-
     return f"""
     INSERT INTO {STAGE} (import_id, row_no, judge, order_id, sub_order_id, line_key, sku, title, properties,
                          quantity, paid_amount, status, refund_given, refund_status, refund_amount, paid_at,
@@ -268,9 +288,9 @@ def _stage_sql(columns):
                status_ok AND order_id_ok AND sub_order_id_ok AND quantity_ok AND price_ok AND paid_ok AND refund_ok
                AND paid_at_ok AND created_at_ok AND sku <> '' AS ok,
                CASE WHEN quantity_ok THEN quantity::int END AS quantity,
-               {amount_value('price')} AS price, {amount_value('paid')} AS paid_amount,
-               {amount_value('refund')} AS refund_amount,
-               {moment_value('paid_at')} AS paid_at, {moment_value('created_at')} AS created_at
+               {_amount_value('price')} AS price, {_amount_value('paid')} AS paid_amount,
+               {_amount_value('refund')} AS refund_amount,
+               {_moment_value('paid_at')} AS paid_at, {_moment_value('created_at')} AS created_at
         FROM (
             SELECT *, status = '' OR status IN {_in(taobao.STATUSES)} AS status_ok,
                    order_id ~ {_literal(DIGITS)} AND octet_length(order_id) BETWEEN 6 AND 25 AS order_id_ok,
@@ -278,18 +298,18 @@ def _stage_sql(columns):
                        AND 25 AS sub_order_id_ok,
                    CASE WHEN quantity ~ '^[0-9]{{1,6}}$' THEN quantity::int BETWEEN 1 AND 100000 ELSE false END
                        AS quantity_ok,
-                   {amount_ok('price')} AS price_ok, {amount_ok('paid')} AS paid_ok,
-                   {amount_ok('refund')} AS refund_ok,
-                   {moment_ok('paid_at')} AS paid_at_ok, {moment_ok('created_at')} AS created_at_ok
+                   {_amount_ok('price')} AS price_ok, {_amount_ok('paid')} AS paid_ok,
+                   {_amount_ok('refund')} AS refund_ok,
+                   {_moment_ok('paid_at')} AS paid_at_ok, {_moment_ok('created_at')} AS created_at_ok
             FROM (
-                SELECT *, {parts('paid_at')}, {parts('created_at')}
+                SELECT *, {_parts('paid_at')}, {_parts('created_at')}
                 FROM (
-                    SELECT row_no, {fixed('paid_at')}, {fixed('created_at')},
+                    SELECT row_no, {_fixed('paid_at', field('paid_at'))}, {_fixed('created_at', field('created_at'))},
                            {field('order_id')} AS order_id, {field('sub_order_id')} AS sub_order_id,
                            left({field('title')}, 200) AS title, left({field('properties')}, 200) AS properties,
                            left({field('sku')}, 64) AS sku, {field('quantity')} AS quantity,
                            replace(replace({field('status')}, ',', '，'), ' ', '') AS status,
-                           CASE WHEN {field('refund_status')} IN {no_refund} THEN ''
+                           CASE WHEN {field('refund_status')} IN {NO_REFUND} THEN ''
                                 ELSE left({field('refund_status')}, 30) END AS refund_status, {ref} AS ref,
                            {_amount_sql(field('price'))} AS price, {_amount_sql(field('paid_amount'))} AS paid,
                            {_amount_sql(field('refund_amount'))} AS refund,
@@ -686,68 +706,144 @@ def orders_staged(imp):
     return staged(imp, ORDER_STAGE)
 
 
-def _copy_cell(value):
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    return value
-
-
-class OrderStage:
-    """Called by the check with each batch of (row number, `read_order` record) it read: COPYs them into a
-    temporary table; `keep` then stages them for the import in one transaction that holds the check's claim. A file
-    that names an order twice is not kept (its import reads the file, whose rows apply one after the other)."""
-
-    def __init__(self, imp):
-        self.imp = imp
-        purge()
+def stage_orders(imp, table):
+    """Stage, read and count an 订单报表's orders, as `stage` does a 宝贝报表's lines: (summary, problems, problem
+    count, deltas). SQL reads the forms the exports write; `taobao.read_order` reads the other rows (or refuses them,
+    with its reason). The orders are kept for the import. Raises Fallback when PostgreSQL refuses the rows, or when
+    the file names an order twice (its rows then apply one after the other, in Python); nothing stays staged."""
+    columns = list(table.columns)
+    purge()
+    discard(imp)
+    feeds = []
+    try:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {ORDER_RAW}")
-            cursor.execute(f"CREATE TEMP TABLE {ORDER_RAW} AS SELECT {', '.join(ORDER_COLUMNS)} FROM {ORDER_STAGE} "
-                           f"WITH NO DATA")
+            done = _copy_cells(cursor, imp, table, feeds)
+            with transaction.atomic():
+                imp.beat(done)  # the claim holds (its row locked till commit): no other check stages these rows
+                discard(imp)
+                cursor.execute(_order_stage_sql(columns), [imp.pk])
+                problems = _judge_orders(cursor, imp, columns)
+                cursor.execute(f"SELECT count(*) = count(DISTINCT order_id) FROM {ORDER_STAGE} WHERE import_id = %s",
+                               [imp.pk])
+                if not cursor.fetchone()[0]:
+                    raise Fallback("the file names an order twice")
+                summary, deltas = _count_orders(cursor, imp)
+            cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
+    except (DatabaseError, psycopg2.Error, Fallback) as error:
+        discard(imp)
+        if isinstance(error, Fallback):
+            raise
+        _refused_or_fallback(feeds, error)
+    finally:
+        table.close()
+    summary["rows"] = done
+    return summary, problems[:TaobaoImport.PROBLEMS_KEPT], len(problems), deltas
 
-    def __call__(self, rows):
-        import csv
-        import io
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        for number, rec in rows:
-            writer.writerow([_copy_cell(value) for value in (
-                number, rec["order_id"], rec["status"], rec["rank"], rec["sold"], rec["paid_amount"], rec["total"],
-                rec["refund_amount"], rec["paid_at"], rec["created_at"], rec["close_reason"])])
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(f"COPY {ORDER_RAW} ({', '.join(ORDER_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-                               f"NULL '\\N')", buffer)
+def _order_stage_sql(columns):
+    """INSERT … SELECT of the copied cells SQL can read into the order stage (the other rows are judged)."""
+    field = _fields(taobao.ORDERS, {column: f"c{n}" for n, column in enumerate(columns)})
+    return f"""
+    INSERT INTO {ORDER_STAGE} (import_id, {', '.join(ORDER_COLUMNS)})
+    SELECT %s, row_no, order_id, status, {_rank('status')}, {_sells('status')}, {_amount_value('paid')},
+           {_amount_value('total')}, {_amount_value('refund')}, {_moment_value('paid_at')},
+           {_moment_value('created_at')}, close_reason
+    FROM (
+        SELECT *, status IN {_in(taobao.STATUSES)} AS status_ok,
+               order_id ~ {_literal(DIGITS)} AND octet_length(order_id) BETWEEN 6 AND 25 AS order_id_ok,
+               {_amount_ok('paid')} AS paid_ok, {_amount_ok('total')} AS total_ok,
+               {_amount_ok('refund')} AS refund_ok,
+               {_moment_ok('paid_at')} AS paid_at_ok, {_moment_ok('created_at')} AS created_at_ok
+        FROM (
+            SELECT *, {_parts('paid_at')}, {_parts('created_at')}
+            FROM (
+                SELECT row_no, {_fixed('paid_at', field('paid_at'))}, {_fixed('created_at', field('created_at'))},
+                       {field('order_id')} AS order_id,
+                       replace(replace({field('status')}, ',', '，'), ' ', '') AS status,
+                       {_amount_sql(field('paid_amount'))} AS paid, {_amount_sql(field('total'))} AS total,
+                       {_amount_sql(field('refund_amount'))} AS refund,
+                       {field('paid_at')} AS paid_at, {field('created_at')} AS created_at,
+                       left({field('close_reason')}, 100) AS close_reason
+                FROM {RAW} OFFSET 0
+            ) fields OFFSET 0
+        ) split OFFSET 0
+    ) checked
+    WHERE status_ok AND order_id_ok AND paid_ok AND total_ok AND refund_ok AND paid_at_ok AND created_at_ok
+    """
 
-    def keep(self):
-        with connection.cursor() as cursor, transaction.atomic():
-            self.imp.beat(self.imp.rows_done)  # the claim holds (its row locked till commit)
-            discard(self.imp)
-            cursor.execute(f"SELECT count(*) = count(DISTINCT order_id) FROM {ORDER_RAW}")
-            if cursor.fetchone()[0]:
-                cursor.execute(f"INSERT INTO {ORDER_STAGE} (import_id, {', '.join(ORDER_COLUMNS)}) "
-                               f"SELECT %s, {', '.join(ORDER_COLUMNS)} FROM {ORDER_RAW}", [self.imp.pk])
 
-    def close(self):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {ORDER_RAW}")
+def _judge_orders(cursor, imp, columns):
+    """Read the rows SQL left to `taobao.read_order`: stage what it reads; returns the refused rows' problems
+    ({row, reason, ref}, in row order)."""
+    from psycopg2.extras import execute_values
+
+    names = ", ".join(f"r.c{n}" for n in range(len(columns)))
+    problems, last = [], 0
+    while True:
+        cursor.execute(f"SELECT r.row_no, {names} FROM {RAW} r WHERE r.row_no > %s AND NOT EXISTS "
+                       f"(SELECT 1 FROM {ORDER_STAGE} s WHERE s.import_id = %s AND s.row_no = r.row_no) "
+                       f"ORDER BY r.row_no LIMIT {JUDGED_BATCH}", [last, imp.pk])
+        batch = cursor.fetchall()
+        if not batch:
+            return problems
+        read = []
+        for number, *raw in batch:
+            cells = dict(zip(columns, raw, strict=True))
+            try:
+                rec = taobao.read_order(cells)
+            except ValueError as error:
+                problems.append({"row": number, "reason": str(error), "ref": cells.get("订单编号") or ""})
+                continue
+            read.append((imp.pk, number, rec["order_id"], rec["status"], rec["rank"], rec["sold"], rec["paid_amount"],
+                         rec["total"], rec["refund_amount"], rec["paid_at"], rec["created_at"], rec["close_reason"]))
+        if read:
+            execute_values(cursor, f"INSERT INTO {ORDER_STAGE} (import_id, {', '.join(ORDER_COLUMNS)}) VALUES %s",
+                           read, page_size=JUDGED_BATCH)
+        last = batch[-1][0]
 
 
 # An order the shop knows takes the staged values when the export's status is not behind the known one
 # (`importing._newer`) and they change what it records (as `Batch.orders` compares them).
-ORDER_CHANGES = """s.import_id = %(import)s AND s.row_no BETWEEN %(lo)s AND %(hi)s AND s.order_id = o.order_id
+ORDER_CHANGES = """s.import_id = %(import)s AND s.order_id = o.order_id
       AND (o.status_rank IS NULL OR s.status_rank IS NULL OR s.status_rank >= o.status_rank)
       AND (o.status, o.sold, o.paid_amount, o.paid_at, o.refund_amount)
           IS DISTINCT FROM (s.status, s.sold, s.paid_amount, s.paid_at, s.refund_amount)"""
+ORDER_CHUNK = """s.row_no BETWEEN %(lo)s AND %(hi)s"""
+CHANGED_BATCH = 5000
+
+
+def _count_orders(cursor, imp):
+    """What importing the staged orders would do, as `Batch.orders` counts it: (summary, stock deltas). The known
+    lines of the orders that change are retargeted by the Python rules, without writing."""
+    from .importing import Batch
+
+    cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE sold), count(*) FILTER (WHERE NOT EXISTS "
+                   f"(SELECT 1 FROM {ORDER} o WHERE o.order_id = s.order_id)) FROM {ORDER_STAGE} s "
+                   f"WHERE s.import_id = %s", [imp.pk])
+    rows, sold, new = cursor.fetchone()
+    batch = Batch(imp, write=False)
+    cursor.execute(f"SELECT o.id, s.status, s.status_rank, s.sold, s.paid_amount, s.total, s.refund_amount, "
+                   f"s.paid_at, s.placed_at, s.close_reason FROM {ORDER} o, {ORDER_STAGE} s WHERE {ORDER_CHANGES} "
+                   f"ORDER BY o.id", {"import": imp.pk})
+    while changed := cursor.fetchmany(CHANGED_BATCH):
+        orders = TaobaoOrder.objects.in_bulk([row[0] for row in changed])
+        for pk, *values in changed:
+            for name, value in zip(STAGED_ORDER_FIELDS, values, strict=True):
+                setattr(orders[pk], name, value)
+        batch.retarget(TaobaoOrderLine.objects.filter(order_id__in=list(orders)).order_by("pk"),
+                       lambda line, orders=orders: orders[line.order_id])
+    counts = {"orders": rows, "new_orders": new, "sold_orders": sold, "unsold_orders": rows - sold, **batch.counts}
+    return {name: number for name, number in counts.items() if number}, dict(batch.deltas)
+
+
+STAGED_ORDER_FIELDS = ("status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
+                       "placed_at", "close_reason")
 
 
 def write_orders(imp):
     """Bring the shop's orders up to the staged ones, a committed chunk at a time: the known orders that change
     (locked in primary-key order), then the new ones, then the known lines of the changed orders are retargeted by
-    the Python rules (`Batch._retarget`). Returns (the counts `Batch.orders` would give, the days changed)."""
+    the Python rules (`Batch.retarget`). Returns (the counts `Batch.orders` would give, the days changed)."""
     from .importing import Batch
 
     summary, dates = {}, set()
@@ -765,7 +861,7 @@ def write_orders(imp):
                 rows, sold = cursor.fetchone()
                 cursor.execute(f"SELECT o.id, (o.paid_at AT TIME ZONE %(zone)s)::date, "
                                f"(s.paid_at AT TIME ZONE %(zone)s)::date FROM {ORDER} o, {ORDER_STAGE} s "
-                               f"WHERE {ORDER_CHANGES} ORDER BY o.id FOR UPDATE OF o", params)
+                               f"WHERE {ORDER_CHANGES} AND {ORDER_CHUNK} ORDER BY o.id FOR UPDATE OF o", params)
                 changed = []
                 for pk, before, after in cursor.fetchall():
                     changed.append(pk)
@@ -776,7 +872,7 @@ def write_orders(imp):
                             paid_amount = s.paid_amount, total = s.total, refund_amount = s.refund_amount,
                             paid_at = s.paid_at, placed_at = s.placed_at, close_reason = s.close_reason,
                             from_order_report = true, last_import_id = %(import)s, updated_at = %(now)s
-                        FROM {ORDER_STAGE} s WHERE {ORDER_CHANGES} AND o.id = ANY(%(changed)s)""",
+                        FROM {ORDER_STAGE} s WHERE {ORDER_CHANGES} AND {ORDER_CHUNK} AND o.id = ANY(%(changed)s)""",
                                    {**params, "changed": changed})
                 # The new orders are found first, in a statement of their own: an INSERT that looked for them
                 # itself would scan, for each row, the pages it has just written (a plan made for a small table).
@@ -805,7 +901,7 @@ def write_orders(imp):
                 dates.update(days or ())
                 if changed:
                     orders = {o.pk: o for o in TaobaoOrder.objects.filter(pk__in=changed)}
-                    batch._retarget(TaobaoOrderLine.objects.filter(order_id__in=changed).order_by("pk"),
+                    batch.retarget(TaobaoOrderLine.objects.filter(order_id__in=changed).order_by("pk"),
                                     lambda line, orders=orders: orders[line.order_id])
                 done += rows
                 imp.beat(done)
