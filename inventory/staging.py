@@ -30,6 +30,7 @@ RAW = "taobao_raw"
 CHUNK_TABLE = "taobao_chunk"
 # Rows per COPY while checking (the progress bar moves between them) and per committed chunk while importing.
 CHUNK = 25_000
+ORDERS_CHUNK = 50_000  # an order is one row: a chunk of orders writes fewer rows than one of lines
 JUDGED_BATCH = 2000
 FEED_BYTES = 1 << 16  # text handed to COPY at a time
 STAGED_FOR = datetime.timedelta(days=7)
@@ -722,11 +723,7 @@ def stage_orders(imp, table):
                 imp.beat(done)  # the claim holds (its row locked till commit): no other check stages these rows
                 discard(imp)
                 cursor.execute(_order_stage_sql(columns), [imp.pk])
-                problems = _judge_orders(cursor, imp, columns)
-                cursor.execute(f"SELECT count(*) = count(DISTINCT order_id) FROM {ORDER_STAGE} WHERE import_id = %s",
-                               [imp.pk])
-                if not cursor.fetchone()[0]:
-                    raise Fallback("the file names an order twice")
+                problems = _judge_orders(cursor, imp, columns) if cursor.rowcount < done else []
                 summary, deltas = _count_orders(cursor, imp)
             cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
     except (DatabaseError, psycopg2.Error, Fallback) as error:
@@ -814,13 +811,16 @@ CHANGED_BATCH = 5000
 
 def _count_orders(cursor, imp):
     """What importing the staged orders would do, as `Batch.orders` counts it: (summary, stock deltas). The known
-    lines of the orders that change are retargeted by the Python rules, without writing."""
+    lines of the orders that change are retargeted by the Python rules, without writing. Raises Fallback for a file
+    that names an order twice."""
     from .importing import Batch
 
-    cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE sold), count(*) FILTER (WHERE NOT EXISTS "
-                   f"(SELECT 1 FROM {ORDER} o WHERE o.order_id = s.order_id)) FROM {ORDER_STAGE} s "
-                   f"WHERE s.import_id = %s", [imp.pk])
-    rows, sold, new = cursor.fetchone()
+    cursor.execute(f"SELECT count(*), count(DISTINCT order_id), count(*) FILTER (WHERE sold), count(*) FILTER "
+                   f"(WHERE NOT EXISTS (SELECT 1 FROM {ORDER} o WHERE o.order_id = s.order_id)) "
+                   f"FROM {ORDER_STAGE} s WHERE s.import_id = %s", [imp.pk])
+    rows, distinct, sold, new = cursor.fetchone()
+    if distinct < rows:
+        raise Fallback("the file names an order twice")
     batch = Batch(imp, write=False)
     cursor.execute(f"SELECT o.id, s.status, s.status_rank, s.sold, s.paid_amount, s.total, s.refund_amount, "
                    f"s.paid_at, s.placed_at, s.close_reason FROM {ORDER} o, {ORDER_STAGE} s WHERE {ORDER_CHANGES} "
@@ -852,8 +852,8 @@ def write_orders(imp):
         cursor.execute(f"SELECT coalesce(max(row_no), 0) FROM {ORDER_STAGE} WHERE import_id = %s", [imp.pk])
         last = cursor.fetchone()[0]
         done = 0
-        for lo in range(0, last + 1, CHUNK):
-            params.update(lo=lo, hi=lo + CHUNK - 1, now=timezone.now())
+        for lo in range(0, last + 1, ORDERS_CHUNK):
+            params.update(lo=lo, hi=lo + ORDERS_CHUNK - 1, now=timezone.now())
             batch = Batch(imp, write=True)
             with transaction.atomic():
                 cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE sold) FROM {ORDER_STAGE} "
@@ -890,7 +890,6 @@ def write_orders(imp):
                         FROM {ORDER_STAGE} s JOIN {NEW_ORDERS} n ON n.row_no = s.row_no
                         WHERE s.import_id = %(import)s
                         ORDER BY s.row_no
-                        ON CONFLICT (order_id) DO NOTHING
                         RETURNING paid_at
                     )
                     SELECT count(*), array_agg(DISTINCT (paid_at AT TIME ZONE %(zone)s)::date)
