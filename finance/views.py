@@ -264,8 +264,8 @@ def promotion_detail(request, pk):
         "promotion": promotion, "history": history, "left": left,
         "is_open": promotion.status in PromotionRequest.OPEN,
         "form": DecisionForm(initial={"amount": f"{promotion.amount:.2f}"}),
-        "may_decide": services.may_decide(promotion, user), "may_refer": services.may_refer(promotion, user),
-        "may_pay": services.may_pay(promotion, user),
+        "may_decide": rules.may_decide(promotion, user), "may_refer": rules.may_refer(promotion, user),
+        "may_pay": rules.may_pay(promotion, user),
         "payment_form": PaymentForm(initial={"date": timezone.localdate()}),
     })
 
@@ -276,7 +276,7 @@ def promotion_action(request, pk, action):
     promotion, _history = _visible_request(request, pk)
     reason = request.POST.get("reason", "")
     if (action in ("approve", "refuse") and promotion.status in PromotionRequest.OPEN
-            and not services.may_decide(promotion, request.user)):
+            and not rules.may_decide(promotion, request.user)):
         raise PermissionDenied
     try:
         if action in ("approve", "refuse"):
