@@ -44,7 +44,7 @@ def build_day(month: datetime.date, calendar: Calendar | None = None) -> datetim
     first, last = window_of(month)
     if len(window_working_days(month, calendar)) >= MIN_WINDOW_DAYS:
         return first
-    day, found = last, []
+    day, found = last, list[datetime.date]()
     start = next_month(month)
     while day >= start and len(found) < MIN_WINDOW_DAYS:
         if calendar.is_working_day(day):

@@ -113,7 +113,7 @@ def may_settle_cycle(user: Person, cycle: SupplierCycle) -> bool:
     settlement of zero has no entry to reverse: it stays)."""
     if not keeps_the_books(user) or not cycle.is_built:
         return False
-    if cycle.settlement_entry_id is not None:
+    if cycle.settlement_entry is not None:
         return cycle.settlement_entry.is_reversed
     return not cycle.is_settled
 

@@ -1,8 +1,10 @@
 """Read queries the finance pages, reports and jobs share. Sums are taken in the database as Decimal."""
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, TruncMonth
@@ -24,10 +26,9 @@ from .models import (
     first_of_month,
     next_month,
 )
-from .rules import Person
 
 ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: "DecimalField[Any, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
 
 def cents(value: Decimal | int | float | str) -> Decimal:
@@ -143,7 +144,7 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
 # --- promotion spend ---------------------------------------------------------------------------------------
 
 
-def visible_requests(user: Person) -> QuerySet[PromotionRequest]:
+def visible_requests(user: User) -> QuerySet[PromotionRequest]:
     """Finance and the shop manager see every request; marketing its own."""
     requests = PromotionRequest.objects.select_related("channel", "requested_by", "decided_by", "case")
     if rules.keeps_the_books(user):
@@ -151,7 +152,7 @@ def visible_requests(user: Person) -> QuerySet[PromotionRequest]:
     return requests.filter(requested_by=user)
 
 
-def request_list(user: Person, *, status: str = "") -> QuerySet[PromotionRequest]:
+def request_list(user: User, *, status: str = "") -> QuerySet[PromotionRequest]:
     requests = visible_requests(user)
     if status == "open":
         requests = requests.filter(status__in=PromotionRequest.OPEN)
@@ -160,7 +161,7 @@ def request_list(user: Person, *, status: str = "") -> QuerySet[PromotionRequest
     return requests.order_by("-requested_at", "-pk")
 
 
-def request_page(pk: int, user: Person) -> tuple[PromotionRequest, list[Any]]:
+def request_page(pk: int, user: User) -> tuple[PromotionRequest, list[Any]]:
     """The request if `user` may see it (else PromotionRequest.DoesNotExist), with its history."""
     request = visible_requests(user).select_related("paid_entry", "post", "case__current_post").get(pk=pk)
     history = list(request.history.select_related("history_user").order_by("history_date", "history_id"))
@@ -208,7 +209,7 @@ def budget_for(request: PromotionRequest, amount: Decimal | None = None) -> dict
     "after", "over"} (before/after None without a budget; after is before once the request is counted)."""
     amount = request.spend if amount is None else amount
     counted = request.status in PromotionRequest.COMMITTED
-    best = None
+    best: dict[str, Any] | None = None
     for month in request_months(request):
         left = budget_left(month)
         if left is None:
@@ -221,11 +222,11 @@ def budget_for(request: PromotionRequest, amount: Decimal | None = None) -> dict
     return {**best, "over": best["after"] < 0}
 
 
-def flag_over_budget(requests: Any) -> Any:
+def flag_over_budget(requests: Iterable[PromotionRequest]) -> Iterable[PromotionRequest]:
     """Mark each open request of a list page with `budget_after`: what its tightest month would have left if it
     were approved in full (None without a budget); `over_budget` when that is below zero. Each month's figure
     is read once."""
-    lefts = {}
+    lefts: dict[datetime.date, Decimal | None] = {}
     for request in requests:
         request.budget_after, request.over_budget = None, False
         if request.status not in PromotionRequest.OPEN:
@@ -233,8 +234,9 @@ def flag_over_budget(requests: Any) -> Any:
         for month in request_months(request):
             if month not in lefts:
                 lefts[month] = budget_left(month)
-            if lefts[month] is not None:
-                after = lefts[month] - request.amount
+            left = lefts[month]
+            if left is not None:
+                after = left - request.amount
                 request.budget_after = after if request.budget_after is None else min(after, request.budget_after)
         request.over_budget = request.budget_after is not None and request.budget_after < 0
     return requests

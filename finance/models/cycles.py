@@ -1,4 +1,6 @@
 """The supplier cycle: one supplier's monthly sales report, sent, settled and invoiced, and its steps."""
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -124,6 +126,8 @@ class CycleStep(models.Model):
                              verbose_name=_("post"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
+    # Not a column: the step's tasks (tasks.models.Task), set by selectors.cycle_page for its page.
+    tasks: list[Any]
 
     class Meta:
         ordering = ["cycle", "kind"]

@@ -1,5 +1,7 @@
 """Promotion spend and the shop's money rules: the approval limit and monthly budget (one settings row), the
 requests marketing makes, the monthly sales targets, and the management reports sent."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -81,6 +83,9 @@ class PromotionRequest(models.Model):
 
     OPEN = (Status.REQUESTED, Status.ESCALATED)
     COMMITTED = (Status.APPROVED, Status.PAID)
+    # Not columns: what a list page shows beside an open request, set by selectors.flag_over_budget.
+    budget_after: Decimal | None
+    over_budget: bool
 
     channel = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="promotion_requests", verbose_name=_("channel"),

@@ -17,7 +17,9 @@ from .money import money
 from .months import lock_month, open_month_for
 from .texts import clean_text
 
-OPPOSITE = {LedgerEntry.Direction.IN: LedgerEntry.Direction.OUT, LedgerEntry.Direction.OUT: LedgerEntry.Direction.IN}
+OPPOSITE: dict[str, str] = {
+    LedgerEntry.Direction.IN: LedgerEntry.Direction.OUT, LedgerEntry.Direction.OUT: LedgerEntry.Direction.IN,
+}
 
 
 def _as_date(value: datetime.date | None) -> datetime.date | None:
@@ -58,6 +60,7 @@ def record_entry(*, by: User | None, date: datetime.date | None, category: Categ
     note = clean_text(note, label=_("Note"))
     if errors:
         raise ServiceError(errors)
+    assert date is not None and category is not None and direction is not None  # each refused above when missing
     open_month_for(date)
     return LedgerEntry.objects.create(
         date=date, category=category, direction=direction, amount=amount, counterparty=counterparty,
@@ -73,7 +76,7 @@ def reverse_entry(entry: LedgerEntry, *, by: User | None, reason: str, system: b
     (the closed month keeps its figures; the correction shows in the open month). `system=True` lets
     Shopteam reverse its own entries (a Taobao day re-imported) with `by=None`. Returns the reversal.
     """
-    if not system and not rules.keeps_the_books(by):
+    if not system and (by is None or not rules.keeps_the_books(by)):
         raise ServiceError(_("Only the finance group and the shop manager can reverse entries."))
     reason = clean_text(reason, label=_("Reason"))
     if not reason:
@@ -125,7 +128,7 @@ def ensure_seed_data() -> int:
         made += created
     tools = Category.objects.get(code=seeds.TOOLS)
     for name, amount, note in seeds.FIXED_COSTS:
-        _row, created = FixedCost.objects.get_or_create(
+        _cost, created = FixedCost.objects.get_or_create(
             name=name, defaults={"category": tools, "yearly_amount": amount, "note": note}
         )
         made += created

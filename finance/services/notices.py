@@ -1,9 +1,8 @@
 """Whom the finance services tell, and what each notification says."""
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.models import User
-from django.db import models
 from django.utils.translation import gettext_lazy
 
 from roles import selectors as roles_selectors
@@ -55,7 +54,11 @@ MESSAGES = {
 }
 
 
-def tell(users: Iterable[User], event: str, subject: models.Model | None, **params: Any) -> None:
+class Linked(Protocol):
+    def get_absolute_url(self) -> str: ...
+
+
+def tell(users: Iterable[User], event: str, subject: Linked | None, **params: Any) -> None:
     title, body = MESSAGES[event]
     notify(users, title=title, body=body, params=params, url=subject.get_absolute_url() if subject else "",
            event=event)

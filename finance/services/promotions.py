@@ -87,6 +87,7 @@ def _request_promotion(*, by: User, channel: Category | None, amount: str | Deci
         errors.append(_("The promotion has already ended: ask before spending."))
     if errors:
         raise ServiceError(errors)
+    assert start is not None and end is not None  # refused above when missing
     request = PromotionRequest(channel=channel, amount=amount, purpose=purpose, start=start, end=end,
                                requested_by=by, post=post, key=key)
     history_by(request, by, "requested")
@@ -130,7 +131,7 @@ def _escalate(request: PromotionRequest, *, by: User, why: str) -> Case:
 
 def _approved_amount(request: PromotionRequest, amount: str | Decimal | None) -> Decimal:
     """What may be approved: more than zero and at most what was asked (default: what was asked)."""
-    if amount in (None, ""):
+    if amount is None or amount == "":
         return request.amount
     amount = money(amount, label=_("The approved amount"))
     if amount > request.amount:
@@ -149,8 +150,8 @@ def decide_promotion(request: PromotionRequest, *, by: User, approve: bool, reas
     request say the same."""
     FinanceSettings.objects.select_for_update().filter(pk=FinanceSettings.current().pk).get()  # one budget check
     request = _locked_request(request)
-    if request.case_id:
-        Case.objects.select_for_update().get(pk=request.case_id)
+    if request.case is not None:
+        Case.objects.select_for_update().get(pk=request.case.pk)
         request.case.refresh_from_db()
     if request.status not in PromotionRequest.OPEN:
         raise ServiceError(_("This request has already been decided."))
@@ -210,12 +211,13 @@ def refer_promotion(request: PromotionRequest, *, by: User, reason: str) -> Prom
     request = _locked_request(request)
     if "refer" not in rules.allowed_actions(request, by):
         raise ServiceError(_("Only finance, while the request is with them, sends it on to the shop manager."))
+    case: Case | None
     if request.status == PromotionRequest.Status.REQUESTED:
         case = _escalate(request, by=by, why=shop_text(gettext_lazy("Finance disputes it: %(reason)s"),
                                                        {"reason": reason}))
     else:
         case = request.case
-    if not case.is_open or case.at_last_step:
+    if case is None or not case.is_open or case.at_last_step:
         return request
     if case_selectors.is_current_contact(case, by):
         case_services.pass_on(case, by=by, reason=reason)

@@ -193,27 +193,28 @@ def record_settlement(cycle: SupplierCycle, *, by: User, amount: str | Decimal, 
     if "settle" not in rules.allowed_actions(cycle, by):
         if not cycle.is_built:
             errors.append(_("Build the report before settling."))
-        if cycle.settlement_entry_id and not cycle.settlement_entry.is_reversed:
+        if cycle.settlement_entry is not None and not cycle.settlement_entry.is_reversed:
             errors.append(_("This cycle is already settled; reverse its ledger entry to record it again."))
         elif cycle.is_settled and cycle.settlement_entry_id is None:
             errors.append(_("This cycle is already settled."))
+    settled: Decimal | None = None
     try:
-        amount = money(amount, label=_("The settlement"), allow_zero=True)
+        settled = money(amount, label=_("The settlement"), allow_zero=True)
     except ServiceError as error:
         errors.extend(error.messages)
-        amount = None
     reason = clean_text(reason, label=_("Reason"))
-    if amount is not None and amount != cycle.cost_total and not reason:
+    if settled is not None and settled != cycle.cost_total and not reason:
         errors.append(_("The settlement differs from the report's cost total of %(total)s: say why.")
                       % {"total": f"{cycle.cost_total:,.2f}"})
     if date is None:
         errors.append(_("Give the date of the settlement."))
     if errors:
         raise ServiceError(errors)
+    assert settled is not None and date is not None  # refused above when not given
     entry = None
-    if amount > 0:
+    if settled > 0:
         entry = record_entry(
-            by=by, date=date, category=Category.objects.get(code="supplier-settlement"), amount=amount,
+            by=by, date=date, category=Category.objects.get(code="supplier-settlement"), amount=settled,
             direction=LedgerEntry.Direction.OUT, counterparty=cycle.supplier.name,
             reference=shop_text(gettext_lazy("%(supplier)s %(month)s sales"),
                                 {"supplier": cycle.supplier, "month": f"{cycle.month:%Y-%m}"}),
@@ -221,7 +222,7 @@ def record_settlement(cycle: SupplierCycle, *, by: User, amount: str | Decimal, 
         )
     else:
         open_month_for(date)
-    cycle.settlement_amount, cycle.settlement_date, cycle.settlement_reason = amount, date, reason
+    cycle.settlement_amount, cycle.settlement_date, cycle.settlement_reason = settled, date, reason
     cycle.settled_by, cycle.settlement_entry = by, entry
     history_by(cycle, by, "settled")
     cycle.save()
@@ -346,6 +347,7 @@ def cycle_changes(cycle: SupplierCycle) -> list[dict[str, Any]]:
         old, new = before.get(sku), now.get(sku)
         if old and new and all(str(old[k]) == str(new[k]) for k in keys):
             continue
-        changes.append({"sku": sku, "name": (new or old)["name"], "before": old, "now": new})
+        name = new["name"] if new else before[sku]["name"]
+        changes.append({"sku": sku, "name": name, "before": old, "now": new})
     return changes
 
