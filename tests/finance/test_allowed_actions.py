@@ -97,7 +97,7 @@ def test_a_promotion_requests_buttons_are_what_its_services_accept_in_each_state
         user = team[name]
         request = PromotionRequest.objects.get(pk=request.pk)
         on_page = shown(client, user, request.get_absolute_url(),
-                        lambda action: reverse("finance:promotion_action", args=[request.pk, action]),
+                        lambda action, pk=request.pk: reverse("finance:promotion_action", args=[pk, action]),
                         PROMOTION_ATTEMPTS)
         assert on_page == accepted(PROMOTION_ATTEMPTS, request, user) == rules.allowed_actions(request, user), name
         offered_somewhere |= on_page
@@ -164,7 +164,7 @@ def test_a_supplier_cycles_buttons_are_what_its_services_accept_in_each_state(cl
                 assert rules.allowed_actions(cycle, user) == set()
                 continue
             on_page = shown(client, user, cycle.get_absolute_url(),
-                            lambda action: reverse("finance:cycle_action", args=[cycle.pk, action]),
+                            lambda action, pk=cycle.pk: reverse("finance:cycle_action", args=[pk, action]),
                             CYCLE_ATTEMPTS)
             assert on_page == accepted(CYCLE_ATTEMPTS, cycle, user) == rules.allowed_actions(cycle, user), name
             offered_somewhere |= on_page
