@@ -242,10 +242,6 @@ def flag_over_budget(requests: Iterable[PromotionRequest]) -> Iterable[Promotion
     return requests
 
 
-def monthly_targets(months: list[datetime.date]) -> dict[datetime.date, Decimal]:
-    return dict(MonthlyTarget.objects.filter(month__in=months).values_list("month", "sales_target"))
-
-
 def target_rows() -> QuerySet[MonthlyTarget]:
     return MonthlyTarget.objects.select_related("set_by").order_by("-month")[:24]
 
