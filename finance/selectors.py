@@ -1,11 +1,20 @@
 """Read queries the finance pages, reports and jobs share. Sums are taken in the database as Decimal."""
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.contrib.auth.models import User
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, TruncMonth
 
-from . import rules
+from escalation.selectors import cases_about
+from inventory import selectors as inventory_selectors
+from inventory.models import Supplier
+from tasks.selectors import tasks_about
+
+from . import cycle_dates, rules
 from .models import (
     Category,
     ClosedMonth,
@@ -13,30 +22,31 @@ from .models import (
     LedgerEntry,
     MonthlyTarget,
     PromotionRequest,
+    SupplierCycle,
     first_of_month,
     next_month,
 )
 
 ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: "DecimalField[Any, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
 
-def cents(value):
+def cents(value: Decimal | int | float | str) -> Decimal:
     """A database sum as Decimal fen (SQLite hands back sums with a long tail of zeros)."""
     return Decimal(value).quantize(Decimal("0.01"))
 
 
-def signed_amount():
+def signed_amount() -> Case:
     """+amount for money in, −amount for money out."""
     return Case(When(direction=LedgerEntry.Direction.IN, then=F("amount")), default=-F("amount"),
                 output_field=MONEY_FIELD)
 
 
-def money_sum(expression, **filters):
+def money_sum(expression: str | Combinable, **filters: Any) -> Coalesce:
     return Coalesce(Sum(expression, filter=Q(**filters) if filters else None), Value(ZERO), output_field=MONEY_FIELD)
 
 
-def ledger(filters=None):
+def ledger(filters: dict[str, Any] | None = None) -> QuerySet[LedgerEntry]:
     """Entries matching the list page's filters, newest first, with what the page shows."""
     filters = filters or {}
     entries = LedgerEntry.objects.select_related("category", "recorded_by", "reverses", "reversed_by")
@@ -60,7 +70,7 @@ def ledger(filters=None):
     return entries.order_by("-date", "-pk")
 
 
-def ledger_totals(entries):
+def ledger_totals(entries: QuerySet[LedgerEntry]) -> dict[str, Any]:
     """Money in, money out and the balance of a set of entries, in one query."""
     totals = entries.order_by().aggregate(
         money_in=money_sum("amount", direction=LedgerEntry.Direction.IN),
@@ -72,27 +82,27 @@ def ledger_totals(entries):
     return totals
 
 
-def entry_page(pk):
+def entry_page(pk: int) -> LedgerEntry:
     return LedgerEntry.objects.select_related("category", "recorded_by", "reverses", "reversed_by").get(pk=pk)
 
 
-def active_categories():
+def active_categories() -> QuerySet[Category]:
     return Category.objects.filter(active=True).order_by("order", "pk")
 
 
-def promotion_channels():
+def promotion_channels() -> QuerySet[Category]:
     return active_categories().filter(group=Category.Group.PROMOTION)
 
 
-def closed_months():
+def closed_months() -> set[datetime.date]:
     return set(ClosedMonth.objects.filter(closed=True).values_list("month", flat=True))
 
 
-def is_closed(day):
+def is_closed(day: datetime.date) -> bool:
     return ClosedMonth.objects.filter(month=first_of_month(day), closed=True).exists()
 
 
-def months_overview(today, count=12):
+def months_overview(today: datetime.date, count: int = 12) -> list[dict[str, Any]]:
     """The last `count` months before this one with their books' state and their entries' totals:
     [{"month", "row" (ClosedMonth or None), "money_in", "money_out", "count"}], newest first."""
     first = first_of_month(today)
@@ -105,7 +115,7 @@ def months_overview(today, count=12):
     sums = {
         row["month"]: row
         for row in LedgerEntry.objects.filter(date__gte=months[-1], date__lt=first)
-        .annotate(month=_month_of("date"))
+        .annotate(month=TruncMonth("date"))
         .values("month")
         .annotate(
             money_in=money_sum("amount", direction=LedgerEntry.Direction.IN),
@@ -125,13 +135,7 @@ def months_overview(today, count=12):
     return result
 
 
-def _month_of(field):
-    from django.db.models.functions import TruncMonth
-
-    return TruncMonth(field)
-
-
-def month_bounds(month):
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     """[first day, first day of next month)."""
     month = first_of_month(month)
     return month, next_month(month)
@@ -140,7 +144,7 @@ def month_bounds(month):
 # --- promotion spend ---------------------------------------------------------------------------------------
 
 
-def visible_requests(user):
+def visible_requests(user: User) -> QuerySet[PromotionRequest]:
     """Finance and the shop manager see every request; marketing its own."""
     requests = PromotionRequest.objects.select_related("channel", "requested_by", "decided_by", "case")
     if rules.keeps_the_books(user):
@@ -148,7 +152,7 @@ def visible_requests(user):
     return requests.filter(requested_by=user)
 
 
-def request_list(user, *, status=""):
+def request_list(user: User, *, status: str = "") -> QuerySet[PromotionRequest]:
     requests = visible_requests(user)
     if status == "open":
         requests = requests.filter(status__in=PromotionRequest.OPEN)
@@ -157,14 +161,14 @@ def request_list(user, *, status=""):
     return requests.order_by("-requested_at", "-pk")
 
 
-def request_page(pk, user):
+def request_page(pk: int, user: User) -> tuple[PromotionRequest, list[Any]]:
     """The request if `user` may see it (else PromotionRequest.DoesNotExist), with its history."""
     request = visible_requests(user).select_related("paid_entry", "post", "case__current_post").get(pk=pk)
     history = list(request.history.select_related("history_user").order_by("history_date", "history_id"))
     return request, history
 
 
-def promotion_budget(month):
+def promotion_budget(month: datetime.date) -> dict[str, Any]:
     """Marketing's budget for `month`: {"budget" (0: none set), "spent" (promotion entries in the ledger dated in
     the month, net of reversals), "committed" (approved, not yet paid), "remaining" (None without a budget)}."""
     start, end = month_bounds(month)
@@ -183,13 +187,13 @@ def promotion_budget(month):
     }
 
 
-def budget_left(month):
+def budget_left(month: datetime.date) -> Decimal | None:
     """What is left of marketing's promotion budget for `month` (paid and approved spend taken off; negative
     after an override), or None when no budget is set. The one figure every page, panel and check uses."""
     return promotion_budget(month)["remaining"]
 
 
-def request_months(request):
+def request_months(request: PromotionRequest) -> list[datetime.date]:
     """The first day of each month a promotion request runs in (its spend counts against each)."""
     month, last = month_bounds(request.start)[0], month_bounds(request.end)[0]
     months = []
@@ -199,13 +203,13 @@ def request_months(request):
     return months
 
 
-def budget_for(request, amount=None):
+def budget_for(request: PromotionRequest, amount: Decimal | None = None) -> dict[str, Any]:
     """What is left of the budget of the tightest month `request` runs in, before and after spending `amount`
     (default: what it would spend: what was asked, or what was approved once it was): {"month", "before",
     "after", "over"} (before/after None without a budget; after is before once the request is counted)."""
     amount = request.spend if amount is None else amount
     counted = request.status in PromotionRequest.COMMITTED
-    best = None
+    best: dict[str, Any] | None = None
     for month in request_months(request):
         left = budget_left(month)
         if left is None:
@@ -218,11 +222,11 @@ def budget_for(request, amount=None):
     return {**best, "over": best["after"] < 0}
 
 
-def flag_over_budget(requests):
+def flag_over_budget(requests: Iterable[PromotionRequest]) -> Iterable[PromotionRequest]:
     """Mark each open request of a list page with `budget_after`: what its tightest month would have left if it
     were approved in full (None without a budget); `over_budget` when that is below zero. Each month's figure
     is read once."""
-    lefts = {}
+    lefts: dict[datetime.date, Decimal | None] = {}
     for request in requests:
         request.budget_after, request.over_budget = None, False
         if request.status not in PromotionRequest.OPEN:
@@ -230,51 +234,39 @@ def flag_over_budget(requests):
         for month in request_months(request):
             if month not in lefts:
                 lefts[month] = budget_left(month)
-            if lefts[month] is not None:
-                after = lefts[month] - request.amount
+            left = lefts[month]
+            if left is not None:
+                after = left - request.amount
                 request.budget_after = after if request.budget_after is None else min(after, request.budget_after)
         request.over_budget = request.budget_after is not None and request.budget_after < 0
     return requests
 
 
-def monthly_targets(months):
-    return dict(MonthlyTarget.objects.filter(month__in=months).values_list("month", "sales_target"))
-
-
-def target_rows():
+def target_rows() -> QuerySet[MonthlyTarget]:
     return MonthlyTarget.objects.select_related("set_by").order_by("-month")[:24]
 
 
 # --- the supplier cycle ------------------------------------------------------------------------------------
 
 
-def cycles_overview(today):
+def cycles_overview(today: datetime.date) -> dict[str, Any]:
     """This month's cycle (last month's report) for every supplier with products, and the recent ones:
     {"month", "current": [(supplier, cycle or None)], "recent": [cycles], "warning": dict or None}."""
-    from inventory.models import Supplier
-
-    from . import services
-    from .models import SupplierCycle
-
-    month = services.report_month(today)
-    calendar = services.finance_calendar()  # one calendar (and its queries) for the build day and the warning
+    month = cycle_dates.report_month(today)
+    calendar = cycle_dates.finance_calendar()  # one calendar (and its queries) for the build day and the warning
     cycles = {c.supplier_id: c for c in SupplierCycle.objects.filter(month=month).select_related("supplier")}
     suppliers = Supplier.objects.filter(products__isnull=False).distinct().order_by("name")
     recent = (SupplierCycle.objects.filter(month__lt=month).select_related("supplier")
               .order_by("-month", "supplier__name")[:24])
     return {
-        "month": month, "window": services.window_of(month), "build_day": services.build_day(month, calendar),
+        "month": month, "window": cycle_dates.window_of(month),
+        "build_day": cycle_dates.build_day(month, calendar),
         "current": [(supplier, cycles.get(supplier.pk)) for supplier in suppliers],
-        "recent": list(recent), "warning": services.holiday_warning(month, calendar),
+        "recent": list(recent), "warning": cycle_dates.holiday_warning(month, calendar),
     }
 
 
-def cycle_page(pk):
-    from escalation.selectors import cases_about
-    from tasks.selectors import tasks_about
-
-    from .models import SupplierCycle
-
+def cycle_page(pk: int) -> dict[str, Any]:
     cycle = SupplierCycle.objects.select_related(
         "supplier", "built_by", "sent_by", "settled_by", "settlement_entry", "invoice_by"
     ).get(pk=pk)
@@ -285,8 +277,6 @@ def cycle_page(pk):
     return {"cycle": cycle, "steps": steps, "cases": list(cases_about(cycle)), "history": history}
 
 
-def taobao_money_waiting():
+def taobao_money_waiting() -> dict[str, Any]:
     """{"count", "oldest"} of the Taobao imports whose money is not booked yet (inventory's booking outbox)."""
-    from inventory import selectors as inventory_selectors
-
     return inventory_selectors.taobao_money_waiting()

@@ -14,7 +14,6 @@ APPS = ("shopteam", "roles", "escalation", "tasks", "inventory", "finance")
 KNOWN = {
     frozenset({"inventory.alerts", "inventory.services"}),
     frozenset({"inventory.importing", "inventory.staging", "inventory.tasks"}),
-    frozenset({"finance.reports", "finance.selectors", "finance.services", "finance.tasks"}),
 }
 
 
