@@ -14,11 +14,10 @@ from django.contrib.auth.models import User
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from roles.models import Post
 from shopteam.errors import ServiceError
 
 from . import selectors
-from roles.models import Post
-
 from .models import Task
 
 S = Task.Status
