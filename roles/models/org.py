@@ -86,6 +86,9 @@ class Department(Bilingual):
 
 
 class Post(Bilingual):
+    # The group's Difficulty rows, set by selectors.post_page (never stored; playbook.py imports this module).
+    group_difficulties: list[models.Model]
+
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="posts", verbose_name=_("department")
     )
