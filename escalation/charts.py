@@ -13,7 +13,7 @@ STYLE = Style(
     colors=("#0d6efd", "#6f42c1", "#d63384", "#fd7e14", "#198754", "#20c997", "#6c757d"),
 )
 # pygal links its tooltip script from kozea.github.io by default: the shop's pages load nothing from another host.
-NO_SCRIPT = {"js": []}
+NO_SCRIPT: dict[str, list[str]] = {"js": []}
 
 
 def y_labels(top):

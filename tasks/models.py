@@ -1,5 +1,7 @@
 """The work board: tasks (owned by a person, or by a post and so by whoever holds it), their subtasks and history;
 the periods of recurring duties that were missed; the daily stand-up and the morning digest's claims."""
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -11,8 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 class Task(models.Model):
+    holders: list["User"]  # who owns a post's task today, set by selectors.attach_holders (never stored)
+
     class Source(models.TextChoices):
         MANUAL = "manual", _("Manual")
         DUTY = "duty", _("Recurring duty")

@@ -1,4 +1,9 @@
 """Read queries about the calendar itself: which years still need their holidays entered."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -8,20 +13,20 @@ from .models import CalendarYear
 WARN_FROM_MONTH = 11
 
 
-def missing_years(years):
+def missing_years(years: Iterable[int]) -> list[int]:
     """The given years, in order, that have no CalendarYear marked complete."""
-    years = sorted(set(years))
-    complete = set(CalendarYear.objects.filter(year__in=years, complete=True).values_list("year", flat=True))
-    return [year for year in years if year not in complete]
+    ordered = sorted(set(years))
+    complete = set(CalendarYear.objects.filter(year__in=ordered, complete=True).values_list("year", flat=True))
+    return [year for year in ordered if year not in complete]
 
 
-def next_year_missing(today=None):
+def next_year_missing(today: datetime.date | None = None) -> bool:
     """True if next year's holidays are not entered (marked complete) yet."""
     today = today or timezone.localdate()
     return bool(missing_years([today.year + 1]))
 
 
-def calendar_warning(today=None):
+def calendar_warning(today: datetime.date | None = None) -> str | None:
     """A message for the admins if deadlines will soon be counted without the holidays, else None.
 
     Warns about this year at any time, and about next year from November on.
