@@ -10,7 +10,7 @@ from django.db import connection
 
 from inventory import importing, staging, tasks
 from inventory.models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine
-from tests.inventory import exports
+from tests import exports
 from tests.inventory.factories import stocked
 from tests.threads import run_at_once
 
