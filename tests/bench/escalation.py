@@ -73,19 +73,7 @@ def configure_environment():
 
 def build_shop():
     """The schema, the playbook, the demo team and the working calendar: everything but the cases."""
-    from django.core.management import call_command
-
-    from roles.services import load_playbook
-    from shopteam.workcalendar.services import seed_from_chinesecalendar
-    from tests.factories import TeamBuilder
-
-    with harness.Stopwatch("migrations"):
-        call_command("migrate", verbosity=0, interactive=False)
-    with harness.Stopwatch("playbook, demo team, working calendar"):
-        load_playbook()
-        team = TeamBuilder().build()
-        seed_from_chinesecalendar()
-    return team
+    return harness.build_team(calendar=True)
 
 
 def add_cases(count, *, team, seed, member_cases=0):

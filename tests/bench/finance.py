@@ -53,16 +53,10 @@ def paired(report, raw, repeat):
 
 
 def build_shop(products):
-    from django.core.management import call_command
-
     from finance.services import ensure_seed_data
     from inventory.models import Product, Supplier
-    from roles.services import load_playbook
-    from tests.factories import TeamBuilder
 
-    call_command("migrate", verbosity=0, interactive=False)
-    load_playbook()
-    team = TeamBuilder().build()
+    team = harness.build_team()
     ensure_seed_data()
     main, _ = Supplier.objects.get_or_create(name="食草堂")
     other, _ = Supplier.objects.get_or_create(name="山野茶坊")

@@ -119,6 +119,24 @@ class Stopwatch:
             print(f"  {self.label}: {self.seconds:.1f} s", flush=True)
 
 
+def build_team(*, calendar=False):
+    """The schema, the playbook and its demo team (tests/factories.py), and with `calendar` the working calendar."""
+    from django.core.management import call_command
+
+    from roles.services import load_playbook
+    from shopteam.workcalendar.services import seed_from_chinesecalendar
+    from tests.factories import TeamBuilder
+
+    with Stopwatch("migrations"):
+        call_command("migrate", verbosity=0, interactive=False)
+    with Stopwatch("playbook and demo team" + (", working calendar" if calendar else "")):
+        load_playbook()
+        team = TeamBuilder().build()
+        if calendar:
+            seed_from_chinesecalendar()
+    return team
+
+
 def interleaved(jobs, *, rounds, warmup=0):
     """Each job of `jobs` ({key: function}) run `warmup` times, then `rounds` rounds in which every job runs once,
     in turn. Returns ({key: [seconds of each round]}, {key: what its last run returned})."""

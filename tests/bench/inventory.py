@@ -7,7 +7,7 @@ Run:
 
 SHOPTEAM_INV_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/shopteam_inv_bench) names the database;
 it is dropped and created afresh for the run and dropped at the end, so its name must end in "_bench"
-(tests/bench/escalation.py's safety catch). SQLite is refused.
+(tests/bench/harness.py's safety catch). SQLite is refused.
 
 What it measures, and the aims (from the issue):
 - in each of `--rounds` rounds, in turn: the check (the preview) and import of a new 宝贝报表 of `--lines` lines (a
@@ -68,18 +68,10 @@ def configure_environment(var_dir):
 def build_shop(products):
     """The playbook, the demo team, and `products` products: the first HOT_SKUS with plenty of stock for the
     import, a tenth of the rest at or below their reorder point; each product's stock is an opening move."""
-    from django.core.management import call_command
-
     from inventory.models import Product, StockMove
     from inventory.services import default_supplier
-    from roles.services import load_playbook
-    from tests.factories import TeamBuilder
 
-    with harness.Stopwatch("migrations"):
-        call_command("migrate", verbosity=0, interactive=False)
-    with harness.Stopwatch("playbook and demo team"):
-        load_playbook()
-        team = TeamBuilder().build()
+    team = harness.build_team()
     with harness.Stopwatch(f"{products:,} products with their opening moves"):
         supplier = default_supplier()
         rng = random.Random(11)

@@ -56,23 +56,16 @@ def configure_environment():
 
 def build_shop():
     """The schema, the playbook, the demo team plus 42 people over the posts (50), the working calendar."""
-    from django.core.management import call_command
-
     from roles.models import Post
-    from roles.services import load_playbook, sync_department_groups
-    from shopteam.workcalendar.services import seed_from_chinesecalendar
-    from tests.factories import AssignmentFactory, TeamBuilder, UserFactory
+    from roles.services import sync_department_groups
+    from tests.factories import AssignmentFactory, UserFactory
 
-    with harness.Stopwatch("migrations"):
-        call_command("migrate", verbosity=0, interactive=False)
-    with harness.Stopwatch("playbook, 50 people, working calendar"):
-        load_playbook()
-        team = TeamBuilder().build()
+    team = harness.build_team(calendar=True)
+    with harness.Stopwatch(f"{PEOPLE - len(team)} more people over the posts ({PEOPLE} in all)"):
         posts = list(Post.objects.select_related("department").exclude(department__is_manager_office=True))
         for index in range(PEOPLE - len(team)):
             AssignmentFactory(user=UserFactory(username=f"staff{index}"), post=posts[index % len(posts)])
         sync_department_groups()
-        seed_from_chinesecalendar()
     return team
 
 
@@ -209,18 +202,14 @@ def bench_recurrence(count):
     print(f"  ratio job / bulk_create: {ratio:.2f}x  {harness.verdict(ratio, 3)}")
 
     Task.objects.filter(duty__isnull=False).delete()
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        result = services.create_recurring_tasks()
-        run_seconds = time.perf_counter() - started
-    print(f"  one run of the 15-minute job today ({Duty.objects.exclude(recurrence='').count():,} duties): "
-          f"{result['created']:,} filed in {run_seconds * 1000:.0f} ms, {len(captured.captured_queries)} queries")
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        result = services.create_recurring_tasks()
-        run_seconds = time.perf_counter() - started
-    print(f"  and again at once: {result['created']} filed in {run_seconds * 1000:.0f} ms, "
-          f"{len(captured.captured_queries)} queries")
+    duties = Duty.objects.exclude(recurrence="").count()
+    for label in (f"one run of the 15-minute job today ({duties:,} duties)", "and again at once"):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = services.create_recurring_tasks()
+            run_seconds = time.perf_counter() - started
+        print(f"  {label}: {result['created']:,} filed in {run_seconds * 1000:.0f} ms, "
+              f"{len(captured.captured_queries)} queries")
 
 
 def main(argv=None):
