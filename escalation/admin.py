@@ -4,26 +4,17 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from shopteam.admin import ReadOnlyAdmin
+from shopteam.admin import ReadOnlyAdmin, ReadOnlyInline
 from shopteam.errors import ServiceError
 
 from . import services
 from .models import Case, CaseEvent
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
     fields = ["at", "kind", "actor", "from_post", "to_post", "to_people", "working_minutes", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["at", "pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def _correct(modeladmin, request, queryset, service, done):

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from shopteam.admin import ReadOnlyAdmin
+from shopteam.admin import ReadOnlyAdmin, ReadOnlyInline
 from shopteam.errors import ServiceError
 from shopteam.money import MoneyField
 
@@ -129,16 +129,10 @@ class TaobaoImportAdmin(ReadOnlyAdmin):
     exclude = ["problems"]
 
 
-class TaobaoOrderLineInline(admin.TabularInline):
+class TaobaoOrderLineInline(ReadOnlyInline):
     model = TaobaoOrderLine
     fields = ["sub_order_id", "sku", "title", "quantity", "paid_amount", "status", "refund_status", "refund_amount",
               "target", "sold"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TaobaoOrder)
@@ -157,15 +151,9 @@ class TaobaoRefundAdmin(ReadOnlyAdmin):
     raw_id_fields = ["line"]
 
 
-class StocktakeLineInline(admin.TabularInline):
+class StocktakeLineInline(ReadOnlyInline):
     model = StocktakeLine
     fields = ["product", "expected_at_count", "counted", "counted_by", "counted_at", "move"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Stocktake)
@@ -183,15 +171,9 @@ class LowStockAlertAdmin(ReadOnlyAdmin):
     list_select_related = ["product"]
 
 
-class RestockLineInline(admin.TabularInline):
+class RestockLineInline(ReadOnlyInline):
     model = RestockLine
     fields = ["product", "quantity", "on_hand", "reorder_point", "sold_30_days", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RestockRequest)

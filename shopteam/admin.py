@@ -1,6 +1,10 @@
 """Admin pieces every app shares, the admin's name ("Shopteam admin" in the interface's language), and the
 periodic jobs listed by their names in that language."""
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.utils import flatten
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin
@@ -20,6 +24,23 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A record's lines or history shown on its page as its services wrote them: every field read-only, nothing
+    added, changed or deleted here. A subclass names its `model` and its `fields`."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return flatten(self.fields or ())
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

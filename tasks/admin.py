@@ -4,29 +4,19 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from shopteam.admin import ReadOnlyAdmin
+from shopteam.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import DutyPeriodMissed, LeadTime, Standup, Subtask, Task, TaskEvent
 
 
-class SubtaskInline(admin.TabularInline):
+class SubtaskInline(ReadOnlyInline):
     model = Subtask
     fields = ["order", "title", "done", "done_at", "done_by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class TaskEventInline(SubtaskInline):
+class TaskEventInline(ReadOnlyInline):
     model = TaskEvent
     fields = ["at", "kind", "actor", "field", "old", "new", "note"]
-    readonly_fields = fields
     ordering = ["at", "pk"]
 
 

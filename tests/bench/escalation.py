@@ -17,7 +17,9 @@ to" events a group leader's list looks for, and contacts for the open ones. 客�
 Pages are served in-process by the Django test Client with DEBUG off (as in production; query capture uses
 CaptureQueriesContext), signed in as the shop manager (who sees every case), as 客服A (an ordinary member: her
 object permissions) and as the customer-service leader (his group's cases too). Each page gets 3 warm-up
-requests, then N timed requests (median and p95), and one more request whose queries are counted. The
+requests, then N rounds that time every page once, in turn, so the machine's other work falls on a page and its
+floor alike (median and p95 of the rounds), and one more request whose queries are counted (tests/bench/harness.py).
+The
 target: every list within 3x the same person's trivial signed-in page; the same number of queries at any
 number of cases; and a trivial page (its navigation badges included) that costs the same at any number of
 cases. A page may grow with what its reader can see (the manager sees every case; the customer-service leader's
@@ -27,15 +29,14 @@ read through the index of her permission rows.
 """
 import argparse
 import os
-import statistics
-import sys
 import time
 from datetime import timedelta
-from urllib.parse import urlparse
+
+from tests.bench import harness
+from tests.bench.harness import WARMUP
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shopteam_bench"
 DEFAULT_SIZES = "1000,50000"
-WARMUP = 3
 TARGET_RATIO = 3.0
 FLOOR_DRIFT = 1.5  # the trivial page is "constant" if it is within this factor at every size (timing noise)
 SLOWEST_SHOWN = 6
@@ -67,98 +68,12 @@ def parse_args(argv=None):
 
 
 def configure_environment():
-    """Settings come from the environment: point them at the bench database before Django reads them."""
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shopteam.settings"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["AXES_ENABLED"] = "false"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-    import environ
-
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit(
-            f"This benchmark runs on PostgreSQL only; DATABASE_URL points at {config['ENGINE']}. "
-            f"Unset it to use {DEFAULT_DATABASE_URL}."
-        )
-    if not str(config["NAME"]).endswith("_bench"):
-        sys.exit(
-            f"Refusing to drop and recreate database {config['NAME']!r}: the benchmark's database name must "
-            "end in '_bench'."
-        )
-    return config
-
-
-def server_connection(config):
-    import psycopg2
-
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-    )
-    connection.autocommit = True
-    return connection
-
-
-def recreate_database(config):
-    # Not `with connection:` — psycopg2 opens a transaction block there, and DROP DATABASE refuses one.
-    connection = server_connection(config)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    finally:
-        connection.close()
-
-
-def drop_database(config):
-    from django.db import connections
-
-    connections.close_all()
-    connection = server_connection(config)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
-    finally:
-        connection.close()
-
-
-class Stopwatch:
-    def __init__(self, label):
-        self.label = label
-
-    def __enter__(self):
-        self.started = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.started
-        if exc[0] is None:
-            print(f"  {self.label}: {self.seconds:.1f} s", flush=True)
+    return harness.configure_environment(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
 
 
 def build_shop():
     """The schema, the playbook, the demo team and the working calendar: everything but the cases."""
-    from django.core.management import call_command
-
-    from roles.services import load_playbook
-    from shopteam.workcalendar.services import seed_from_chinesecalendar
-    from tests.factories import TeamBuilder
-
-    with Stopwatch("migrations"):
-        call_command("migrate", verbosity=0, interactive=False)
-    with Stopwatch("playbook, demo team, working calendar"):
-        load_playbook()
-        team = TeamBuilder().build()
-        seed_from_chinesecalendar()
-    return team
+    return harness.build_team(calendar=True)
 
 
 def add_cases(count, *, team, seed, member_cases=0):
@@ -171,13 +86,13 @@ def add_cases(count, *, team, seed, member_cases=0):
     from escalation.models import Case
     from tests.escalation.factories import bulk_cases
 
-    with Stopwatch(f"{count:,} cases and their events"):
+    with harness.Stopwatch(f"{count:,} cases and their events"):
         cases = bulk_cases(count, team=team, start=timezone.now() - timedelta(days=365), seed=seed)
-    with Stopwatch("their permissions and the events a leader's list looks for"):
+    with harness.Stopwatch("their permissions and the events a leader's list looks for"):
         give_rows_raise_case_gives(cases, team=team, member_cases=member_cases)
     # VACUUM too, not only ANALYZE: bulk_cases rewrites every row to spread created_at, leaving the table half
     # dead tuples and the visibility map empty, which autovacuum would have cleared in a live shop.
-    with Stopwatch("VACUUM ANALYZE"), connection.cursor() as cursor:
+    with harness.Stopwatch("VACUUM ANALYZE"), connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return Case.objects.count()
 
@@ -262,57 +177,23 @@ def choose_detail_cases(team):
     return {MANAGER: manager_case, MEMBER: member_case, LEADER: leader_case}
 
 
-def fetch(client, url):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
-    return response
-
-
-def measure(client, url, *, requests, cold=False):
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(WARMUP):
-        fetch(client, url)
-    timings = []
-    for _ in range(requests):
-        if cold:
-            cache.clear()
-        started = time.perf_counter()
-        response = fetch(client, url)
-        timings.append((time.perf_counter() - started) * 1000)
-    if cold:
-        cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = fetch(client, url)
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-    return {
-        "median": statistics.median(timings),
-        "p95": p95,
-        "queries": list(captured.captured_queries),
-        "kb": len(response.content) / 1024,
-    }
-
-
 def measure_round(clients, team, cases, detail_cases, *, requests):
     from escalation import selectors
 
-    print(f"\nMeasuring with {cases:,} cases ({WARMUP} warm-up + {requests} timed requests per page)", flush=True)
+    print(f"\nMeasuring with {cases:,} cases ({WARMUP} warm-up + {requests} timed requests per page, the pages in "
+          "turn)", flush=True)
     visible = {who: selectors.visible_cases(team[who]).count() for who in clients}
     print("  cases each person can see: " + ", ".join(f"{who} {n:,}" for who, n in visible.items()))
-    results = {}
-    for who, name, url, cold in pages(detail_cases):
-        row = measure(clients[who], url, requests=requests, cold=cold)
-        results[(who, name)] = {"url": url, "cases": cases, "rows": visible[who], **row}
+    pages_measured = [((who, name), clients[who], url, cold) for who, name, url, cold in pages(detail_cases)]
+    results = harness.measure_pages(pages_measured, requests=requests, warmup=WARMUP)
+    for (who, name), _client, url, _cold in pages_measured:
+        row = results[(who, name)] = {"url": url, "cases": cases, "rows": visible[who], **results[(who, name)]}
         print(f"  {who:<9} {name}: median {row['median']:.1f} ms", flush=True)
     return results
 
 
 def ratio(results, key):
-    return results[key]["median"] / results[(key[0], TRIVIAL)]["median"]
+    return harness.floor_ratio(results, key, TRIVIAL)
 
 
 def print_table(rounds):
@@ -323,35 +204,13 @@ def print_table(rounds):
     for results in rounds:
         for key, row in results.items():
             who, name = key
-            if name == TRIVIAL:
-                verdict = f"{who}'s floor"
-            else:
-                r = ratio(results, key)
-                verdict = "within 3x" if r <= TARGET_RATIO else f"NOT within 3x ({r:.1f}x)"
+            verdict = f"{who}'s floor" if name == TRIVIAL else harness.verdict(ratio(results, key), TARGET_RATIO)
             visible = f"{row['rows']:,}"
             print(
                 f"{who:<9} {name:<34} {row['cases']:>7,} {visible:>7} {row['median']:>10.1f} {row['p95']:>8.1f} "
                 f"{len(row['queries']):>8} {row['kb']:>5.0f} {ratio(results, key):>5.1f}x  {verdict}"
             )
         print("-" * len(header))
-
-
-def print_comparison(rounds):
-    """The figures side by side: each page at the smallest and the largest size."""
-    small, large = rounds[0], rounds[-1]
-    n_small, n_large = (next(iter(r.values()))["cases"] for r in (small, large))
-    title = f"{n_small:,} cases".rjust(26) + f"{n_large:,} cases".rjust(26)
-    print(f"\nSummary (median ms · queries · ratio to the same person's trivial page)\n{'':<45}{title}")
-    header = f"{'who':<9} {'view':<34}" + f"{'ms':>10} {'queries':>8} {'ratio':>6}" * 2 + "  queries"
-    print(header)
-    print("-" * len(header))
-    for key in small:
-        cells = ""
-        for results in (small, large):
-            row = results[key]
-            cells += f"{row['median']:>10.1f} {len(row['queries']):>8} {ratio(results, key):>5.1f}x"
-        same = "same" if len(small[key]["queries"]) == len(large[key]["queries"]) else "GROW"
-        print(f"{key[0]:<9} {key[1]:<34}{cells}  {same}")
 
 
 def print_floor(rounds):
@@ -371,19 +230,11 @@ def print_floor(rounds):
     for who in (MANAGER, MEMBER, LEADER):
         for query in last[(who, TRIVIAL)]["queries"]:
             if "escalation_case_contacts" in query["sql"]:  # the cases badge: capped, so bounded at any size
-                plan = explain(query["sql"])
+                plan = harness.explain(query["sql"])
                 print(f"  EXPLAIN ANALYZE of the cases badge for {who}:")
                 for line in plan:
                     if not line.lstrip().startswith(("Buffers", "Planning:")):
                         print("    " + line)
-
-
-def explain(sql):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-        return [line for (line,) in cursor.fetchall()]
 
 
 def print_slowest(results, key):
@@ -391,13 +242,11 @@ def print_slowest(results, key):
     total = sum(float(q["time"]) for q in queries) * 1000
     print(f"\nSlowest SQL of one {key[0]} {key[1]} request ({len(queries)} queries, {total:.1f} ms in SQL of "
           f"{results[key]['median']:.1f} ms median):")
-    for query in queries[:SLOWEST_SHOWN]:
-        sql = " ".join(query["sql"].split())
-        print(f"  {float(query['time']) * 1000:7.1f} ms  {sql[:300]}{' ...' if len(sql) > 300 else ''}")
+    harness.print_slowest(queries, count=SLOWEST_SHOWN, width=300)
     for rank, query in enumerate(queries[:EXPLAINED], start=1):
         print(f"\nEXPLAIN ANALYZE of slowest query #{rank}:")
         print("  " + " ".join(query["sql"].split()))
-        for line in explain(query["sql"]):
+        for line in harness.explain(query["sql"]):
             print("    " + line)
 
 
@@ -410,7 +259,7 @@ def print_member_plan(results):
     print(f"\nEXPLAIN (ANALYZE) of {MEMBER}'s case list at {row['cases']:,} cases ({row['rows']:,} visible): "
           f"{len(permitted)} queries read her permissions")
     for sql in permitted:
-        plan = explain(sql)
+        plan = harness.explain(sql)
         print("  " + " ".join(sql.split()))
         for line in plan:
             print("    " + line)
@@ -425,48 +274,30 @@ def print_member_plan(results):
 def main(argv=None):
     args = parse_args(argv)
     config = configure_environment()
-    host = urlparse(os.environ["DATABASE_URL"]).hostname
-    print(f"Bench database {config['NAME']!r} on {host}: dropped and created afresh", flush=True)
-    recreate_database(config)
-    try:
-        import django
-
-        django.setup()
+    with harness.bench_database(config):
         from django.test import Client
-        from django.test.utils import override_settings
 
-        # No collectstatic manifest in a bench run, and the test hasher keeps the team quick to build.
-        with override_settings(
-            STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            },
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ):
-            print("Building:", flush=True)
-            started = time.perf_counter()
-            team = build_shop()
-            clients = {}
-            for who in (MANAGER, MEMBER, LEADER):
-                clients[who] = Client()
-                clients[who].force_login(team[who])
-            rounds, total, detail_cases = [], 0, None
-            for seed, size in enumerate(args.sizes, start=7):
-                if rounds:
-                    print("\nBuilding:", flush=True)
-                    started = time.perf_counter()
-                total = add_cases(size - total, team=team, seed=seed, member_cases=0 if rounds else MEMBER_CASES)
-                detail_cases = detail_cases or choose_detail_cases(team)
-                print(f"Built in {time.perf_counter() - started:.1f} s", flush=True)
-                rounds.append(measure_round(clients, team, total, detail_cases, requests=args.requests))
-            print_table(rounds)
-            print_comparison(rounds)
-            print_floor(rounds)
-            print_member_plan(rounds[-1])
-            print_slowest(rounds[-1], (MANAGER, "dashboard (statistics recomputed)"))
-    finally:
-        drop_database(config)
-        print(f"\nBench database {config['NAME']!r} dropped.", flush=True)
+        print("Building:", flush=True)
+        started = time.perf_counter()
+        team = build_shop()
+        clients = {}
+        for who in (MANAGER, MEMBER, LEADER):
+            clients[who] = Client()
+            clients[who].force_login(team[who])
+        rounds, total, detail_cases = [], 0, None
+        for seed, size in enumerate(args.sizes, start=7):
+            if rounds:
+                print("\nBuilding:", flush=True)
+                started = time.perf_counter()
+            total = add_cases(size - total, team=team, seed=seed, member_cases=0 if rounds else MEMBER_CASES)
+            detail_cases = detail_cases or choose_detail_cases(team)
+            print(f"Built in {time.perf_counter() - started:.1f} s", flush=True)
+            rounds.append(measure_round(clients, team, total, detail_cases, requests=args.requests))
+        print_table(rounds)
+        harness.print_summary(rounds, floor=TRIVIAL, target=TARGET_RATIO, noun="cases")
+        print_floor(rounds)
+        print_member_plan(rounds[-1])
+        print_slowest(rounds[-1], (MANAGER, "dashboard (statistics recomputed)"))
 
 
 if __name__ == "__main__":

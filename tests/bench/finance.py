@@ -23,11 +23,9 @@ import os
 import statistics
 import sys
 import time
-import tracemalloc
 from decimal import Decimal
 
-from tests.bench.escalation import configure_environment as _configure
-from tests.bench.escalation import drop_database, recreate_database
+from tests.bench import harness
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shopteam_fin_bench"
 TARGET_RATIO = 2.0
@@ -43,44 +41,22 @@ def parse_args(argv=None):
 
 
 def configure_environment():
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    return _configure()
+    return harness.configure_environment(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
 
 
 def paired(report, raw, repeat):
     """(report seconds, its result, raw seconds, its result): both warmed up, then run in turn `repeat` times, so
     whatever else the machine does falls on both alike; medians."""
-    report(), raw()
-    runs = {report: [], raw: []}
-    results = {}
-    for _ in range(repeat):
-        for function in (report, raw):
-            started = time.perf_counter()
-            results[function] = function()
-            runs[function].append(time.perf_counter() - started)
-    return statistics.median(runs[report]), results[report], statistics.median(runs[raw]), results[raw]
-
-
-def peak_memory(function):
-    tracemalloc.start()
-    try:
-        function()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    seconds, results = harness.interleaved({"report": report, "raw": raw}, rounds=repeat, warmup=1)
+    return (statistics.median(seconds["report"]), results["report"], statistics.median(seconds["raw"]),
+            results["raw"])
 
 
 def build_shop(products):
-    from django.core.management import call_command
-
     from finance.services import ensure_seed_data
     from inventory.models import Product, Supplier
-    from roles.services import load_playbook
-    from tests.factories import TeamBuilder
 
-    call_command("migrate", verbosity=0, interactive=False)
-    load_playbook()
-    team = TeamBuilder().build()
+    team = harness.build_team()
     ensure_seed_data()
     main, _ = Supplier.objects.get_or_create(name="食草堂")
     other, _ = Supplier.objects.get_or_create(name="山野茶坊")
@@ -264,13 +240,13 @@ def measure(args, *, lines, supplier, month, year, today):
               f"ratio {seconds / raw_seconds:.2f}×", flush=True)
 
     report = reports.management_report(year)
-    figures["memory_report"] = peak_memory(lambda: excel.to_bytes(reports.excel(report)))
+    figures["memory_report"] = harness.peak_memory(lambda: excel.to_bytes(reports.excel(report)))
     rows = reports.supplier_rows(None, supplier, year.start)
-    figures["memory_supplier"] = peak_memory(
+    figures["memory_supplier"] = harness.peak_memory(
         lambda: excel.to_bytes(reports.supplier_excel([(supplier, year.start, rows)])))
     entries = ledger({})
     figures["ledger_entries"] = entries.count()
-    figures["memory_ledger"] = peak_memory(lambda: sum(len(chunk) for chunk in _ledger_excel(entries, {})))
+    figures["memory_ledger"] = harness.peak_memory(lambda: sum(len(chunk) for chunk in _ledger_excel(entries, {})))
     print(f"  Excel peak memory: yearly report {figures['memory_report'] / 1e6:.1f} MB, supplier report "
           f"{figures['memory_supplier'] / 1e6:.1f} MB, ledger ({figures['ledger_entries']:,} entries) "
           f"{figures['memory_ledger'] / 1e6:.1f} MB", flush=True)
@@ -280,15 +256,11 @@ def measure(args, *, lines, supplier, month, year, today):
 def main(argv=None):
     args = parse_args(argv)
     config = configure_environment()
-    recreate_database(config)
-    import django
+    with harness.bench_database(config, keep=args.keep):
+        from django.utils import timezone
 
-    django.setup()
-    from django.utils import timezone
+        from finance import reports
 
-    from finance import reports
-
-    try:
         started = time.perf_counter()
         team, supplier = build_shop(args.products)
         today = timezone.localdate()
@@ -321,9 +293,6 @@ def main(argv=None):
             print(f"  {label:28} " + " | ".join(f"{r[key] / 1e6:7.1f} MB" for r in rounds)
                   + f"   growth {growth:.2f}× for {rounds[1][rows] / rounds[0][rows]:.1f}× the {what}")
         return 0
-    finally:
-        if not args.keep:
-            drop_database(config)
 
 
 if __name__ == "__main__":

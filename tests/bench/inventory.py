@@ -7,7 +7,7 @@ Run:
 
 SHOPTEAM_INV_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/shopteam_inv_bench) names the database;
 it is dropped and created afresh for the run and dropped at the end, so its name must end in "_bench"
-(tests/bench/escalation.py's safety catch). SQLite is refused.
+(tests/bench/harness.py's safety catch). SQLite is refused.
 
 What it measures, and the aims (from the issue):
 - in each of `--rounds` rounds, in turn: the check (the preview) and import of a new 宝贝报表 of `--lines` lines (a
@@ -26,26 +26,19 @@ What it measures, and the aims (from the issue):
   within 3×), with its query count.
 """
 import argparse
-import csv
-import io
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-from tests.bench.escalation import Stopwatch, drop_database, recreate_database
+from tests import exports
+from tests.bench import harness
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shopteam_inv_bench"
 HOT_SKUS = 1000
-WARMUP = 3
-LINES_HEADER = [
-    "子订单编号", "主订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "套餐信息", "备注", "订单状态",
-    "商家编码", "支付单号", "买家应付货款", "买家实际支付金额", "退款状态", "退款金额", "订单创建时间", "订单付款时间",
-]
+SCAN_ROUNDS = 7
 STATUSES = [("交易成功", 70), ("卖家已发货，等待买家确认", 12), ("买家已付款，等待卖家发货", 8), ("交易关闭", 6),
             ("等待买家付款", 4)]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -65,40 +58,21 @@ def parse_args(argv=None):
 
 
 def configure_environment(var_dir):
-    os.environ["DATABASE_URL"] = os.environ.get("SHOPTEAM_INV_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shopteam.settings"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["AXES_ENABLED"] = "false"
-    os.environ["SHOPTEAM_VAR_DIR"] = str(var_dir)
-    os.environ["CELERY_BROKER_URL"] = "memory://"  # notifications are queued, never sent, in a bench
-    import environ
-
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit(f"This benchmark runs on PostgreSQL only; DATABASE_URL points at {config['ENGINE']}.")
-    if not str(config["NAME"]).endswith("_bench"):
-        sys.exit(f"Refusing to drop and recreate {config['NAME']!r}: the bench database's name must end in '_bench'.")
-    return config
+    return harness.configure_environment(
+        os.environ.get("SHOPTEAM_INV_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        SHOPTEAM_VAR_DIR=var_dir,
+        CELERY_BROKER_URL="memory://",  # notifications are queued, never sent, in a bench
+    )
 
 
 def build_shop(products):
     """The playbook, the demo team, and `products` products: the first HOT_SKUS with plenty of stock for the
     import, a tenth of the rest at or below their reorder point; each product's stock is an opening move."""
-    from django.core.management import call_command
-
     from inventory.models import Product, StockMove
     from inventory.services import default_supplier
-    from roles.services import load_playbook
-    from tests.factories import TeamBuilder
 
-    with Stopwatch("migrations"):
-        call_command("migrate", verbosity=0, interactive=False)
-    with Stopwatch("playbook and demo team"):
-        load_playbook()
-        team = TeamBuilder().build()
-    with Stopwatch(f"{products:,} products with their opening moves"):
+    team = harness.build_team()
+    with harness.Stopwatch(f"{products:,} products with their opening moves"):
         supplier = default_supplier()
         rng = random.Random(11)
         batch = []
@@ -121,92 +95,75 @@ def build_shop(products):
     return team
 
 
-def flush_gb18030(out, path, *, at_least=0):
-    """Append what `out` (a StringIO) holds to `path` as GB18030, as the seller centre writes, once it holds
-    `at_least` characters; `out` is emptied."""
-    if out.tell() < at_least:
-        return
-    with open(path, "ab") as handle:
-        handle.write(out.getvalue().encode("gb18030"))
-    out.seek(0)
-    out.truncate()
-
-
 def write_lines_file(path, lines, *, seed, first_order):
     """A 2022-layout 宝贝报表 of `lines` lines (GB18030, as the seller centre writes it)."""
     rng = random.Random(seed)
     statuses = [status for status, weight in STATUSES for _ in range(weight)]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(LINES_HEADER)
-    written, order = 0, first_order
-    while written < lines:
-        order += 1
-        status = rng.choice(statuses)
-        paid = "" if status == "等待买家付款" else "2022-03-01 10:00:00"
-        for line in range(min(rng.randrange(1, 4), lines - written)):
-            quantity = rng.randrange(1, 4)
-            refund = rng.random() < 0.03
-            writer.writerow([
-                f"{order}{line}", str(order), f"食草堂 商品 {rng.randrange(HOT_SKUS)}号", "39.00", quantity, "",
-                "净含量:50g", "", "", status, f"SCT-{rng.randrange(HOT_SKUS):06d}", f"2022030122001{order}",
-                f"{39 * quantity:.2f}", f"{39 * quantity:.2f}", "退款成功" if refund else "",
-                f"{39 * quantity:.2f}" if refund else "", "2022-03-01 09:59:00", paid,
-            ])
-            written += 1
-        flush_gb18030(out, path, at_least=1 << 20)
-    flush_gb18030(out, path)
-    return path
+
+    def rows():
+        written, order = 0, first_order
+        while written < lines:
+            order += 1
+            status = rng.choice(statuses)
+            paid = "" if status == "等待买家付款" else "2022-03-01 10:00:00"
+            for line in range(min(rng.randrange(1, 4), lines - written)):
+                quantity = rng.randrange(1, 4)
+                refund = rng.random() < 0.03
+                yield {
+                    "子订单编号": f"{order}{line}", "主订单编号": str(order),
+                    "标题": f"食草堂 商品 {rng.randrange(HOT_SKUS)}号", "价格": "39.00", "购买数量": quantity,
+                    "外部系统编号": "", "商品属性": "净含量:50g", "套餐信息": "", "备注": "", "订单状态": status,
+                    "商家编码": f"SCT-{rng.randrange(HOT_SKUS):06d}", "支付单号": f"2022030122001{order}",
+                    "买家应付货款": f"{39 * quantity:.2f}", "买家实际支付金额": f"{39 * quantity:.2f}",
+                    "退款状态": "退款成功" if refund else "", "退款金额": f"{39 * quantity:.2f}" if refund else "",
+                    "订单创建时间": "2022-03-01 09:59:00", "订单付款时间": paid,
+                }
+                written += 1
+
+    return exports.write_csv(path, exports.LINES_2022, rows(), encoding="gb18030")
 
 
 def write_orders_file(path, orders, *, seed, first_order):
     """A 订单报表 of `orders` orders in the ~2022 layout (71 columns), as the CSV the seller centre writes (GB18030):
     buyer names, masked phones, addresses, amounts, every status and its 订单关闭原因."""
-    from tests.inventory.exports import ORDERS_2022
-
     rng = random.Random(seed)
     statuses = [status for status, weight in STATUSES for _ in range(weight)]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ORDERS_2022)
-    for n in range(orders):
-        order = first_order + n
-        status = rng.choice(statuses)
-        paid = status not in ("等待买家付款", "交易关闭") or rng.random() < 0.5 and status == "交易关闭"
-        kinds, items = rng.randrange(1, 4), rng.randrange(1, 6)
-        goods = 39 * items
-        postage = rng.choice([0, 0, 0, 6, 10])
-        refund = goods if status == "交易关闭" and paid else (39 if rng.random() < 0.03 else 0)
-        province, city, district = rng.choice(PLACES)
-        surname = rng.choice(SURNAMES)
-        minute = n % 1440
-        row = {
-            "订单编号": str(order), "买家会员名": f"tb{rng.randrange(10**9):09d}", "买家会员昵称": f"{surname}**",
-            "支付单号": f"2022030122001{order}" if paid else "", "支付详情": "",
-            "买家应付货款": f"{goods:.2f}", "买家应付邮费": f"{postage:.2f}", "买家支付积分": "0",
-            "总金额": f"{goods + postage:.2f}", "返点积分": "0",
-            "买家实际支付金额": f"{goods + postage:.2f}" if paid else "0.00", "买家实际支付积分": "0",
-            "订单状态": status, "买家留言": rng.choice(["", "", "请尽快发货，谢谢", "不要放快递柜"]),
-            "收货人姓名": f"{surname}{rng.choice('伟芳娜敏静丽强磊')}", "收货地址": f"{province} {city} {district} "
-            f"文三路{rng.randrange(1, 999)}号{rng.randrange(1, 30)}幢{rng.randrange(101, 2999)}室(310000)",
-            "运送方式": "快递", "联系电话": "", "联系手机": f"'138****{rng.randrange(10000):04d}",
-            "订单创建时间": f"2022-03-01 {minute // 60:02d}:{minute % 60:02d}:00",
-            "订单付款时间": f"2022-03-01 {minute // 60:02d}:{minute % 60:02d}:30" if paid else "",
-            "宝贝标题": "，".join(f"食草堂 商品 {rng.randrange(HOT_SKUS)}号" for _ in range(kinds)),
-            "宝贝种类": str(kinds), "物流单号": f"No:7300{rng.randrange(10**10):010d}" if paid else "",
-            "物流公司": "中通快递" if paid else "", "订单备注": "", "宝贝总数量": str(items), "店铺Id": "113456789",
-            "店铺名称": "食草堂旗舰店", "订单关闭原因": ("退款" if paid else "买家未付款") if status == "交易关闭"
-            else "订单未关闭", "卖家服务费": "0.00", "买家服务费": "0.00", "发票抬头": "", "是否手机订单": "手机订单",
-            "是否代付": "否", "天猫卡券抵扣": "0.00", "集分宝抵扣": "0.00", "是否是O2O交易": "否",
-            "退款金额": f"{refund:.2f}", "确认收货时间": "2022-03-08 10:00:00" if status == "交易成功" else "",
-            "打款商家金额": f"{goods + postage - refund:.2f}元" if status == "交易成功" else "0.00元",
-            "是否信用购": "否", "配送类型": "快递", "主订单编号": str(order),
-            "发货时间": "2022-03-02 09:00:00" if paid and status != "买家已付款，等待卖家发货" else "",
-        }
-        writer.writerow([row.get(column, "") for column in ORDERS_2022])
-        flush_gb18030(out, path, at_least=1 << 20)
-    flush_gb18030(out, path)
-    return path
+    rows = (order_row(rng, first_order + n, rng.choice(statuses), minute=n % 1440) for n in range(orders))
+    return exports.write_csv(path, exports.ORDERS_2022, rows, encoding="gb18030")
+
+
+def order_row(rng, order, status, *, minute):
+    """One order of the 订单报表, {column: value}."""
+    paid = status not in ("等待买家付款", "交易关闭") or rng.random() < 0.5 and status == "交易关闭"
+    kinds, items = rng.randrange(1, 4), rng.randrange(1, 6)
+    goods = 39 * items
+    postage = rng.choice([0, 0, 0, 6, 10])
+    refund = goods if status == "交易关闭" and paid else (39 if rng.random() < 0.03 else 0)
+    province, city, district = rng.choice(PLACES)
+    surname = rng.choice(SURNAMES)
+    return {
+        "订单编号": str(order), "买家会员名": f"tb{rng.randrange(10**9):09d}", "买家会员昵称": f"{surname}**",
+        "支付单号": f"2022030122001{order}" if paid else "", "支付详情": "",
+        "买家应付货款": f"{goods:.2f}", "买家应付邮费": f"{postage:.2f}", "买家支付积分": "0",
+        "总金额": f"{goods + postage:.2f}", "返点积分": "0",
+        "买家实际支付金额": f"{goods + postage:.2f}" if paid else "0.00", "买家实际支付积分": "0",
+        "订单状态": status, "买家留言": rng.choice(["", "", "请尽快发货，谢谢", "不要放快递柜"]),
+        "收货人姓名": f"{surname}{rng.choice('伟芳娜敏静丽强磊')}", "收货地址": f"{province} {city} {district} "
+        f"文三路{rng.randrange(1, 999)}号{rng.randrange(1, 30)}幢{rng.randrange(101, 2999)}室(310000)",
+        "运送方式": "快递", "联系电话": "", "联系手机": f"'138****{rng.randrange(10000):04d}",
+        "订单创建时间": f"2022-03-01 {minute // 60:02d}:{minute % 60:02d}:00",
+        "订单付款时间": f"2022-03-01 {minute // 60:02d}:{minute % 60:02d}:30" if paid else "",
+        "宝贝标题": "，".join(f"食草堂 商品 {rng.randrange(HOT_SKUS)}号" for _ in range(kinds)),
+        "宝贝种类": str(kinds), "物流单号": f"No:7300{rng.randrange(10**10):010d}" if paid else "",
+        "物流公司": "中通快递" if paid else "", "订单备注": "", "宝贝总数量": str(items), "店铺Id": "113456789",
+        "店铺名称": "食草堂旗舰店", "订单关闭原因": ("退款" if paid else "买家未付款") if status == "交易关闭"
+        else "订单未关闭", "卖家服务费": "0.00", "买家服务费": "0.00", "发票抬头": "", "是否手机订单": "手机订单",
+        "是否代付": "否", "天猫卡券抵扣": "0.00", "集分宝抵扣": "0.00", "是否是O2O交易": "否",
+        "退款金额": f"{refund:.2f}", "确认收货时间": "2022-03-08 10:00:00" if status == "交易成功" else "",
+        "打款商家金额": f"{goods + postage - refund:.2f}元" if status == "交易成功" else "0.00元",
+        "是否信用购": "否", "配送类型": "快递", "主订单编号": str(order),
+        "发货时间": "2022-03-02 09:00:00" if paid and status != "买家已付款，等待卖家发货" else "",
+    }
 
 
 def import_file(path, clerk):
@@ -241,7 +198,7 @@ def copy_seconds(path, width=None):
     (the floor for moving these rows)."""
     from django.db import connection
 
-    columns = ", ".join(f"c{n} text" for n in range(width or len(LINES_HEADER)))
+    columns = ", ".join(f"c{n} text" for n in range(width or len(exports.LINES_2022)))
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS bench_copy; CREATE UNLOGGED TABLE bench_copy ({columns})")
         started = time.perf_counter()
@@ -291,12 +248,11 @@ def bench_import(args, team, folder):
     """Each round imports a new 宝贝报表 and then writes its floor, then a new 订单报表 and its floor, so the machine's
     other work falls on an import and its floor alike; the figures are medians over the rounds."""
     from inventory import selectors
-    from tests.inventory.exports import ORDERS_2022
 
     clerk = team["product_lead"]
     print(f"\nImports, {args.rounds} rounds, each: {args.lines:,} 宝贝报表 lines, its floor, {args.orders:,} 订单报表 "
           "orders, its floor:", flush=True)
-    with Stopwatch(f"{args.rounds} files of each kind"):
+    with harness.Stopwatch(f"{args.rounds} files of each kind"):
         lines_files = [write_lines_file(folder / f"ExportOrderDetailList-bench-{n}.csv", args.lines, seed=1 + n,
                                         first_order=3_500_000_000_000_000_000 + n * 10**12)
                        for n in range(args.rounds)]
@@ -304,7 +260,7 @@ def bench_import(args, team, folder):
                                           first_order=3_700_000_000_000_000_000 + n * 10**12)
                         for n in range(args.rounds)]
     copy, copied = copy_seconds(lines_files[0])
-    orders_copy, orders_copied = copy_seconds(orders_files[0], width=len(ORDERS_2022))
+    orders_copy, orders_copied = copy_seconds(orders_files[0], width=len(exports.ORDERS_2022))
     timings = {name: [] for name in ("check", "run", "floor", "orders_check", "orders_run", "orders_floor",
                                      "orders_booking")}
     for n in range(args.rounds):
@@ -335,7 +291,7 @@ def bench_import(args, team, folder):
     print(f"    only writing its orders, lines and sales (tables like the shop's): {figures['floor']:6.2f} s")
     print(f"    check + import vs floor:  {ratio:.2f}× (median of the rounds' ratios; aim ≤ 3×)")
     print(f"    the same file again:      {again_check + again_run:6.2f} s  ({_again(again)})")
-    print(f"  订单报表: {orders_mb:.1f} MB GB18030 CSV ({len(ORDERS_2022)} columns), "
+    print(f"  订单报表: {orders_mb:.1f} MB GB18030 CSV ({len(exports.ORDERS_2022)} columns), "
           f"{orders_imp.summary['rows']:,} orders; medians of {args.rounds}:")
     print(f"    COPY into a bare table:   {orders_copy:6.2f} s  {orders_copied / orders_copy:10,.0f} rows/s")
     print(f"    check (the preview):      {figures['orders_check']:6.2f} s  "
@@ -367,23 +323,11 @@ def bench_import_memory(args, team, folder):
     for n, lines in enumerate(sizes):
         path = write_lines_file(folder / f"memory-{lines}.csv", lines, seed=20 + n,
                                 first_order=3_600_000_000_000_000_000 + n * 10_000_000)
-        tracemalloc.start()
-        import_file(path, clerk)
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        peak = harness.peak_memory(lambda path=path: import_file(path, clerk))
         peaks.append(peak)
         print(f"  {lines:>8,} lines ({path.stat().st_size / 1e6:5.1f} MB): peak {peak / 1e6:6.1f} MB", flush=True)
     print(f"  {sizes[1] / sizes[0]:.0f}× the lines: {peaks[1] / peaks[0]:.2f}× the peak (aim: flat)")
     return peaks
-
-
-def timed(function, repeat=7):
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
 
 
 RAW_SCAN = """
@@ -406,14 +350,14 @@ def bench_scan(args):
 
     print(f"\nLow-stock scan over {args.products:,} products:", flush=True)
     found = len(raw())
-    raw_ms = timed(raw)
-    query_ms = timed(selectors.low_stock_without_alert)
+    seconds, _ = harness.interleaved({"raw": raw, "query": selectors.low_stock_without_alert}, rounds=SCAN_ROUNDS)
+    raw_ms, query_ms = harness.median_ms(seconds["raw"]), harness.median_ms(seconds["query"])
     started = time.perf_counter()
     handled = alerts.scan_low_stock()
     first = time.perf_counter() - started
     after = len(raw())
-    steady_ms = timed(alerts.scan_low_stock)
-    raw_after_ms = timed(raw)
+    seconds, _ = harness.interleaved({"steady": alerts.scan_low_stock, "raw": raw}, rounds=SCAN_ROUNDS)
+    steady_ms, raw_after_ms = harness.median_ms(seconds["steady"]), harness.median_ms(seconds["raw"])
     print(f"  products at or below their point: {found:,}")
     print(f"  the one raw SQL query:        {raw_ms:8.1f} ms")
     print(f"  the scan's query (selector):  {query_ms:8.1f} ms  = {query_ms / raw_ms:.2f}× (aim ≤ 2×)")
@@ -425,41 +369,25 @@ def bench_scan(args):
 
 
 def bench_list(args, team):
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     client = Client()
     client.force_login(team["product_lead"])
+    product_list = reverse("inventory:product_list")
+    pages = [("trivial signed-in page", reverse("password_change_done")), ("stock list", product_list),
+             ("stock list, page 200", product_list + "?page=200"), ("stock list, low only", product_list + "?low=1"),
+             ("stock list, search", product_list + "?q=01234"), ("low-stock alerts", reverse("inventory:alert_list"))]
 
-    def page(url):
-        def fetch():
-            response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url}: {response.status_code}")
-        for _ in range(WARMUP):
-            fetch()
-        median = timed(fetch, repeat=args.requests)
-        with CaptureQueriesContext(connection) as captured:
-            fetch()
-        return median, len(captured)
-
-    print(f"\nStock list at {args.products:,} products, as the product leader:", flush=True)
-    trivial, trivial_q = page(reverse("password_change_done"))
-    rows = [("trivial signed-in page", trivial, trivial_q)]
-    for label, url in [("stock list", reverse("inventory:product_list")),
-                       ("stock list, page 200", reverse("inventory:product_list") + "?page=200"),
-                       ("stock list, low only", reverse("inventory:product_list") + "?low=1"),
-                       ("stock list, search", reverse("inventory:product_list") + "?q=01234"),
-                       ("low-stock alerts", reverse("inventory:alert_list"))]:
-        median, queries = page(url)
-        rows.append((label, median, queries))
+    print(f"\nStock list at {args.products:,} products, as the product leader (the pages in turn):", flush=True)
+    results = harness.measure_pages([(label, client, url, False) for label, url in pages], requests=args.requests)
+    rows = [(label, results[label]["median"], len(results[label]["queries"])) for label, _url in pages]
+    trivial = rows[0][1]
     for label, median, queries in rows:
         print(f"  {label:24} {median:8.1f} ms  {queries:3} queries  = {median / trivial:.2f}× trivial"
               + ("  (aim ≤ 3×)" if label == "stock list" else ""))
     started = time.perf_counter()
-    response = client.get(reverse("inventory:product_list") + "?format=xlsx")
+    response = client.get(product_list + "?format=xlsx")
     content = b"".join(response.streaming_content) if response.streaming else response.content
     print(f"  Excel of all {args.products:,} products: {time.perf_counter() - started:.1f} s, "
           f"{len(content) / 1e6:.1f} MB")
@@ -470,21 +398,9 @@ def main(argv=None):
     args = parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="shopteam-inv-bench-"))
     config = configure_environment(folder)
-    print(f"Bench database {config['NAME']!r}: dropped and created afresh; files in {folder}", flush=True)
-    recreate_database(config)
+    print(f"Files in {folder}", flush=True)
     try:
-        import django
-
-        django.setup()
-        from django.test.utils import override_settings
-
-        with override_settings(
-            STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            },
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ):
+        with harness.bench_database(config):
             print("Building:", flush=True)
             team = build_shop(args.products)
             if args.only in (None, "list"):
@@ -495,11 +411,9 @@ def main(argv=None):
                 bench_import(args, team, folder)
                 bench_import_memory(args, team, folder)
     finally:
-        drop_database(config)
         for path in sorted(folder.rglob("*"), reverse=True):
             path.unlink() if path.is_file() else path.rmdir()
         folder.rmdir()
-        print(f"\nBench database {config['NAME']!r} dropped.", flush=True)
 
 
 if __name__ == "__main__":

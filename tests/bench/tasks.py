@@ -12,9 +12,10 @@ The shop is the playbook's, the demo team and 42 more people (50 in all) spread 
 calendar. Tasks are written in bulk over the last year, owned in turn by the people and by the posts (a post's
 tasks belong to whoever holds it), in every status and priority, with subtask counts. Pages are served
 in-process by the Django test Client with DEBUG off, signed in as the shop manager (sees every task), an
-ordinary member (客服A: her own and her group's) and a group leader (the customer-service leader); each page is
-compared with the same person's trivial signed-in page (password_change_done, navigation badges included), the
-target being within 3x of it, and the same number of queries at every size.
+ordinary member (客服A: her own and her group's) and a group leader (the customer-service leader), every page once a
+round, in turn (tests/bench/harness.py); each page is compared with the same person's trivial signed-in page
+(password_change_done, navigation badges included), the target being within 3x of it, and the same number of
+queries at every size.
 
 Then the recurrence job: `--duties` recurring duties (a mix of every working day, weekly, monthly, quarterly
 and yearly, over every post) have a year of periods filed at once by create_duty_tasks_between (the path that
@@ -24,16 +25,14 @@ bulk_create of exactly the same rows into the same empty table; and one run of t
 """
 import argparse
 import os
-import statistics
-import sys
 import time
 from datetime import date, timedelta
 
-from tests.bench.escalation import Stopwatch, drop_database, fetch, recreate_database
+from tests.bench import harness
+from tests.bench.harness import WARMUP
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shopteam_tasks_bench"
 DEFAULT_SIZES = "2000,20000"
-WARMUP = 3
 TARGET_RATIO = 3.0
 PEOPLE = 50
 MANAGER, MEMBER, LEADER = "manager", "kefu_a", "kefu_lead"
@@ -52,44 +51,21 @@ def parse_args(argv=None):
 
 
 def configure_environment():
-    os.environ["DATABASE_URL"] = os.environ.get("SHOPTEAM_TASKS_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "shopteam.settings"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["AXES_ENABLED"] = "false"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-    import environ
-
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit(f"This benchmark runs on PostgreSQL only; the database URL points at {config['ENGINE']}.")
-    if not str(config["NAME"]).endswith("_bench"):
-        sys.exit(f"Refusing to drop and recreate database {config['NAME']!r}: its name must end in '_bench'.")
-    return config
+    return harness.configure_environment(os.environ.get("SHOPTEAM_TASKS_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
 
 
 def build_shop():
     """The schema, the playbook, the demo team plus 42 people over the posts (50), the working calendar."""
-    from django.core.management import call_command
-
     from roles.models import Post
-    from roles.services import load_playbook, sync_department_groups
-    from shopteam.workcalendar.services import seed_from_chinesecalendar
-    from tests.factories import AssignmentFactory, TeamBuilder, UserFactory
+    from roles.services import sync_department_groups
+    from tests.factories import AssignmentFactory, UserFactory
 
-    with Stopwatch("migrations"):
-        call_command("migrate", verbosity=0, interactive=False)
-    with Stopwatch("playbook, 50 people, working calendar"):
-        load_playbook()
-        team = TeamBuilder().build()
+    team = harness.build_team(calendar=True)
+    with harness.Stopwatch(f"{PEOPLE - len(team)} more people over the posts ({PEOPLE} in all)"):
         posts = list(Post.objects.select_related("department").exclude(department__is_manager_office=True))
         for index in range(PEOPLE - len(team)):
             AssignmentFactory(user=UserFactory(username=f"staff{index}"), post=posts[index % len(posts)])
         sync_department_groups()
-        seed_from_chinesecalendar()
     return team
 
 
@@ -106,10 +82,10 @@ def add_tasks(count, *, seed):
 
     people = [(person, post.department) for person, post in people_at_work()]
     posts = list(Post.objects.select_related("department"))
-    with Stopwatch(f"{count:,} tasks"):
+    with harness.Stopwatch(f"{count:,} tasks"):
         bulk_tasks(count, people=people, posts=posts, start=timezone.now() - timedelta(days=365), seed=seed,
                    subtasks=3)
-    with Stopwatch("VACUUM ANALYZE"), connection.cursor() as cursor:
+    with harness.Stopwatch("VACUUM ANALYZE"), connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return Task.objects.count()
 
@@ -132,61 +108,27 @@ def pages():
     return rows
 
 
-def measure(client, url, *, requests):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(WARMUP):
-        fetch(client, url)
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        fetch(client, url)
-        timings.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as captured:
-        fetch(client, url)
-    return {"median": statistics.median(timings), "queries": len(captured.captured_queries),
-            "sql": list(captured.captured_queries)}
-
-
 def measure_round(clients, total, *, requests):
     from tasks.selectors import visible_tasks
 
-    print(f"\nMeasuring with {total:,} tasks ({WARMUP} warm-up + {requests} timed requests per page)", flush=True)
+    print(f"\nMeasuring with {total:,} tasks ({WARMUP} warm-up + {requests} timed requests per page, the pages in "
+          "turn)", flush=True)
     visible = {who: visible_tasks(client.user).count() for who, client in clients.items()}
     print("  tasks each person can see: " + ", ".join(f"{who} {n:,}" for who, n in visible.items()))
-    results = {}
-    for who, name, url in pages():
-        row = measure(clients[who], url, requests=requests)
-        results[(who, name)] = {**row, "tasks": total, "visible": visible[who]}
-        print(f"  {who:<9} {name}: median {row['median']:.1f} ms, {row['queries']} queries", flush=True)
+    measured = [((who, name), clients[who], url, False) for who, name, url in pages()]
+    results = harness.measure_pages(measured, requests=requests, warmup=WARMUP)
+    for (who, name), *_rest in measured:
+        row = results[(who, name)] = {**results[(who, name)], "tasks": total, "visible": visible[who]}
+        print(f"  {who:<9} {name}: median {row['median']:.1f} ms, {len(row['queries'])} queries", flush=True)
     return results
 
 
 def print_summary(rounds):
-    small, large = rounds[0], rounds[-1]
-    n_small, n_large = (next(iter(r.values()))["tasks"] for r in (small, large))
-    print(f"\nSummary (median ms · queries · ratio to the same person's trivial page) at {n_small:,} and "
-          f"{n_large:,} tasks")
-    header = f"{'who':<9} {'page':<34}" + f"{'ms':>9} {'queries':>8} {'ratio':>7}" * 2 + "  queries   verdict"
-    print(header)
-    print("-" * len(header))
-    for key in small:
-        cells, verdict = "", ""
-        for results in (small, large):
-            row = results[key]
-            ratio = row["median"] / results[(key[0], TRIVIAL)]["median"]
-            cells += f"{row['median']:>9.1f} {row['queries']:>8} {ratio:>6.1f}x"
-        same = "same" if small[key]["queries"] == large[key]["queries"] else "GROW"
-        if key[1] != TRIVIAL:
-            ratio = large[key]["median"] / large[(key[0], TRIVIAL)]["median"]
-            verdict = "within 3x" if ratio <= TARGET_RATIO else f"NOT within 3x ({ratio:.1f}x)"
-        print(f"{key[0]:<9} {key[1]:<34}{cells}  {same:<8}  {verdict}")
+    harness.print_summary(rounds, floor=TRIVIAL, target=TARGET_RATIO, noun="tasks")
+    large = rounds[-1]
     key = (MANAGER, "board")
-    slowest = sorted(large[key]["sql"], key=lambda q: float(q["time"]), reverse=True)[:4]
-    print(f"\nSlowest SQL of the {MANAGER}'s board at {n_large:,} tasks:")
-    for query in slowest:
-        print(f"  {float(query['time']) * 1000:6.1f} ms  {' '.join(query['sql'].split())[:220]}")
+    print(f"\nSlowest SQL of the {MANAGER}'s board at {large[key]['tasks']:,} tasks:")
+    harness.print_slowest(large[key]["queries"], count=4, width=220)
 
 
 def recurring_duties(count):
@@ -257,58 +199,38 @@ def bench_recurrence(count):
     bulk_seconds = time.perf_counter() - started
     print(f"  one bulk_create of the same {len(rows):,} rows: {bulk_seconds:.2f} s", flush=True)
     ratio = job_seconds / bulk_seconds
-    print(f"  ratio job / bulk_create: {ratio:.2f}x  {'within 3x' if ratio <= 3 else 'NOT within 3x'}")
+    print(f"  ratio job / bulk_create: {ratio:.2f}x  {harness.verdict(ratio, 3)}")
 
     Task.objects.filter(duty__isnull=False).delete()
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        result = services.create_recurring_tasks()
-        run_seconds = time.perf_counter() - started
-    print(f"  one run of the 15-minute job today ({Duty.objects.exclude(recurrence='').count():,} duties): "
-          f"{result['created']:,} filed in {run_seconds * 1000:.0f} ms, {len(captured.captured_queries)} queries")
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        result = services.create_recurring_tasks()
-        run_seconds = time.perf_counter() - started
-    print(f"  and again at once: {result['created']} filed in {run_seconds * 1000:.0f} ms, "
-          f"{len(captured.captured_queries)} queries")
+    duties = Duty.objects.exclude(recurrence="").count()
+    for label in (f"one run of the 15-minute job today ({duties:,} duties)", "and again at once"):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = services.create_recurring_tasks()
+            run_seconds = time.perf_counter() - started
+        print(f"  {label}: {result['created']:,} filed in {run_seconds * 1000:.0f} ms, "
+              f"{len(captured.captured_queries)} queries")
 
 
 def main(argv=None):
     args = parse_args(argv)
     config = configure_environment()
-    print(f"Bench database {config['NAME']!r}: dropped and created afresh", flush=True)
-    recreate_database(config)
-    try:
-        import django
-
-        django.setup()
+    with harness.bench_database(config):
         from django.test import Client
-        from django.test.utils import override_settings
 
-        with override_settings(
-            STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            },
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ):
-            print("Building:", flush=True)
-            team = build_shop()
-            clients = {}
-            for who in (MANAGER, MEMBER, LEADER):
-                clients[who] = Client()
-                clients[who].force_login(team[who])
-                clients[who].user = team[who]
-            rounds, total = [], 0
-            for seed, size in enumerate(args.sizes, start=11):
-                total = add_tasks(size - total, seed=seed)
-                rounds.append(measure_round(clients, total, requests=args.requests))
-            print_summary(rounds)
-            bench_recurrence(args.duties)
-    finally:
-        drop_database(config)
-        print(f"\nBench database {config['NAME']!r} dropped.", flush=True)
+        print("Building:", flush=True)
+        team = build_shop()
+        clients = {}
+        for who in (MANAGER, MEMBER, LEADER):
+            clients[who] = Client()
+            clients[who].force_login(team[who])
+            clients[who].user = team[who]
+        rounds, total = [], 0
+        for seed, size in enumerate(args.sizes, start=11):
+            total = add_tasks(size - total, seed=seed)
+            rounds.append(measure_round(clients, total, requests=args.requests))
+        print_summary(rounds)
+        bench_recurrence(args.duties)
 
 
 if __name__ == "__main__":

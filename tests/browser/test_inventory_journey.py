@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from inventory import services
 from inventory.models import Product, StockMove, Stocktake, TaobaoImport
+from tests import exports
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 from tests.browser.test_escalation_journey import assert_fits, go
 from tests.factories import PASSWORD
-from tests.inventory import exports
 from tests.inventory.factories import stocked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,5 @@
 """Deadlines in working time: a warning before, and the case moving on by itself once it passes."""
 import datetime
-import threading
 
 import pytest
 from django.db import connection
@@ -9,6 +8,7 @@ from escalation import services
 from escalation.models import Case, CaseEvent
 from tests.escalation.conftest import SHANGHAI
 from tests.escalation.factories import raise_difficulty
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -68,29 +68,6 @@ def test_a_new_warning_for_each_step(team, clock):
     clock.move_to(at(24, 9, 30))
     services.warn_before_deadlines()
     assert case.events.filter(kind=CaseEvent.Kind.WARNED).count() == 2
-
-
-def run_at_once(*jobs):
-    """Run the jobs in threads released together, each with its own database connection; returns what
-    each returned or raised, in order."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = job()
-        except Exception as error:  # noqa: BLE001 - returned to the test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)

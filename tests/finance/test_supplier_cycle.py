@@ -27,6 +27,7 @@ from tasks.models import Task
 from tasks.selectors import tasks_about
 from tests.finance.conftest import SHANGHAI, at
 from tests.inventory.factories import stocked
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -342,25 +343,20 @@ def test_the_cycle_page_offers_no_second_send_or_invoice(client, team, goods):
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite's shared in-memory test database refuses concurrent writers ('table is locked')")
 def test_two_invoices_at_once_one_wins_the_other_is_refused(team, goods):
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
     cycle = _built(team)
-    start = threading.Barrier(2)
 
-    def worker(number):
-        start.wait()
-        try:
-            services.record_invoice(SupplierCycle.objects.get(pk=cycle.pk), by=team["finance_lead"],
-                                    number=number, date=datetime.date(2026, 3, 12), amount="100")
-            return number
-        except ServiceError:
-            return None
-        finally:
-            connection.close()
+    def invoice(number):
+        def job():
+            try:
+                services.record_invoice(SupplierCycle.objects.get(pk=cycle.pk), by=team["finance_lead"],
+                                        number=number, date=datetime.date(2026, 3, 12), amount="100")
+                return number
+            except ServiceError:
+                return None
+        return job
 
-    with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(worker, ["A1", "B2"]))
+    results = run_at_once(invoice("A1"), invoice("B2"))
+    assert not [r for r in results if isinstance(r, Exception)], results
     winners = [r for r in results if r]
     assert len(winners) == 1 and results.count(None) == 1
     assert SupplierCycle.objects.get(pk=cycle.pk).invoice_number == winners[0]

@@ -12,8 +12,8 @@ from inventory import staging, tasks
 from inventory.models import TaobaoImport
 from shopteam.errors import ServiceError
 from shopteam.notifications.models import Notification
+from tests import exports
 from tests.finance.test_taobao_money import ORDERS, import_file
-from tests.inventory import exports
 
 pytestmark = pytest.mark.django_db
 

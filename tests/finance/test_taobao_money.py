@@ -19,7 +19,7 @@ import pytest
 from finance import reports
 from finance.models import LedgerEntry
 from inventory import importing
-from tests.inventory import exports
+from tests import exports
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from finance import services
 from finance.models import LedgerEntry
 from inventory import selectors as inventory_selectors
 from inventory.models import TaobaoOrder
-from tests.inventory.threads import run_at_once
+from tests.threads import in_background
 
 pytestmark = [
     pytest.mark.postgres,
@@ -53,22 +53,16 @@ def test_of_two_overlapping_syncs_the_newer_total_wins(monkeypatch):
 
     monkeypatch.setattr(inventory_selectors, "taobao_daily_money", held_after_reading)
     # A later import changes the day's total to 130.00 (while the first sync is held), then the second sync runs.
-    outcomes = []
-
-    def sync():
-        outcomes.extend(run_at_once(lambda: services.sync_taobao_days([day])))
-
-    first = threading.Thread(target=sync)
-    first.start()
+    first = in_background(lambda: services.sync_taobao_days([day]))
     assert read_old.wait(10)
     TaobaoOrder.objects.filter(pk=order.pk).update(paid_amount=Decimal("130.00"))
-    second = threading.Thread(target=sync)
-    second.start()
+    second = in_background(lambda: services.sync_taobao_days([day]))
     second.join(1)  # the second sync waits for the first's lock on the day (or, unlocked, finishes at once)
     release.set()
     first.join(10)
     second.join(10)
     assert not first.is_alive() and not second.is_alive()
+    outcomes = [first.outcome, second.outcome]
     assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
 
     assert live_sales(day) == [Decimal("130.00")]

@@ -7,8 +7,8 @@ from django.urls import reverse
 from inventory import alerts, importing, services
 from inventory.models import Product, StockMove
 from tasks.models import Task
+from tests import exports
 from tests.factories import UserFactory
-from tests.inventory import exports
 from tests.inventory.factories import stocked
 from tests.shopteam.test_edges import admin_pages, english_labels
 

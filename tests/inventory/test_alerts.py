@@ -21,7 +21,7 @@ from shopteam.people import display_name
 from tasks.models import Task
 from tasks.selectors import tasks_about
 from tests.inventory.factories import ProductFactory, stocked
-from tests.inventory.threads import run_at_once
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import translation
 from inventory import alerts, selectors, services
 from inventory.models import Product, RestockRequest, StockMove, Supplier
 from shopteam.errors import ServiceError
-from tests.inventory import exports
+from tests import exports
 from tests.inventory.factories import stocked
 from tests.inventory.test_taobao_import import CLOSED, LINES_2017, O2, ORDERS_2017, imported
 

@@ -10,9 +10,9 @@ from django.db import connection
 
 from inventory import importing, staging, tasks
 from inventory.models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine
-from tests.inventory import exports
+from tests import exports
 from tests.inventory.factories import stocked
-from tests.inventory.threads import run_at_once
+from tests.threads import run_at_once
 
 pytestmark = [
     pytest.mark.postgres,

@@ -7,7 +7,7 @@ from inventory import selectors, services
 from inventory.models import Product, StockMove
 from shopteam.errors import ServiceError
 from tests.inventory.factories import stocked
-from tests.inventory.threads import run_at_once
+from tests.threads import run_at_once
 
 pytestmark = [
     pytest.mark.postgres,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from inventory import importing, staging, tasks
 from inventory.models import Product, TaobaoImport
-from tests.inventory import exports
+from tests import exports
 from tests.inventory.factories import stocked
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from inventory import staging
 from inventory.models import Product, StockMove, TaobaoImport
-from tests.inventory import exports
+from tests import exports
 from tests.inventory.factories import stocked
 from tests.inventory.test_taobao_import import LINES_2017, O2, ORDERS_2017, read_by  # noqa: F401 (both paths)
 

@@ -24,7 +24,7 @@ from inventory.models import (
     TaobaoOrderLine,
     TaobaoRefund,
 )
-from tests.inventory import exports
+from tests import exports
 from tests.inventory.factories import stocked
 
 pytestmark = pytest.mark.django_db
@@ -83,9 +83,7 @@ def odd_file():
     rows.insert(5, [])  # a blank line
     rows.insert(7, rows[6][:12])  # a ragged row: its last columns missing
     rows[8] = [*rows[8], "extra", "cells"]  # and one with cells beyond the header
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode("gb18030")
+    return exports.cells_csv(rows, encoding="gb18030")
 
 
 def later_file():
@@ -326,10 +324,8 @@ def test_the_fast_cleaning_gives_what_clean_cell_gives(tmp_path):
     header = ["商家编码", "标题", "购买数量", "备注"]
     rows = [["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 4))) for _ in range(rng.randrange(2, 7))]
             for _ in range(3000)]
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
     path = tmp_path / "cells.csv"
-    path.write_bytes(out.getvalue().encode("utf-8"))
+    path.write_bytes(exports.cells_csv([header, *rows], encoding="utf-8"))
 
     def table():
         return open_table(path, name="cells.csv", required=header[:2], optional=header[2:])

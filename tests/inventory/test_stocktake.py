@@ -9,7 +9,7 @@ from inventory import selectors, services
 from inventory.models import Product, StockMove, Stocktake
 from shopteam.errors import ServiceError
 from tests.inventory.factories import ProductFactory, stocked
-from tests.inventory.threads import run_at_once
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db import connection
 from inventory import importing, selectors, signals, staging
 from inventory.models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine
 from shopteam.errors import ServiceError
-from tests.inventory import exports
+from tests import exports
 from tests.inventory.factories import stocked
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 from inventory import importing, tasks
 from inventory.models import TaobaoImport
 from inventory.tables import TableRefused
-from tests.inventory import exports
+from tests import exports
 from tests.inventory.test_taobao_import import LINES_2017, ORDERS_2017, ORDERS_2022
 
 pytestmark = pytest.mark.django_db

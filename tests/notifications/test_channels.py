@@ -1,5 +1,4 @@
 """Each channel posts what its robot expects; a failure is recorded and retried; nothing is sent twice."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from shopteam.notifications.models import Delivery, WebhookChannel
 from shopteam.notifications.services import DeliveryFailed, dingtalk_signature, send_delivery
 from shopteam.notifications.tasks import deliver, retry_stuck_deliveries
 from tests.factories import UserFactory
+from tests.threads import run_at_once
 
 from .factories import DeliveryFactory, WebhookChannelFactory
 
@@ -220,24 +220,16 @@ def test_the_sweep_requeues_only_pending_deliveries_whose_task_was_lost(monkeypa
     reason="SQLite's shared in-memory test database refuses concurrent writers ('table is locked')",
 )
 def test_two_workers_sending_the_same_delivery_at_once_post_it_once(robot_server):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-
     channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
     delivery = robot_delivery(channel)
     robot_server.delay = 0.5  # the second worker arrives while the first is still posting
-    start = threading.Barrier(2)
 
     def worker():
-        start.wait()
-        try:
-            return send_delivery(Delivery.objects.get(pk=delivery.pk))
-        finally:
-            connection.close()
+        return send_delivery(Delivery.objects.get(pk=delivery.pk))
 
-    with ThreadPoolExecutor(2) as pool:
-        results = sorted(pool.map(lambda _n: worker(), range(2)))
+    outcomes = run_at_once(worker, worker)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    results = sorted(outcomes)
 
     assert results == [False, True]
     assert len(robot_server.posts) == 1

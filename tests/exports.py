@@ -3,7 +3,8 @@ taobao_header_versions.py), written the way each year's file is: 2017's GBK CSV 
 ids, header names with trailing spaces and lines ending in a comma; 2018's GB18030 with `null`s; 2022's .xlsx
 order and line pair with refund columns; 2025/26 .xlsx; an Excel re-save as UTF-8 with BOM; a refunds file.
 
-Each writer takes rows as {column: value} and fills every other column of the layout the way that year does.
+Each writer takes rows as {column: value} and fills every other column of the layout the way that year does. Every
+test that needs a seller-centre file builds it here (stock, finance, browser tests and the stock bench).
 """
 
 import csv
@@ -326,17 +327,47 @@ def _cells(header, row, *, empty="", wrap_ids=False):
     return cells
 
 
-def csv_bytes(header, rows, *, encoding, empty="", wrap_ids=False, quote_all=False, trailing_comma=False):
+def _csv_chunks(header, rows, *, empty="", wrap_ids=False, quote_all=False, trailing_comma=False, chunk=1 << 20):
+    """The CSV's text in pieces of whole lines, about `chunk` characters each: a header, then a row a line."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         cells = _cells(header, row, empty=empty, wrap_ids=wrap_ids)
         writer.writerow([*cells, ""] if trailing_comma else cells)
+        if out.tell() >= chunk:
+            yield _flushed(out, trailing_comma)
+    yield _flushed(out, trailing_comma)
+
+
+def _flushed(out, trailing_comma):
     text = out.getvalue()
+    out.seek(0)
+    out.truncate()
     if trailing_comma:  # the 2017 宝贝报表 writes a bare comma, not ,""
         text = text.replace(',""\r\n', ",\r\n")
-    return text.encode(encoding)
+    return text
+
+
+def csv_bytes(header, rows, *, encoding, **layout):
+    """The export as one CSV in `encoding`; each row a {column: value} map (see `_cells`)."""
+    return "".join(_csv_chunks(header, rows, **layout)).encode(encoding)
+
+
+def write_csv(path, header, rows, *, encoding, **layout):
+    """The same CSV written to `path` a piece at a time, so a large export (the benches') is never all in memory;
+    `rows` may be a generator."""
+    with open(path, "wb") as handle:
+        for text in _csv_chunks(header, rows, **layout):
+            handle.write(text.encode(encoding))
+    return path
+
+
+def cells_csv(rows, *, encoding):
+    """A CSV of the cells as given, row by row (a header among them): for files that break an export's shape."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
 
 
 def xlsx_bytes(header, rows, *, sheet="Sheet1", before=None):
