@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from shopteam.errors import ServiceError
 
-from .. import rules, selectors
+from .. import rules
 from ..models import InventorySettings, LowStockAlert, Product, StockMove
 from .work import in_shop_language
 
@@ -22,8 +22,8 @@ UPDATE_CHUNK = 500
 
 
 def require_stock_rights(user):
-    if user is not None and not selectors.can_change_stock(user):
-        raise ServiceError(_("Only the product group, the shop manager and the admins can change stock."))
+    """Refuse anyone but the product group, the shop manager and the admins (`rules.stock_rights_refusal`)."""
+    rules.require(rules.stock_rights_refusal(user))
 
 
 # What a wrong move of each signed kind is corrected with, said when its sign is refused.
@@ -167,7 +167,7 @@ def record_move(product, *, kind, quantity, by, reason="", reference="", moved_a
 
 @transaction.atomic
 def reverse_move(move, *, by, reason, moved_at=None, key=""):
-    """Correct a mistake: write the opposite move, pointing at it. What may be reversed is `rules.move_refusal`'s
+    """Correct a mistake: write the opposite move, pointing at it. What may be reversed is `rules.refusal`'s
     (the product page asks it too): a move reversed at most once, a reversal not reversed (record a new move
     instead), a move an import wrote corrected only by importing."""
     require_stock_rights(by)
@@ -175,7 +175,7 @@ def reverse_move(move, *, by, reason, moved_at=None, key=""):
     if not reason:
         raise ServiceError(_("Say why the move is reversed."))
     original = StockMove.objects.select_for_update().select_related("product").get(pk=move.pk)
-    rules.require(rules.move_refusal(original, by, "reverse", may_change=True))
+    rules.require(rules.refusal(original, by, "reverse", may_change=True))
     reversal = StockMove(
         product=original.product, kind=StockMove.Kind.REVERSAL, quantity=-original.quantity, reverses=original,
         amount=-original.amount if original.amount is not None else None, reason=reason,

@@ -187,9 +187,9 @@ def reorder_shortfall(received, missing, *, by):
 
 
 def _locked_in(request, action, by):
-    """The request locked, if `rules.restock_refusal` (which the request's page asks too) allows `action` now."""
+    """The request locked, if `rules.refusal` (which the request's page asks too) allows `action` now."""
     locked = RestockRequest.objects.select_for_update().get(pk=request.pk)
-    rules.require(rules.restock_refusal(locked, by, action, may_change=True))
+    rules.require(rules.refusal(locked, by, action, may_change=True))
     return locked
 
 
