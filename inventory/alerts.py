@@ -5,6 +5,7 @@ product needs, are in inventory.services (restock, work); their names stay impor
 import datetime
 import logging
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 SALES_WINDOW = datetime.timedelta(days=30)
 
 
-def open_low_stock_alerts(*, now=None):
+def open_low_stock_alerts(*, now: datetime.datetime | None = None) -> int:
     """Open an alert for every listed product at or below its reorder point that has none open: the products
     are found in one query, and the alerts inserted with ON CONFLICT DO NOTHING (a concurrent run, or an alert
     opened meanwhile, makes no second one: the partial unique index holds one open alert per product)."""
@@ -44,7 +45,7 @@ def open_low_stock_alerts(*, now=None):
     return len(found)
 
 
-def close_alerts_of_recovered_products():
+def close_alerts_of_recovered_products() -> list[LowStockAlert]:
     """The job's side of closing: alerts whose product is above its reorder point (e.g. after the point was
     lowered), in one query and then one transaction."""
     ids = list(LowStockAlert.objects.filter(closed_at__isnull=True, product__on_hand__gt=F("product__reorder_point"))
@@ -53,14 +54,14 @@ def close_alerts_of_recovered_products():
         return close_recovered_alerts(ids)
 
 
-def sold_in_window(product_ids, *, now):
+def sold_in_window(product_ids: list[int], *, now: datetime.datetime) -> dict[int, int]:
     """Units sold per product in the SALES_WINDOW before `now` (sales less their reversals), one query."""
     sales = StockMove.objects.filter(product_id__in=product_ids, moved_at__gte=now - SALES_WINDOW,
                                      moved_at__lt=now).filter(selectors.sale_side())
     return dict(sales.values("product_id").annotate(sold=Sum(-F("quantity"))).values_list("product_id", "sold"))
 
 
-def restock_quantity(*, on_hand, reorder_point, reorder_quantity, sold):
+def restock_quantity(*, on_hand: int, reorder_point: int, reorder_quantity: int, sold: int) -> tuple[int, str]:
     """What to ask the supplier for, and why: enough for another 30 days like the last and to be back above
     the reorder point (sold − on hand + reorder point), and never less than the usual reorder quantity."""
     need = sold - on_hand + reorder_point
@@ -75,7 +76,7 @@ def restock_quantity(*, on_hand, reorder_point, reorder_quantity, sold):
     return quantity, in_shop_language(reason, **params)
 
 
-def draft_restock(alert, *, sold, now):
+def draft_restock(alert: LowStockAlert, *, sold: int, now: datetime.datetime) -> RestockLine:
     product = alert.product
     quantity, reason = restock_quantity(on_hand=product.on_hand, reorder_point=product.reorder_point,
                                         reorder_quantity=product.reorder_quantity, sold=sold)
@@ -96,12 +97,12 @@ TASK_DETAIL = gettext_lazy("%(on_hand)s left, reorder point %(point)s. Suggested
                            "Check the draft, send it to the supplier, and record the receipt when the goods arrive.")
 
 
-def alert_watchers():
+def alert_watchers() -> list[User]:
     """Who is told of low stock, by their posts: every holder of a customer-service post and the product leader."""
     return roles_selectors.members(CUSTOMER_SERVICE) + roles_selectors.leaders(PRODUCT)
 
 
-def handle_new_alerts(*, now=None):
+def handle_new_alerts(*, now: datetime.datetime | None = None) -> list[LowStockAlert]:
     """For each alert nobody has been told about yet: claim it (a conditional update, so a concurrent run skips
     it), draft its restock line, file the restock task for the product leader and tell customer service and the
     product leader — all in the claim's transaction."""
@@ -136,7 +137,7 @@ def handle_new_alerts(*, now=None):
     return handled
 
 
-def scan_low_stock(*, now=None):
+def scan_low_stock(*, now: datetime.datetime | None = None) -> list[LowStockAlert]:
     """The periodic job: close the alerts of products that recovered, open the new ones, and handle them. Safe
     to run twice or concurrently: no second alert, task, restock line or notification."""
     now = now or timezone.now()

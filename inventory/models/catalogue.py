@@ -65,6 +65,7 @@ class Product(models.Model):
     )
     # The ledger is on_hand's history; the product's own fields are kept here.
     history = HistoricalRecords(excluded_fields=["on_hand"])
+    _change_reason: str  # read by simple_history at save: the history row's reason (not a field)
 
     class Meta:
         ordering = ["sku"]

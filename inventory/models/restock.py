@@ -1,5 +1,6 @@
 """Low-stock alerts and the restock requests drafted to suppliers for them."""
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -67,6 +68,9 @@ class RestockRequest(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("last changed by"))
     history = HistoricalRecords()
+    # Read by simple_history at save (not fields): the history row's reason and who made the change.
+    _change_reason: str
+    _history_user: User | None
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,5 +1,8 @@
 """The product catalogue from a spreadsheet: read (what it would do) and imported (all or nothing)."""
+from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -23,16 +26,17 @@ STATUS_WORDS = {
 }
 
 
-def read_catalogue(path, *, name):
+def read_catalogue(path: str | Path, *, name: str) -> dict[str, Any]:
     """What importing the catalogue file would do, without writing anything:
     {"new": [fields], "changed": [(product, {field: (old, new)})], "unchanged": int, "problems": [(row, reason)],
      "new_suppliers": [names], "rows": int}. A file that is not a catalogue is refused whole (TableRefused)."""
     table = open_table(path, name=name, required=["商家编码", "商品名称"], optional=list(CATALOGUE_COLUMNS))
     existing = {p.sku: p for p in Product.objects.select_related("supplier")}
     suppliers = {s.name: s for s in Supplier.objects.all()}
-    plan = {"new": [], "changed": [], "unchanged": 0, "problems": [], "new_suppliers": [], "rows": 0,
+    plan: dict[str, Any] = {"new": [], "changed": [], "unchanged": 0, "problems": [], "new_suppliers": [], "rows": 0,
             "columns": [c for c in CATALOGUE_COLUMNS if c in table.columns]}
-    seen, limit = {}, move_limit()
+    seen: dict[str, int] = {}
+    limit = move_limit()
     for number, cells in table.rows():
         plan["rows"] += 1
         fields = {CATALOGUE_COLUMNS[column]: value for column, value in cells.items()}
@@ -80,7 +84,7 @@ def read_catalogue(path, *, name):
 
 
 @transaction.atomic
-def import_catalogue(path, *, name, by):
+def import_catalogue(path: str | Path, *, name: str, by: User | None) -> dict[str, Any]:
     """Create and update products from the file, all or nothing: a file with any problem row imports nothing
     and the error lists every row. Importing the same file again changes nothing. Returns the plan applied."""
     require_stock_rights(by)

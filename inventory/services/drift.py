@@ -1,6 +1,8 @@
 """The nightly drift check: the ledger re-added and compared with every product's cached stock."""
+import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -16,13 +18,13 @@ DRIFT_BODY = gettext_lazy("The cached stock of these products differs from the s
                           "Nothing was changed; find the cause before correcting anything.")
 
 
-def drift_watchers():
+def drift_watchers() -> list[User]:
     """Who hears about drift: the admins and whoever holds the product group's leader post."""
     people = list(get_user_model().objects.filter(is_superuser=True, is_active=True))
     return people + roles_selectors.leaders(selectors.PRODUCT_DEPARTMENT)
 
 
-def check_drift(*, now=None):
+def check_drift(*, now: datetime.datetime | None = None) -> DriftCheck:
     """Re-add the ledger of every product and record the result, once per day (a second run that day returns
     the first check). Drift is reported to the admins and the product leader; nothing is corrected."""
     now = now or timezone.now()

@@ -1,12 +1,17 @@
 """The stock ledger: moves are written here and each product's cached on-hand is changed with F() under
 its row lock, in the same transaction; nothing is ever deleted."""
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from shopteam.errors import ServiceError
 
@@ -15,19 +20,19 @@ from ..models import InventorySettings, LowStockAlert, Product, StockMove
 from .work import in_shop_language
 
 # The sign a kind's quantity must have (adjustments and stocktake differences go either way).
-SIGNS = {StockMove.Kind.RECEIPT: 1, StockMove.Kind.SALE: -1, StockMove.Kind.RETURN: 1}
+SIGNS: dict[str, int] = {StockMove.Kind.RECEIPT: 1, StockMove.Kind.SALE: -1, StockMove.Kind.RETURN: 1}
 # Kinds a person records by hand; stocktake differences and reversals have their own services.
 MANUAL_KINDS = [StockMove.Kind.RECEIPT, StockMove.Kind.SALE, StockMove.Kind.RETURN, StockMove.Kind.ADJUSTMENT]
 UPDATE_CHUNK = 500
 
 
-def require_stock_rights(user):
+def require_stock_rights(user: User | None) -> None:
     """Refuse anyone but the product group, the shop manager and the admins (`rules.stock_rights_refusal`)."""
     rules.require(rules.stock_rights_refusal(user))
 
 
 # What a wrong move of each signed kind is corrected with, said when its sign is refused.
-SIGN_HINTS = {
+SIGN_HINTS: dict[str, StrOrPromise] = {
     StockMove.Kind.RECEIPT: gettext_lazy("it counts the units that came in. To correct a wrong receipt, reverse it "
                                          "in the movement history, or record an adjustment with the reason."),
     StockMove.Kind.RETURN: gettext_lazy("it counts the units that came back. To correct a wrong return, reverse it "
@@ -40,12 +45,12 @@ SIGN_HINTS = {
 UNLIMITED_KINDS = (StockMove.Kind.REVERSAL, StockMove.Kind.STOCKTAKE)
 
 
-def move_limit():
+def move_limit() -> int:
     """The most units one move a person records may hold (Admin → Inventory settings)."""
     return InventorySettings.current().move_limit
 
 
-def over_the_limit(quantity, limit):
+def over_the_limit(quantity: int, limit: int) -> str | None:
     """The refusal's words when `quantity` units are more than the shop's limit for one move, else None."""
     if abs(quantity) <= limit:
         return None
@@ -54,7 +59,7 @@ def over_the_limit(quantity, limit):
         "quantity": f"{abs(quantity):,}", "limit": f"{limit:,}"}
 
 
-def _check_move(move, *, limit):
+def _check_move(move: StockMove, *, limit: int) -> str | None:
     if not isinstance(move.quantity, int) or isinstance(move.quantity, bool) or move.quantity == 0:
         return _("%(sku)s: a move needs a quantity other than zero.") % {"sku": move.product.sku}
     sign = SIGNS.get(move.kind)
@@ -72,7 +77,7 @@ def _check_move(move, *, limit):
 
 
 @transaction.atomic
-def record_moves(moves, *, by):
+def record_moves(moves: Iterable[StockMove], *, by: User | None) -> list[StockMove]:
     """Write `moves` (unsaved StockMoves) to the ledger and change each product's stock by their sum.
 
     The products are locked in primary-key order (so two writers touching several products never deadlock)
@@ -88,7 +93,7 @@ def record_moves(moves, *, by):
     problems = [problem for move in moves if (problem := _check_move(move, limit=limit))]
     if problems:
         raise ServiceError(problems)
-    deltas = defaultdict(int)
+    deltas: defaultdict[int, int] = defaultdict(int)
     for move in moves:
         deltas[move.product_id] += move.quantity
     locked = lock_products(deltas)
@@ -102,7 +107,7 @@ def record_moves(moves, *, by):
     return moves
 
 
-def change_stock(locked, deltas, *, heading=None):
+def change_stock(locked: list[Product], deltas: Mapping[int, int], *, heading: str | None = None) -> None:
     """Change the stock of the `locked` products (`lock_products`) by `deltas` ({product id: units}), in the
     caller's transaction, alongside the moves that say why: refused whole, naming every product it would take
     below zero (after `heading`, if given); a product lifted above its reorder point has its alert closed."""
@@ -113,7 +118,7 @@ def change_stock(locked, deltas, *, heading=None):
     close_recovered_alerts(recovered(locked, deltas))
 
 
-def lock_products(ids):
+def lock_products(ids: Iterable[int]) -> list[Product]:
     """The products with these ids, locked in primary-key order (two writers never wait on each other in a
     cycle) and re-read under the lock."""
     return list(
@@ -122,7 +127,7 @@ def lock_products(ids):
     )
 
 
-def shortages(locked, deltas):
+def shortages(locked: list[Product], deltas: Mapping[int, int]) -> list[str]:
     """A message for every locked product that `deltas` would take below zero without an admin's allowance."""
     short = []
     for product in locked:
@@ -134,7 +139,7 @@ def shortages(locked, deltas):
     return short
 
 
-def add_to_stock(deltas):
+def add_to_stock(deltas: Mapping[int, int]) -> None:
     """on_hand += delta per product, with F() (the rows are already locked), in few statements."""
     items = sorted(deltas.items())
     for offset in range(0, len(items), UPDATE_CHUNK):
@@ -147,12 +152,13 @@ def add_to_stock(deltas):
         Product.objects.filter(pk__in=[pk for pk, _delta in chunk]).update(on_hand=F("on_hand") + change)
 
 
-def recovered(locked, deltas):
+def recovered(locked: list[Product], deltas: Mapping[int, int]) -> list[int]:
     """Ids of the locked products that `deltas` lift above their reorder point."""
     return [p.pk for p in locked if deltas.get(p.pk, 0) > 0 and p.on_hand + deltas[p.pk] > p.reorder_point]
 
 
-def record_move(product, *, kind, quantity, by, reason="", reference="", moved_at=None, amount=None, key=""):
+def record_move(product: Product, *, kind: str, quantity: int, by: User | None, reason: str = "", reference: str = "",
+                moved_at: datetime.datetime | None = None, amount: Decimal | None = None, key: str = "") -> StockMove:
     """One move of `quantity` (signed: + into stock, − out of it)."""
     if kind not in MANUAL_KINDS and kind != StockMove.Kind.STOCKTAKE:
         raise ServiceError(_("That kind of move is recorded by its own step (a reversal reverses a move)."))
@@ -166,7 +172,8 @@ def record_move(product, *, kind, quantity, by, reason="", reference="", moved_a
 
 
 @transaction.atomic
-def reverse_move(move, *, by, reason, moved_at=None, key=""):
+def reverse_move(move: StockMove, *, by: User | None, reason: str, moved_at: datetime.datetime | None = None,
+                 key: str = "") -> StockMove:
     """Correct a mistake: write the opposite move, pointing at it. What may be reversed is `rules.refusal`'s
     (the product page asks it too): a move reversed at most once, a reversal not reversed (record a new move
     instead), a move an import wrote corrected only by importing."""
@@ -188,7 +195,7 @@ def reverse_move(move, *, by, reason, moved_at=None, key=""):
         raise ServiceError(_("This move was already reversed.")) from None
 
 
-def close_recovered_alerts(product_ids, *, note=None):
+def close_recovered_alerts(product_ids: list[int], *, note: str | None = None) -> list[LowStockAlert]:
     """Close the open alerts of these products (their stock is above the reorder point again), and mark the
     restock tasks about them done. Called in the transaction of the move that lifted the stock."""
     if not product_ids:

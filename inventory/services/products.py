@@ -1,7 +1,9 @@
 """Products: their fields checked and normalised, created (with their opening stock and the work a new product
 needs) and edited. Stock is never edited here: it changes by moves (ledger)."""
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -18,13 +20,13 @@ PRODUCT_FIELDS = ["sku", "name", "supplier", "category", "shelf", "cost", "price
 MONEY_LIMIT = Decimal("9999999999.99")
 
 
-def default_supplier():
+def default_supplier() -> Supplier:
     """食草堂 (Shicaotang), created if an admin or a test emptied the table."""
     supplier, _created = Supplier.objects.get_or_create(name=DEFAULT_SUPPLIER, defaults={"note": "Shicaotang"})
     return supplier
 
 
-def _money(value, label):
+def _money(value: Any, label: str) -> Decimal:
     if value in (None, ""):
         return Decimal("0.00")
     try:
@@ -40,7 +42,7 @@ def _money(value, label):
     return amount
 
 
-def parse_count(value, label):
+def parse_count(value: Any, label: str) -> int:
     if value in (None, ""):
         return 0
     try:
@@ -55,9 +57,10 @@ def parse_count(value, label):
     return number
 
 
-def clean_product_fields(fields, *, instance=None):
+def clean_product_fields(fields: dict[str, Any], *, instance: Product | None = None) -> dict[str, Any]:
     """Checked and normalised product fields; every problem at once (ServiceError)."""
-    problems, clean = [], {}
+    problems: list[str] = []
+    clean: dict[str, Any] = {}
     checks = {
         "cost": (_money, _("Cost")), "price": (_money, _("Price")),
         "reorder_point": (parse_count, _("Reorder point")), "reorder_quantity": (parse_count, _("Reorder quantity")),
@@ -84,7 +87,7 @@ def clean_product_fields(fields, *, instance=None):
             problems.append(_("Give the product its SKU (商家编码), as typed in the seller centre."))
         elif len(clean["sku"]) > 64:
             problems.append(_("Keep the SKU under 64 characters."))
-        elif Product.objects.filter(sku=clean["sku"]).exclude(pk=instance.pk if instance else None).exists():
+        elif Product.objects.filter(sku=clean["sku"]).exclude(pk__in=[instance.pk] if instance else []).exists():
             problems.append(_("Another product already has the SKU %(sku)s.") % {"sku": clean["sku"]})
     if "name" in clean and not clean["name"]:
         problems.append(_("Give the product a name."))
@@ -96,7 +99,7 @@ def clean_product_fields(fields, *, instance=None):
 
 
 @transaction.atomic
-def create_product(*, by, opening_stock=0, **fields):
+def create_product(*, by: User | None, opening_stock: int | str = 0, **fields: Any) -> Product:
     """A new product (and its opening stock as an adjustment move); files the new-product work for the visual,
     marketing and customer-service groups."""
     require_stock_rights(by)
@@ -118,7 +121,7 @@ def create_product(*, by, opening_stock=0, **fields):
 
 
 @transaction.atomic
-def update_product(product, *, by, allow_negative=None, **fields):
+def update_product(product: Product, *, by: User | None, allow_negative: bool | None = None, **fields: Any) -> Product:
     """Change a product's fields (never its stock: that is a move). Only an admin lets it go below zero."""
     require_stock_rights(by)
     product = Product.objects.select_for_update().get(pk=product.pk)

@@ -2,7 +2,9 @@
 sent, received (receipts in the ledger, what did not come back on a new draft) or cancelled. What may be done
 to a request now is inventory.rules' (the page asks it too)."""
 import re
+from collections.abc import Mapping
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -14,12 +16,12 @@ from shopteam.notifications.services import notify
 from shopteam.people import display_name
 
 from .. import rules, selectors
-from ..models import RestockLine, RestockRequest, StockMove
+from ..models import RestockLine, RestockRequest, StockMove, Supplier
 from .ledger import move_limit, over_the_limit, record_moves, require_stock_rights
 from .work import PRODUCT, in_shop_language
 
 
-def draft_for(supplier):
+def draft_for(supplier: Supplier) -> RestockRequest:
     """The supplier's open draft request, created once (one draft per supplier, by a unique index)."""
     draft = RestockRequest.objects.select_for_update().filter(supplier=supplier, status=RestockRequest.Status.DRAFT)
     if (found := draft.first()) is not None:
@@ -37,7 +39,7 @@ RECEIPT_REASON = gettext_lazy("%(asked)s asked of %(supplier)s, %(received)s rec
 
 
 @transaction.atomic
-def change_restock(request, *, action, by):
+def change_restock(request: RestockRequest, *, action: str, by: User | None) -> RestockRequest:
     """Mark a restock request sent (a new draft then collects the next alerts) or cancelled. Receiving it records
     the goods: `receive_restock`."""
     require_stock_rights(by)
@@ -48,7 +50,7 @@ def change_restock(request, *, action, by):
 
 
 @transaction.atomic
-def receive_restock(request, *, received, by):
+def receive_restock(request: RestockRequest, *, received: Mapping[int, int], by: User | None) -> RestockRequest:
     """The goods of a sent request arrived: one receipt move per product that came (`received`: {product id:
     units}; a product left out, or 0, did not come), with the request as its reference and what was asked beside
     what came as its reason; the request is then received. The stock, not the request, closes the alerts (the
@@ -94,7 +96,8 @@ EDIT_HISTORY = gettext_lazy("%(sku)s: quantity %(old)s → %(new)s")
 
 
 @transaction.atomic
-def edit_restock_quantities(request, *, quantities, by):
+def edit_restock_quantities(request: RestockRequest, *, quantities: Mapping[int, int | str | None],
+                            by: User | None) -> list[RestockLine]:
     """Change what a draft asks the supplier for before it is sent: `quantities` is {product id: the new
     quantity} (a number, or the text a person typed). Each must be a whole number from 1 to the shop's move
     limit; a problem anywhere refuses the whole edit and names every line at fault. Each changed line leaves a
@@ -104,7 +107,8 @@ def edit_restock_quantities(request, *, quantities, by):
     lines = {line.product_id: line for line in
              RestockLine.objects.select_for_update().select_related("product").filter(request=locked)}
     limit = move_limit()
-    problems, changes = [], []
+    problems: list[str] = []
+    changes: list[tuple[RestockLine, int]] = []
     for product_id, value in quantities.items():
         line = lines.get(product_id)
         if line is None:
@@ -113,7 +117,7 @@ def edit_restock_quantities(request, *, quantities, by):
         quantity, problem = _asked_quantity(value, line.product.sku, limit)
         if problem:
             problems.append(problem)
-        elif quantity != line.quantity:
+        elif quantity is not None and quantity != line.quantity:
             changes.append((line, quantity))
     if problems:
         raise ServiceError(problems)
@@ -127,7 +131,7 @@ def edit_restock_quantities(request, *, quantities, by):
     return [line for line, _quantity in changes]
 
 
-def _asked_quantity(value, sku, limit):
+def _asked_quantity(value: int | str | None, sku: str, limit: int) -> tuple[int, None] | tuple[None, str]:
     """(quantity, None), or (None, the problem) for what a person asked the supplier for on one line."""
     text = str(value).strip() if value is not None else ""
     if not text:
@@ -151,7 +155,8 @@ SHORT_TITLE = gettext_lazy("Short delivery of restock request #%(id)s: back on a
 SHORT_BODY = gettext_lazy("%(lines)s did not come; they are on draft request #%(draft)s, to be sent again.")
 
 
-def reorder_shortfall(received, missing, *, by):
+def reorder_shortfall(received: RestockRequest, missing: Mapping[int, int], *,
+                      by: User | None) -> RestockRequest | None:
     """What did not come with `received` goes onto the supplier's draft (added to a line the draft already has);
     each product's open alert moves to the draft's line, so it has something on order again. The product group
     is told. Nothing is drafted for a line that came in full."""
@@ -186,14 +191,14 @@ def reorder_shortfall(received, missing, *, by):
     return draft
 
 
-def _locked_in(request, action, by):
+def _locked_in(request: RestockRequest, action: str, by: User | None) -> RestockRequest:
     """The request locked, if `rules.refusal` (which the request's page asks too) allows `action` now."""
     locked = RestockRequest.objects.select_for_update().get(pk=request.pk)
     rules.require(rules.refusal(locked, by, action, may_change=True))
     return locked
 
 
-def _moved_on(locked, target, by):
+def _moved_on(locked: RestockRequest, target: str, by: User | None) -> RestockRequest:
     now = timezone.now()
     locked.status, locked.changed_by = target, by
     if target == RestockRequest.Status.SENT:

@@ -1,9 +1,11 @@
 """Stocktakes: a count started, counted line by line, posted as differences in the ledger, or abandoned."""
-
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from escalation.models import Case
 from roles import selectors as roles_selectors
 from shopteam.errors import ServiceError
 from shopteam.people import moment_text
@@ -13,7 +15,7 @@ from ..models import Product, StockMove, Stocktake, StocktakeLine
 from .ledger import move_limit, over_the_limit, record_moves, require_stock_rights
 
 
-def _stocktake_products(scope, value):
+def _stocktake_products(scope: str, value: str) -> QuerySet[Product]:
     products = Product.objects.exclude(status=Product.Status.DISCONTINUED)
     if scope == Stocktake.Scope.CATEGORY:
         products = products.filter(category=value)
@@ -23,7 +25,7 @@ def _stocktake_products(scope, value):
 
 
 @transaction.atomic
-def start_stocktake(*, by, scope="all", scope_value="", note=""):
+def start_stocktake(*, by: User, scope: str = "all", scope_value: str = "", note: str = "") -> Stocktake:
     """Start counting all products, a category or a shelf. A product is in one open count at a time (two counts
     posting their differences would correct the same shortfall twice)."""
     require_stock_rights(by)
@@ -51,7 +53,7 @@ def start_stocktake(*, by, scope="all", scope_value="", note=""):
     return stocktake
 
 
-def can_count(user):
+def can_count(user: User | AnonymousUser) -> bool:
     """Who counts: the product group, the shop manager, the admins, and customer service (the playbook has the
     customer-service leader help the product group count the storeroom). Posting is the product group's."""
     if selectors.can_change_stock(user):
@@ -59,7 +61,7 @@ def can_count(user):
     return roles_selectors.holds_in(user, "customer-service")
 
 
-def _open_stocktake(stocktake):
+def _open_stocktake(stocktake: Stocktake) -> Stocktake:
     locked = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
     if locked.status != Stocktake.Status.COUNTING:
         raise ServiceError(_("%(stocktake)s is %(status)s: it cannot change any more.")
@@ -68,7 +70,7 @@ def _open_stocktake(stocktake):
 
 
 @transaction.atomic
-def count_line(line, *, counted, by):
+def count_line(line: StocktakeLine, *, counted: int | str, by: User) -> StocktakeLine:
     """Record what is on the shelf now. The expected stock is the ledger's at this moment (read under the
     product's lock, after any move being written), so sales recorded later are not undone by the posting."""
     if not can_count(by):
@@ -92,7 +94,7 @@ def count_line(line, *, counted, by):
 
 
 @transaction.atomic
-def post_stocktake(stocktake, *, by):
+def post_stocktake(stocktake: Stocktake, *, by: User | None) -> Stocktake:
     """Write each counted difference (counted − expected when counted) as a stocktake move; the count is then
     closed. Refused while any line is uncounted, and, like any move, if a difference would go below zero."""
     require_stock_rights(by)
@@ -123,7 +125,7 @@ def post_stocktake(stocktake, *, by):
 
 
 @transaction.atomic
-def abandon_stocktake(stocktake, *, by, reason):
+def abandon_stocktake(stocktake: Stocktake, *, by: User | None, reason: str) -> Stocktake:
     require_stock_rights(by)
     reason = (reason or "").strip()
     if not reason:
@@ -139,7 +141,7 @@ def abandon_stocktake(stocktake, *, by, reason):
 UNCLEAR_DIFFICULTY = "stocktake-incomplete"  # 盘点不清 in roles.playbook
 
 
-def raise_stocktake_unclear(stocktake, *, by, description=""):
+def raise_stocktake_unclear(stocktake: Stocktake, *, by: User, description: str = "") -> Case:
     """“We cannot finish this count”: raise the playbook's 盘点不清 from the person's product-group post, about
     this stocktake (once: pressing it again returns the same case). The count stays open for the helpers."""
     from escalation.services import raise_case

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 BOOK_TAOBAO_MONEY = "inventory.tasks.book_taobao_money"
 
 
-def book_taobao_money(import_id):
+def book_taobao_money(import_id: int) -> bool:
     """Book a done import's money days: `orders_imported` is sent synchronously (finance's day sync listens) and
     the import is marked booked only if no receiver raised; an error propagates so the job retries. Safe to run
     again: finance rewrites a day only when its total changed, and a booked import is not sent again. A receiver
@@ -35,7 +35,7 @@ def book_taobao_money(import_id):
                 .update(money_booked_at=timezone.now(), money_note=note))
 
 
-def book_taobao_money_after_commit(import_id):
+def book_taobao_money_after_commit(import_id: int) -> None:
     """Right after an import commits: book it at once; if that fails, the retrying job takes it over (and were the
     broker down too, the nightly sweep)."""
     try:
@@ -46,7 +46,7 @@ def book_taobao_money_after_commit(import_id):
         queue_now(job.apply_async, job.name, [((), {"args": (import_id,), "countdown": 60})])
 
 
-def book_pending_taobao_money():
+def book_pending_taobao_money() -> int:
     """The nightly sweep: book every done import still waiting, oldest first. One that fails again stays waiting
     (logged) and the others go on. Returns how many were booked."""
     booked = 0

@@ -1,28 +1,35 @@
 """The work the storeroom sets people: tasks filed for a department's post (idempotently, a key per
 subject and role), and the new product's work for the visual, marketing and customer-service groups."""
 import logging
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from roles import selectors as roles_selectors
 from roles.models import Department, Post
 from shopteam.errors import ServiceError
 from shopteam.people import display_name
+from tasks.models import Task
+
+from ..models import Product
 
 logger = logging.getLogger(__name__)
 
 CUSTOMER_SERVICE, PRODUCT, VISUAL, MARKETING = "customer-service", "product", "visual", "marketing"
 
 
-def in_shop_language(text, **params):
+def in_shop_language(text: StrOrPromise, **params: Any) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return str(text) % params if params else str(text)
 
 
-def post_for(department_code):
+def post_for(department_code: str) -> Post | None:
     """The post that should take a department's work: its leader post if someone holds it, else another post of
     the department that someone holds, else the shop manager's; None if all are vacant."""
     department = Department.objects.filter(code=department_code).first()
@@ -34,7 +41,8 @@ def post_for(department_code):
     return None
 
 
-def file_task(*, department, title, detail, source, subject, key, priority="normal", work=""):
+def file_task(*, department: str, title: str, detail: str, source: str, subject: models.Model, key: str,
+              priority: str = "normal", work: str = "") -> tuple[Task, str] | tuple[None, str]:
     """File a task for the department's post (see post_for). Returns (task, problem): a task cannot be filed to
     nobody, so with every post vacant the problem says so and the caller records it."""
     from tasks.services import create_task
@@ -66,7 +74,7 @@ NEW_PRODUCT_WORK = [
 ]
 
 
-def file_new_product_tasks(product, *, by):
+def file_new_product_tasks(product: Product, *, by: User | None) -> list[Task]:
     """The new product's tasks: photos and listing for the visual group, promotion for marketing, a briefing for
     customer service, each about the product and filed once (key product-<id>:<role>)."""
 
