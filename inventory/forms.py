@@ -104,11 +104,15 @@ class MultipleFileField(forms.FileField):
 
 
 class TaobaoUploadForm(forms.Form):
-    files = MultipleFileField(
-        label=_("Export files"),
-        help_text=_("订单报表, 宝贝报表 or 退款报表 as the seller centre exported them (CSV or .xlsx); "
-                    "several at once."),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Added here, not declared on the class: a class attribute `files` would stand for the form's uploaded
+        # files (BaseForm.files), which the field only shares its name with.
+        self.fields["files"] = MultipleFileField(
+            label=_("Export files"),
+            help_text=_("订单报表, 宝贝报表 or 退款报表 as the seller centre exported them (CSV or .xlsx); "
+                        "several at once."),
+        )
 
     def clean_files(self):
         return [_within_size_limit(uploaded) for uploaded in self.cleaned_data["files"]]

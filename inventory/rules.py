@@ -2,8 +2,11 @@
 (which buttons to show) and by the services (what to refuse), so neither restates the other.
 
 Each kind has `<kind>_refusal(obj, user, action)`, the reason `action` is refused (None: allowed), and
-`<kind>_actions(obj, user)`, the set of actions allowed. `user` None is Shopteam itself (a job). Pass
-`may_change` when it is already known (a page of many moves asks the org chart once)."""
+`<kind>_actions(obj, user)`, the set of actions allowed; `allowed_actions(obj, user)` and `refusal(obj, user,
+action)` answer for either kind (the pages pass the first to their templates, the services ask the second).
+`user` None is Shopteam itself (a job). Pass `may_change` when it is already known (a page of many moves asks the
+org chart once)."""
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError
@@ -12,18 +15,26 @@ from shopteam.people import moment_text
 from . import selectors
 from .models import RestockRequest, StockMove
 
+Person = User | AnonymousUser | None  # who asks: a signed-in person, a visitor, or None for Shopteam itself
 
-def require(refusal):
+
+def require(refusal: str | None) -> None:
     """Raise a rule's refusal, if it has one."""
     if refusal:
         raise ServiceError(refusal)
 
 
-def may_change_stock(user):
+def may_change_stock(user: Person) -> bool:
     return user is None or selectors.can_change_stock(user)
 
 
-def _no_rights():
+def stock_rights_refusal(user: Person) -> str | None:
+    """Who changes stock at all (moves, counts, imports, products, restock requests): the product group, the shop
+    manager and the admins."""
+    return None if may_change_stock(user) else _no_rights()
+
+
+def _no_rights() -> str:
     return _("Only the product group, the shop manager and the admins can change stock.")
 
 
@@ -32,11 +43,12 @@ def _no_rights():
 MOVE_ACTIONS = ("reverse",)
 
 
-def from_an_import(move):
+def from_an_import(move: StockMove) -> bool:
     return move.order_line_id is not None or move.taobao_import_id is not None
 
 
-def move_refusal(move, user, action="reverse", *, may_change=None):
+def move_refusal(move: StockMove, user: Person, action: str = "reverse", *,
+                 may_change: bool | None = None) -> str | None:
     """Reverse: a move a person recorded, not yet reversed, not itself a reversal. A move an import wrote is the
     import's count of what it sold: it is corrected only by importing (a reversal here would leave the import
     thinking the line sold, and stock one unit too high where the drift check cannot see it)."""
@@ -56,7 +68,7 @@ def move_refusal(move, user, action="reverse", *, may_change=None):
     return None
 
 
-def move_actions(move, user, *, may_change=None):
+def move_actions(move: StockMove, user: Person, *, may_change: bool | None = None) -> set[str]:
     return {action for action in MOVE_ACTIONS if move_refusal(move, user, action, may_change=may_change) is None}
 
 
@@ -77,7 +89,8 @@ RESTOCK_EDITS = {
 RESTOCK_ACTIONS = (*RESTOCK_MOVES, *RESTOCK_EDITS)
 
 
-def restock_refusal(restock, user, action, *, may_change=None):
+def restock_refusal(restock: RestockRequest, user: Person, action: str, *,
+                    may_change: bool | None = None) -> str | None:
     """Send a draft that has lines; receive a sent request; cancel a draft or a sent one; edit the quantities of
     a draft's lines (once it is sent, the supplier has the figures)."""
     if action not in RESTOCK_ACTIONS:
@@ -100,7 +113,26 @@ def restock_refusal(restock, user, action, *, may_change=None):
     return None
 
 
-def restock_actions(restock, user, *, may_change=None):
+def restock_actions(restock: RestockRequest, user: Person, *, may_change: bool | None = None) -> set[str]:
     may_change = may_change_stock(user) if may_change is None else may_change
     return {action for action in RESTOCK_ACTIONS if restock_refusal(restock, user, action, may_change=may_change)
             is None}
+
+
+# --- either kind ------------------------------------------------------------------------------------------
+
+
+def allowed_actions(obj: StockMove | RestockRequest, user: Person, *, may_change: bool | None = None) -> set[str]:
+    """What `user` may do to this move or restock request now: the buttons its page shows."""
+    if isinstance(obj, StockMove):
+        return move_actions(obj, user, may_change=may_change)
+    return restock_actions(obj, user, may_change=may_change)
+
+
+def refusal(obj: StockMove | RestockRequest, user: Person, action: str, *,
+            may_change: bool | None = None) -> str | None:
+    """Why `user` may not take `action` on this move or restock request now (None: allowed): what its service
+    refuses."""
+    if isinstance(obj, StockMove):
+        return move_refusal(obj, user, action, may_change=may_change)
+    return restock_refusal(obj, user, action, may_change=may_change)

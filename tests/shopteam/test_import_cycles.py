@@ -12,7 +12,6 @@ ROOT = Path(settings.BASE_DIR)
 APPS = ("shopteam", "roles", "escalation", "tasks", "inventory", "finance")
 # To be taken apart (issue 22): services that queue their own app's jobs, and reads that call writes.
 KNOWN = {
-    frozenset({"inventory.alerts", "inventory.services"}),
     frozenset({"inventory.importing", "inventory.staging", "inventory.tasks"}),
 }
 
