@@ -1,9 +1,12 @@
 """The stock ledger: moves are written here and each product's cached on-hand is changed with F() under
 its row lock, in the same transaction; nothing is ever deleted."""
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -11,13 +14,15 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_stubs_ext import StrOrPromise
 
 from shopteam.errors import ServiceError
 
 from .. import rules
 from ..models import InventorySettings, LowStockAlert, Product, StockMove
 from .work import in_shop_language
+
+if TYPE_CHECKING:  # a development dependency: never imported when the app runs
+    from django_stubs_ext import StrOrPromise
 
 # The sign a kind's quantity must have (adjustments and stocktake differences go either way).
 SIGNS: dict[str, int] = {StockMove.Kind.RECEIPT: 1, StockMove.Kind.SALE: -1, StockMove.Kind.RETURN: 1}

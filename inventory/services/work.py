@@ -1,7 +1,9 @@
 """The work the storeroom sets people: tasks filed for a department's post (idempotently, a key per
 subject and role), and the new product's work for the visual, marketing and customer-service groups."""
+from __future__ import annotations
+
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -9,7 +11,6 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_stubs_ext import StrOrPromise
 
 from roles import selectors as roles_selectors
 from roles.models import Department, Post
@@ -18,6 +19,9 @@ from shopteam.people import display_name
 from tasks.models import Task
 
 from ..models import Product
+
+if TYPE_CHECKING:  # a development dependency: never imported when the app runs
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
