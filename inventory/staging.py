@@ -150,9 +150,11 @@ class Fallback(Exception):
     """The file cannot be staged (e.g. a cell PostgreSQL cannot hold): read it the Python way."""
 
 
-def stage(imp, table):
-    """Stage, read and count the file's rows: (summary, problems, problem count, deltas). Raises Fallback when
-    PostgreSQL refuses the rows (nothing stays staged); a TableRefused from reading the file goes up."""
+def _checked(imp, table, read):
+    """COPY the file's cells (`_copy_cells`), then, in one transaction that holds the check's claim (its row
+    locked till commit: no other check stages these rows), `read(cursor, columns, rows copied)` them into the
+    stage; returns what `read` returns. On an error nothing stays staged: PostgreSQL's refusal becomes Fallback, a
+    file that stopped being readable its own refusal; a Fallback from `read` goes up."""
     columns = list(table.columns)
     purge()
     discard(imp)
@@ -161,19 +163,32 @@ def stage(imp, table):
         with connection.cursor() as cursor:
             done = _copy_cells(cursor, imp, table, feeds)
             with transaction.atomic():
-                imp.beat(done)  # the claim holds (its row locked till commit): no other check stages these rows
+                imp.beat(done)
                 discard(imp)
-                cursor.execute("SET LOCAL work_mem = '128MB'")  # numbering the lines sorts every row once
-                cursor.execute(_stage_sql(columns), [imp.pk])
-                _judge(cursor, imp, columns)
-                summary, deltas = _count(cursor, imp)
-                problems, count = _problems(cursor, imp)
+                found = read(cursor, columns, done)
             cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
+    except Fallback:
+        discard(imp)
+        raise
     except (DatabaseError, psycopg2.Error) as error:
         discard(imp)
         _refused_or_fallback(feeds, error)
     finally:
         table.close()
+    return found
+
+
+def stage(imp, table):
+    """Stage, read and count the file's rows: (summary, problems, problem count, deltas). Raises Fallback when
+    PostgreSQL refuses the rows (nothing stays staged); a TableRefused from reading the file goes up."""
+
+    def read(cursor, columns, _done):
+        cursor.execute("SET LOCAL work_mem = '128MB'")  # numbering the lines sorts every row once
+        cursor.execute(_stage_sql(columns), [imp.pk])
+        _judge(cursor, imp, columns)
+        return (*_count(cursor, imp), *_problems(cursor, imp))
+
+    summary, deltas, problems, count = _checked(imp, table, read)
     summary["rows"] = _staged_rows(imp)
     return summary, problems, count, deltas
 
@@ -712,29 +727,15 @@ def stage_orders(imp, table):
     count, deltas). SQL reads the forms the exports write; `taobao.read_order` reads the other rows (or refuses them,
     with its reason). The orders are kept for the import. Raises Fallback when PostgreSQL refuses the rows, or when
     the file names an order twice (its rows then apply one after the other, in Python); nothing stays staged."""
-    columns = list(table.columns)
-    purge()
-    discard(imp)
-    feeds = []
-    try:
-        with connection.cursor() as cursor:
-            done = _copy_cells(cursor, imp, table, feeds)
-            with transaction.atomic():
-                imp.beat(done)  # the claim holds (its row locked till commit): no other check stages these rows
-                discard(imp)
-                cursor.execute(_order_stage_sql(columns), [imp.pk])
-                problems = _judge_orders(cursor, imp, columns) if cursor.rowcount < done else []
-                summary, deltas = _count_orders(cursor, imp)
-            cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
-    except (DatabaseError, psycopg2.Error, Fallback) as error:
-        discard(imp)
-        if isinstance(error, Fallback):
-            raise
-        _refused_or_fallback(feeds, error)
-    finally:
-        table.close()
-    summary["rows"] = done
-    return summary, problems[:TaobaoImport.PROBLEMS_KEPT], len(problems), deltas
+
+    def read(cursor, columns, done):
+        cursor.execute(_order_stage_sql(columns), [imp.pk])
+        problems = _judge_orders(cursor, imp, columns) if cursor.rowcount < done else []
+        summary, deltas = _count_orders(cursor, imp)
+        summary["rows"] = done
+        return summary, problems[:TaobaoImport.PROBLEMS_KEPT], len(problems), deltas
+
+    return _checked(imp, table, read)
 
 
 def _order_stage_sql(columns):
