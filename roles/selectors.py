@@ -98,6 +98,12 @@ def holds_in(user: User | AnonymousUser, department_code: str, *, leader: bool =
     return held.exists()
 
 
+def sees_contact_details(user: User | AnonymousUser) -> bool:
+    """Whether `user` sees buyers' phones, names and addresses in full (shopteam.masking masks them for everyone
+    else): customer service, whose work is talking to buyers, and the shop manager."""
+    return user.is_authenticated and (holds_in(user, "customer-service") or is_shop_manager(user))
+
+
 def leaders(department_code: str, on: datetime.date | None = None) -> list[User]:
     """Whoever holds the leader post of the department with that code today."""
     assignments = current_assignments(on).filter(post__department__code=department_code, post__is_leader=True)
