@@ -206,8 +206,13 @@ class Batch:
             order.paid_amount, order.total, order.refund_amount = rec["paid_amount"], rec["total"], rec["refund_amount"]
             order.paid_at, order.placed_at, order.close_reason = rec["paid_at"], rec["created_at"], rec["close_reason"]
             order.from_order_report = True
+            details_changed = False
+            for name in taobao.ORDER_DETAILS:  # a blank cell keeps what an earlier export said
+                if rec[name] not in ("", None) and rec[name] != getattr(order, name):
+                    setattr(order, name, rec[name])
+                    details_changed = True
             if before != (order.status, order.sold, order.paid_amount, order.paid_at, order.refund_amount) \
-                    or order.pk is None:
+                    or details_changed or order.pk is None:
                 touched[order.order_id] = order
                 for moment in (before[3], order.paid_at):
                     if moment:
@@ -219,7 +224,8 @@ class Batch:
             _insert_orders([o for o in touched.values() if o.pk is None], now)
             _bulk_update(TaobaoOrder, [o for o in touched.values() if o.pk is not None],
                          ["status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
-                          "placed_at", "close_reason", "from_order_report", "last_import", "updated_at"])
+                          "placed_at", "close_reason", *taobao.ORDER_DETAILS, "from_order_report", "last_import",
+                          "updated_at"])
         # The lines already known of orders whose status changed may change what is sold.
         changed = [o for o in touched.values() if o.pk is not None]
         lines = TaobaoOrderLine.objects.filter(order__in=changed).order_by("pk") if changed else []
@@ -409,7 +415,8 @@ class _NewOrder:
     the cost of a model instance for each of a large file's orders (most are new, and a check writes none)."""
 
     __slots__ = ("order_id", "status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
-                 "placed_at", "close_reason", "from_order_report", "last_import", "updated_at")
+                 "placed_at", "close_reason", *taobao.ORDER_DETAILS, "from_order_report", "last_import",
+                 "updated_at")
     pk = None
 
     def __init__(self, order_id):
@@ -417,6 +424,10 @@ class _NewOrder:
         self.status, self.status_rank, self.sold = "", None, None
         self.paid_amount = self.total = self.refund_amount = self.paid_at = self.placed_at = None
         self.close_reason, self.from_order_report, self.last_import, self.updated_at = "", False, None, None
+        for name in taobao.ORDER_TEXTS:
+            setattr(self, name, "")
+        for name in taobao.ORDER_MOMENTS:
+            setattr(self, name, None)
 
     def build(self):
         return TaobaoOrder(**{name: getattr(self, name) for name in self.__slots__})

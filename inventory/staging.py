@@ -710,7 +710,10 @@ def settle(imp, *, reversal_reason, now, new_lines=False):
 # --- the 订单报表: the orders its check read, kept for its import -----------------------------------------------
 
 ORDER_COLUMNS = ("row_no", "order_id", "status", "status_rank", "sold", "paid_amount", "total", "refund_amount",
-                 "paid_at", "placed_at", "close_reason")
+                 "paid_at", "placed_at", "close_reason", *taobao.ORDER_DETAILS)
+# A known order takes each of the export's details that is not blank (`Batch.orders`): SQL for its new value.
+KEPT_DETAILS = ", ".join([*(f"coalesce(nullif(s.{name}, ''), o.{name})" for name in taobao.ORDER_TEXTS),
+                          *(f"coalesce(s.{name}, o.{name})" for name in taobao.ORDER_MOMENTS)])
 
 
 def orders_usable(kind):
@@ -738,6 +741,9 @@ def stage_orders(imp, table):
     return _checked(imp, table, read)
 
 
+MOMENTS = ("paid_at", "created_at", *taobao.ORDER_MOMENTS)  # the 订单报表's moments, as its stage SQL names them
+
+
 def _order_stage_sql(columns):
     """INSERT … SELECT of the copied cells SQL can read into the order stage (the other rows are judged)."""
     field = _fields(taobao.ORDERS, {column: f"c{n}" for n, column in enumerate(columns)})
@@ -745,28 +751,33 @@ def _order_stage_sql(columns):
     INSERT INTO {ORDER_STAGE} (import_id, {', '.join(ORDER_COLUMNS)})
     SELECT %s, row_no, order_id, status, {_rank('status')}, {_sells('status')}, {_amount_value('paid')},
            {_amount_value('total')}, {_amount_value('refund')}, {_moment_value('paid_at')},
-           {_moment_value('created_at')}, close_reason
+           {_moment_value('created_at')}, close_reason, {', '.join(taobao.ORDER_TEXTS)},
+           {', '.join(_moment_value(name) for name in taobao.ORDER_MOMENTS)}
     FROM (
         SELECT *, status IN {_in(taobao.STATUSES)} AS status_ok,
                order_id ~ {_literal(DIGITS)} AND octet_length(order_id) BETWEEN 6 AND 25 AS order_id_ok,
                {_amount_ok('paid')} AS paid_ok, {_amount_ok('total')} AS total_ok,
                {_amount_ok('refund')} AS refund_ok,
-               {_moment_ok('paid_at')} AS paid_at_ok, {_moment_ok('created_at')} AS created_at_ok
+               {', '.join(f"{_moment_ok(name)} AS {name}_ok" for name in MOMENTS)}
         FROM (
-            SELECT *, {_parts('paid_at')}, {_parts('created_at')}
+            SELECT *, {', '.join(_parts(name) for name in MOMENTS)}
             FROM (
-                SELECT row_no, {_fixed('paid_at', field('paid_at'))}, {_fixed('created_at', field('created_at'))},
+                SELECT row_no, {', '.join(_fixed(name, field(name)) for name in taobao.ORDER_MOMENTS)},
+                       {_fixed('paid_at', field('paid_at'))}, {_fixed('created_at', field('created_at'))},
                        {field('order_id')} AS order_id,
                        replace(replace({field('status')}, ',', '，'), ' ', '') AS status,
                        {_amount_sql(field('paid_amount'))} AS paid, {_amount_sql(field('total'))} AS total,
                        {_amount_sql(field('refund_amount'))} AS refund,
                        {field('paid_at')} AS paid_at, {field('created_at')} AS created_at,
-                       left({field('close_reason')}, 100) AS close_reason
+                       left({field('close_reason')}, 100) AS close_reason,
+                       {', '.join(f"left({field(name)}, {n}) AS {name}" for name, n in taobao.ORDER_TEXTS.items())},
+                       {', '.join(f"{field(name)} AS {name}" for name in taobao.ORDER_MOMENTS)}
                 FROM {RAW} OFFSET 0
             ) fields OFFSET 0
         ) split OFFSET 0
     ) checked
-    WHERE status_ok AND order_id_ok AND paid_ok AND total_ok AND refund_ok AND paid_at_ok AND created_at_ok
+    WHERE status_ok AND order_id_ok AND paid_ok AND total_ok AND refund_ok
+          AND {' AND '.join(f"{name}_ok" for name in MOMENTS)}
     """
 
 
@@ -793,7 +804,8 @@ def _judge_orders(cursor, imp, columns):
                 problems.append({"row": number, "reason": str(error), "ref": cells.get("订单编号") or ""})
                 continue
             read.append((imp.pk, number, rec["order_id"], rec["status"], rec["rank"], rec["sold"], rec["paid_amount"],
-                         rec["total"], rec["refund_amount"], rec["paid_at"], rec["created_at"], rec["close_reason"]))
+                         rec["total"], rec["refund_amount"], rec["paid_at"], rec["created_at"], rec["close_reason"],
+                         *(rec[name] for name in taobao.ORDER_DETAILS)))
         if read:
             execute_values(cursor, f"INSERT INTO {ORDER_STAGE} (import_id, {', '.join(ORDER_COLUMNS)}) VALUES %s",
                            read, page_size=JUDGED_BATCH)
@@ -802,10 +814,11 @@ def _judge_orders(cursor, imp, columns):
 
 # An order the shop knows takes the staged values when the export's status is not behind the known one
 # (`importing._newer`) and they change what it records (as `Batch.orders` compares them).
-ORDER_CHANGES = """s.import_id = %(import)s AND s.order_id = o.order_id
+ORDER_CHANGES = f"""s.import_id = %(import)s AND s.order_id = o.order_id
       AND (o.status_rank IS NULL OR s.status_rank IS NULL OR s.status_rank >= o.status_rank)
-      AND (o.status, o.sold, o.paid_amount, o.paid_at, o.refund_amount)
-          IS DISTINCT FROM (s.status, s.sold, s.paid_amount, s.paid_at, s.refund_amount)"""
+      AND ((o.status, o.sold, o.paid_amount, o.paid_at, o.refund_amount)
+           IS DISTINCT FROM (s.status, s.sold, s.paid_amount, s.paid_at, s.refund_amount)
+           OR ({', '.join(f"o.{name}" for name in taobao.ORDER_DETAILS)}) IS DISTINCT FROM ({KEPT_DETAILS}))"""
 ORDER_CHUNK = """s.row_no BETWEEN %(lo)s AND %(hi)s"""
 CHANGED_BATCH = 5000
 
@@ -824,8 +837,8 @@ def _count_orders(cursor, imp):
         raise Fallback("the file names an order twice")
     batch = Batch(imp, write=False)
     cursor.execute(f"SELECT o.id, s.status, s.status_rank, s.sold, s.paid_amount, s.total, s.refund_amount, "
-                   f"s.paid_at, s.placed_at, s.close_reason FROM {ORDER} o, {ORDER_STAGE} s WHERE {ORDER_CHANGES} "
-                   f"ORDER BY o.id", {"import": imp.pk})
+                   f"s.paid_at, s.placed_at, s.close_reason, {KEPT_DETAILS} FROM {ORDER} o, {ORDER_STAGE} s "
+                   f"WHERE {ORDER_CHANGES} ORDER BY o.id", {"import": imp.pk})
     while changed := cursor.fetchmany(CHANGED_BATCH):
         orders = TaobaoOrder.objects.in_bulk([row[0] for row in changed])
         for pk, *values in changed:
@@ -838,7 +851,11 @@ def _count_orders(cursor, imp):
 
 
 STAGED_ORDER_FIELDS = ("status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
-                       "placed_at", "close_reason")
+                       "placed_at", "close_reason", *taobao.ORDER_DETAILS)
+
+
+DETAILS = ", ".join(taobao.ORDER_DETAILS)
+STAGED_DETAILS = ", ".join(f"s.{name}" for name in taobao.ORDER_DETAILS)
 
 
 def write_orders(imp):
@@ -872,6 +889,7 @@ def write_orders(imp):
                         UPDATE {ORDER} o SET status = s.status, status_rank = s.status_rank, sold = s.sold,
                             paid_amount = s.paid_amount, total = s.total, refund_amount = s.refund_amount,
                             paid_at = s.paid_at, placed_at = s.placed_at, close_reason = s.close_reason,
+                            ({', '.join(taobao.ORDER_DETAILS)}) = ROW({KEPT_DETAILS}),
                             from_order_report = true, last_import_id = %(import)s, updated_at = %(now)s
                         FROM {ORDER_STAGE} s WHERE {ORDER_CHANGES} AND {ORDER_CHUNK} AND o.id = ANY(%(changed)s)""",
                                    {**params, "changed": changed})
@@ -884,10 +902,10 @@ def write_orders(imp):
                 cursor.execute(f"""
                     WITH inserted AS (
                         INSERT INTO {ORDER} (order_id, status, status_rank, sold, paid_amount, total, refund_amount,
-                                             paid_at, placed_at, close_reason, from_order_report, last_import_id,
-                                             updated_at)
+                                             paid_at, placed_at, close_reason, {DETAILS}, from_order_report,
+                                             last_import_id, updated_at)
                         SELECT s.order_id, s.status, s.status_rank, s.sold, s.paid_amount, s.total, s.refund_amount,
-                               s.paid_at, s.placed_at, s.close_reason, true, %(import)s, %(now)s
+                               s.paid_at, s.placed_at, s.close_reason, {STAGED_DETAILS}, true, %(import)s, %(now)s
                         FROM {ORDER_STAGE} s JOIN {NEW_ORDERS} n ON n.row_no = s.row_no
                         WHERE s.import_id = %(import)s
                         ORDER BY s.row_no

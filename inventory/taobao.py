@@ -37,6 +37,14 @@ COLUMNS = {
         "refund_amount": ["退款金额"],
         "close_reason": ["订单关闭原因"],
         "item_count": ["宝贝总数量"],
+        "buyer_nick": ["买家会员名", "买家会员昵称"],
+        "receiver_name": ["收货人姓名"],
+        "receiver_phone": ["联系手机", "联系电话"],
+        "address": ["收货地址"],
+        "shipped_at": ["发货时间"],
+        "received_at": ["确认收货时间"],
+        "carrier": ["物流公司"],
+        "waybill": ["物流单号"],
     },
     LINES: {
         "order_id": ["主订单编号", "订单编号"],
@@ -85,6 +93,13 @@ STATUSES = {
     "交易关闭": (FINAL, False),
     "交易被淘宝关闭": (FINAL, False),
 }
+# Who bought an order, where it goes and how it went (TaobaoOrder's fields of the same names): text cut to its
+# field's length, or a moment. A blank cell never erases what an earlier export said (a later layout may lack the
+# column, or mask it).
+ORDER_TEXTS = {"buyer_nick": 100, "receiver_name": 100, "receiver_phone": 40, "address": 300, "carrier": 50,
+               "waybill": 50}
+ORDER_MOMENTS = ("shipped_at", "received_at")
+ORDER_DETAILS = (*ORDER_TEXTS, *ORDER_MOMENTS)
 REFUND_DONE = "退款成功"
 REFERENCE = "淘宝 "  # an imported sale's reference: 淘宝 <order number>
 # Column names in messages: lazy, so a row that is fine costs no translation lookup.
@@ -100,6 +115,7 @@ TOTAL = gettext_lazy("Total")
 REFUND_NUMBER = gettext_lazy("Refund number")
 REFUND_FINISHED = gettext_lazy("Refund finished")
 REFUND_REQUESTED = gettext_lazy("Refund requested")
+MOMENT_LABELS = {"shipped_at": gettext_lazy("Ship time"), "received_at": gettext_lazy("Receipt confirmed")}
 ID = re.compile(r"\d{6,25}")
 SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+")
 NO_REFUND = {"无退款申请", "没有申请退款", "-", "无"}
@@ -230,7 +246,7 @@ def read_order(cells):
     status = status_of(raw["status"])
     if status is None:
         raise ValueError(_("Unknown order status “%(status)s”.") % {"status": raw["status"]})
-    return {
+    order = {
         "order_id": parse_id(raw["order_id"], ORDER_NUMBER),
         "status": normalise_status(raw["status"]),
         "rank": status[0],
@@ -242,6 +258,11 @@ def read_order(cells):
         "created_at": parse_moment(raw["created_at"], ORDER_CREATED),
         "close_reason": raw["close_reason"][:100],
     }
+    for name, length in ORDER_TEXTS.items():
+        order[name] = raw[name][:length]
+    for name in ORDER_MOMENTS:
+        order[name] = parse_moment(raw[name], MOMENT_LABELS[name])
+    return order
 
 
 def read_line(cells):

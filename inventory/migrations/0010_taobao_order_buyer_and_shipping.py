@@ -42,17 +42,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='taobaoorder',
             name='address',
-            field=models.CharField(blank=True, max_length=300, verbose_name='address'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='address'),
         ),
         migrations.AddField(
             model_name='taobaoorder',
             name='buyer_nick',
-            field=models.CharField(blank=True, db_index=True, max_length=100, verbose_name='buyer (买家会员名)'),
+            field=models.CharField(blank=True, db_default='', db_index=True, default='', max_length=100, verbose_name='buyer (买家会员名)'),
         ),
         migrations.AddField(
             model_name='taobaoorder',
             name='carrier',
-            field=models.CharField(blank=True, max_length=50, verbose_name='carrier'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=50, verbose_name='carrier'),
         ),
         migrations.AddField(
             model_name='taobaoorder',
@@ -62,12 +62,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='taobaoorder',
             name='receiver_name',
-            field=models.CharField(blank=True, max_length=100, verbose_name='receiver'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=100, verbose_name='receiver'),
         ),
         migrations.AddField(
             model_name='taobaoorder',
             name='receiver_phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name="receiver's phone"),
+            field=models.CharField(blank=True, db_default='', default='', max_length=40, verbose_name="receiver's phone"),
         ),
         migrations.AddField(
             model_name='taobaoorder',
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='taobaoorder',
             name='waybill',
-            field=models.CharField(blank=True, max_length=50, verbose_name='waybill number'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=50, verbose_name='waybill number'),
         ),
         migrations.RunPython(add_stage_columns, drop_stage_columns),
     ]

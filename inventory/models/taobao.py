@@ -118,14 +118,15 @@ class TaobaoOrder(models.Model):
     close_reason = models.CharField(_("close reason"), max_length=100, blank=True)
     # Who bought it, where it goes and how it went, as the 订单报表 exported them (blank where its layout has no
     # such column; the 2025–26 layouts mask the address and name no buyer).
-    buyer_nick = models.CharField(_("buyer (买家会员名)"), max_length=100, blank=True, db_index=True)
-    receiver_name = models.CharField(_("receiver"), max_length=100, blank=True)
-    receiver_phone = models.CharField(_("receiver's phone"), max_length=40, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    buyer_nick = models.CharField(_("buyer (买家会员名)"), max_length=100, blank=True, default="", db_default="",
+                                  db_index=True)
+    receiver_name = models.CharField(_("receiver"), max_length=100, blank=True, default="", db_default="")
+    receiver_phone = models.CharField(_("receiver's phone"), max_length=40, blank=True, default="", db_default="")
+    address = models.CharField(_("address"), max_length=300, blank=True, default="", db_default="")
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     received_at = models.DateTimeField(_("receipt confirmed"), null=True, blank=True)
-    carrier = models.CharField(_("carrier"), max_length=50, blank=True)
-    waybill = models.CharField(_("waybill number"), max_length=50, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=50, blank=True, default="", db_default="")
+    waybill = models.CharField(_("waybill number"), max_length=50, blank=True, default="", db_default="")
     from_order_report = models.BooleanField(default=False, editable=False)
     last_import = models.ForeignKey(TaobaoImport, on_delete=models.PROTECT, related_name="+", null=True,
                                     verbose_name=_("last import"))

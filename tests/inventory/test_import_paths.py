@@ -13,8 +13,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
-from inventory import importing, staging
+from inventory import importing, staging, taobao
 from inventory.models import (
     InventorySettings,
     Product,
@@ -111,7 +112,7 @@ def state():
     return {
         "orders": sorted(TaobaoOrder.objects.values_list(
             "order_id", "status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
-            "placed_at", "close_reason", "from_order_report")),
+            "placed_at", "close_reason", *taobao.ORDER_DETAILS, "from_order_report")),
         "lines": sorted(TaobaoOrderLine.objects.values_list(
             "order__order_id", "line_key", "sub_order_id", "sku", "title", "properties", "quantity", "paid_amount",
             "status", "refund_status", "refund_amount", "paid_at", "product__sku", "target", "sold")),
@@ -382,6 +383,13 @@ ODD_ORDER_CELLS = {
                "2022-13-01 10:00:00", "2022-03-01 24:00:00", "1999/1/1 0:00", "2022-03-01 10:00", "昨天"],
     "订单创建时间": ["2022-03-01 09:59:00", "", "2022/3/1 9:59", "2022-03-01 09:59:60"],
     "订单关闭原因": ["订单未关闭", "", "退款", "x" * 150, "买家\t不想要了"],
+    "发货时间": ["2022-03-02 10:00:00", "", "2022/3/3 8:00", "2022-02-30 10:00:00", "明天"],
+    "确认收货时间": ["2022-03-09 10:00:00", "", "2022-03-09"],
+    "买家会员名": ["tb_12345", "", "买家 小明", "y" * 120],
+    "收货地址": ["浙江省 杭州市 西湖区 文三路 100 号", "", "上海 上海市"],
+    "联系手机": ["13812345678", "'13812345678", ""],
+    "物流单号": ["YT1234567890123", "", "SF 123"],
+    "物流公司": ["圆通速递", "", "顺丰"],
 }
 
 
@@ -426,3 +434,57 @@ def test_random_order_cells_end_the_same_on_both_paths(tmp_path, shelf, clerk, m
     assert all(preview[0] == "checked" for preview in previews)
     assert previews[1][1].get("reversals") or previews[1][1].get("sales")  # the second moves some lines' sales
     assert all(0 < preview[3] < 120 for preview in previews)  # some rows refused, most read
+
+
+@pytest.mark.parametrize("staged", [True, False], ids=["sql", "python"])
+def test_an_order_keeps_who_bought_it_and_how_it_went_and_a_blank_cell_erases_nothing(
+        tmp_path, shelf, clerk, monkeypatch, staged):
+    monkeypatch.setattr(staging, "ENABLED", staged)
+    first = order(A, PAID, 买家会员名="tb_小明", 收货人姓名="张小明", 联系手机="'13812345678",
+                  收货地址="浙江省 杭州市 西湖区 文三路 100 号", 物流公司="", 物流单号="")
+    _preview, done = import_file(tmp_path, "paid.csv", orders_file([first]), clerk)
+    assert done[0] == "done"
+    known = TaobaoOrder.objects.get(order_id=A)
+    assert (known.buyer_nick, known.receiver_name, known.receiver_phone, known.address) == (
+        "tb_小明", "张小明", "13812345678", "浙江省 杭州市 西湖区 文三路 100 号")
+    assert (known.carrier, known.waybill, known.shipped_at, known.received_at) == ("", "", None, None)
+
+    # A later export: shipped and received; this layout's buyer and address cells are blank (masked or missing).
+    later = order(A, DONE, 买家会员名="", 收货人姓名="", 联系手机="", 收货地址="", 物流公司="圆通速递",
+                  物流单号="YT1234567890123", 发货时间="2022-03-02 10:00:00", 确认收货时间="2022/3/9 8:00")
+    _preview, done = import_file(tmp_path, "done.csv", orders_file([later]), clerk)
+    assert done[0] == "done"
+    known.refresh_from_db()
+    assert (known.buyer_nick, known.receiver_phone, known.address) == (
+        "tb_小明", "13812345678", "浙江省 杭州市 西湖区 文三路 100 号")
+    assert (known.status, known.carrier, known.waybill) == (DONE, "圆通速递", "YT1234567890123")
+    assert [timezone.localtime(m, taobao.SHANGHAI).strftime("%m-%d %H:%M") for m in
+            (known.shipped_at, known.received_at)] == ["03-02 10:00", "03-09 08:00"]
+
+    # Only a detail changes (the waybill was corrected in the seller centre): the order takes it.
+    corrected = {**later, "物流单号": "YT9999999999999"}
+    _preview, done = import_file(tmp_path, "corrected.csv", orders_file([corrected]), clerk)
+    known.refresh_from_db()
+    assert known.waybill == "YT9999999999999" and known.buyer_nick == "tb_小明"
+
+
+@pytest.mark.parametrize("staged", [True, False], ids=["sql", "python"])
+def test_an_unreadable_ship_time_refuses_its_row_with_its_reason(tmp_path, shelf, clerk, monkeypatch, staged):
+    monkeypatch.setattr(staging, "ENABLED", staged)
+    preview, _done = import_file(tmp_path, "orders.csv", orders_file([order(A), order(B, 发货时间="明天")]), clerk)
+    assert preview[3] == 1
+    assert preview[2][0]["reason"] == "Ship time “明天” is not a date and time."
+
+
+def test_a_2017_export_fills_in_the_buyer_and_the_waybill(tmp_path, shelf, clerk):
+    content = exports.orders_2017([{"订单编号": A, "订单状态": SHIPPED, "买家实际支付金额": "39.00", "总金额": "39.00",
+                                    "订单创建时间": "2017-07-08 00:40:00", "订单付款时间": "2017-07-08 00:42:32",
+                                    "买家会员名": "tb_老王", "收货人姓名": "王五", "联系手机": "'13900001111",
+                                    "收货地址": "广东省 深圳市 南山区 科技园", "物流单号": "No:3312345",
+                                    "物流公司": "韵达快递"}])
+    _preview, done = import_file(tmp_path, "ExportOrderList201707081200.csv", content, clerk)
+    assert done[0] == "done", done
+    known = TaobaoOrder.objects.get(order_id=A)
+    assert (known.buyer_nick, known.receiver_name, known.receiver_phone, known.carrier) == (
+        "tb_老王", "王五", "13900001111", "韵达快递")
+    assert known.address.startswith("广东省 深圳市") and known.waybill == "No:3312345"
