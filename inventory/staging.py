@@ -525,7 +525,7 @@ def write(imp):
     (`NEW_LINES`, a temporary table) and written by `settle` with their sales, in its transaction, so that no
     line is written twice; unless refunds wait for their lines: then they are written here and the refunds linked
     to them. Returns (the counts, as the check counted them; whether new lines are held for `settle`)."""
-    from .importing import Batch
+    from .importing.batch import Batch
 
     summary = {}
     waiting_refunds = TaobaoRefund.objects.filter(line__isnull=True).exists()
@@ -813,7 +813,7 @@ def _judge_orders(cursor, imp, columns):
 
 
 # An order the shop knows takes the staged values when the export's status is not behind the known one
-# (`importing._newer`) and they change what it records (as `Batch.orders` compares them).
+# (`importing.newer`) and they change what it records (as `Batch.orders` compares them).
 ORDER_CHANGES = f"""s.import_id = %(import)s AND s.order_id = o.order_id
       AND (o.status_rank IS NULL OR s.status_rank IS NULL OR s.status_rank >= o.status_rank)
       AND ((o.status, o.sold, o.paid_amount, o.paid_at, o.refund_amount)
@@ -827,7 +827,7 @@ def _count_orders(cursor, imp):
     """What importing the staged orders would do, as `Batch.orders` counts it: (summary, stock deltas). The known
     lines of the orders that change are retargeted by the Python rules, without writing. Raises Fallback for a file
     that names an order twice."""
-    from .importing import Batch
+    from .importing.batch import Batch
 
     cursor.execute(f"SELECT count(*), count(DISTINCT order_id), count(*) FILTER (WHERE sold), count(*) FILTER "
                    f"(WHERE NOT EXISTS (SELECT 1 FROM {ORDER} o WHERE o.order_id = s.order_id)) "
@@ -862,7 +862,7 @@ def write_orders(imp):
     """Bring the shop's orders up to the staged ones, a committed chunk at a time: the known orders that change
     (locked in primary-key order), then the new ones, then the known lines of the changed orders are retargeted by
     the Python rules (`Batch.retarget`). Returns (the counts `Batch.orders` would give, the days changed)."""
-    from .importing import Batch
+    from .importing.batch import Batch
 
     summary, dates = {}, set()
     params = {"import": imp.pk, "zone": timezone.get_current_timezone_name()}

@@ -588,7 +588,7 @@ def test_a_large_file_is_checked_and_imported_in_the_background(
 ):
     from inventory import tasks
 
-    monkeypatch.setattr(importing, "INLINE_BYTES", 10)
+    monkeypatch.setattr(importing.runs, "INLINE_BYTES", 10)
     sent = []
     monkeypatch.setattr(tasks.check_taobao_import, "delay_on_commit", lambda pk: sent.append(("check", pk)))
     monkeypatch.setattr(tasks.run_taobao_import, "delay_on_commit", lambda pk: sent.append(("run", pk)))

@@ -135,7 +135,7 @@ def test_an_import_past_its_time_limit_ends_failed_naming_the_limit(tmp_path, cl
     path.write_bytes(exports.orders_2017(ORDERS_2017))
     imp = importing.check(importing.upload(path, filename="orders.csv", by=clerk))
     TaobaoImport.objects.filter(pk=imp.pk).update(status=TaobaoImport.Status.QUEUED, applied_by=clerk)
-    monkeypatch.setattr(importing, "_write", _past_the_limit)
+    monkeypatch.setattr(importing.runs, "_write", _past_the_limit)
     assert tasks.run_taobao_import(imp.pk) == TaobaoImport.Status.FAILED
     imp.refresh_from_db()
     assert "time limit of 90 seconds" in imp.refusal and "SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS" in imp.refusal
@@ -147,7 +147,7 @@ def test_a_check_past_its_time_limit_ends_failed_naming_the_limit(tmp_path, cler
     path = tmp_path / "orders.csv"
     path.write_bytes(exports.orders_2017(ORDERS_2017))
     imp = importing.upload(path, filename="orders.csv", by=clerk)
-    monkeypatch.setattr(importing, "_check", _past_the_limit)
+    monkeypatch.setattr(importing.runs, "_check", _past_the_limit)
     assert tasks.check_taobao_import(imp.pk) == TaobaoImport.Status.FAILED
     imp.refresh_from_db()
     assert "time limit of 90 seconds" in imp.refusal
