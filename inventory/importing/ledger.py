@@ -3,7 +3,7 @@
 """
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +19,12 @@ SALE = StockMove.Kind.SALE
 def settle_ledger(imp, *, new_lines=False):
     """Write the sales and reversals that bring every line this import touched from `sold` to `target`, in one
     transaction: the lines and then their products are locked in primary-key order, every product the import
-    would take below zero is named at once, and then nothing is written. On PostgreSQL in one statement
+    would take below zero is named at once, and then nothing is written. In SQL (`staging.in_sql`) in one statement
     (`staging.settle`, which also writes the new lines the staged import held: `new_lines`), elsewhere line by
     line."""
     imp.beat(imp.rows_done)  # the claim holds, and the import's row is locked until the settling commits
     reversal_reason = _("Taobao order %(order)s: the line is closed or fully refunded.")
-    if connection.vendor == "postgresql":
+    if staging.in_sql():
         counts, deltas, dates, locked = staging.settle(imp, reversal_reason=reversal_reason, now=timezone.now(),
                                                        new_lines=new_lines)
         _change_stock(locked, deltas)

@@ -6,9 +6,10 @@ Stock before every test: SCT-001 菊花茶 1000.
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
-from inventory import importing, staging, tasks
+from inventory import importing, tasks
 from inventory.models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine
 from tests import exports
 from tests.inventory.factories import stocked
@@ -73,7 +74,7 @@ def forget_imports(product):
 @pytest.mark.parametrize("staged", [True, False], ids=["lines-staged", "lines-in-python"])
 def test_an_orders_file_and_a_lines_file_imported_at_once_end_as_if_run_in_turn(
         tmp_path, shelf, clerk, monkeypatch, staged):
-    monkeypatch.setattr(staging, "ENABLED", staged)
+    monkeypatch.setattr(settings, "SHOPTEAM_IMPORT_IN_SQL", staged)
     orders, lines = files(tmp_path)
     for path in (lines, orders):
         assert importing.run(queued(path, clerk, monkeypatch).pk).status == "done"

@@ -12,6 +12,7 @@ import tracemalloc
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -142,7 +143,7 @@ def same(staged, python):
 
 def outcome(monkeypatch, staged, steps):
     """What `steps()` returns and leaves, on the staged or the Python path, undone afterwards."""
-    monkeypatch.setattr(staging, "ENABLED", staged)
+    monkeypatch.setattr(settings, "SHOPTEAM_IMPORT_IN_SQL", staged)
     seen = []
     try:
         with transaction.atomic():
@@ -229,7 +230,7 @@ def test_odd_cells_refused_rows_and_later_exports_end_the_same_on_both_paths(tmp
         ]
 
     python = outcome(monkeypatch, False, steps)
-    monkeypatch.setattr(staging, "CHUNK", 4)  # several COPYs and committed chunks, orders across them
+    monkeypatch.setattr(staging.copying, "CHUNK", 4)  # several COPYs and committed chunks, orders across them
     staged = outcome(monkeypatch, True, steps)
     same(staged, python)
     (preview, done), _later, _again = python[0]
@@ -360,7 +361,7 @@ def test_a_file_that_stops_being_text_is_refused_whole_on_both_paths(tmp_path, s
     path.write_bytes(exports.lines_2022_csv(rows) + b"\xff\xff\xff\r\n")  # not GB18030, far into the file
     refusals = []
     for staged in (True, False):
-        monkeypatch.setattr(staging, "ENABLED", staged)
+        monkeypatch.setattr(settings, "SHOPTEAM_IMPORT_IN_SQL", staged)
         imp = importing.check(importing.upload(path, filename="broken.csv", by=clerk))
         assert imp.status == "refused" and "is not readable text after line" in imp.refusal
         assert not staging.staged(imp)
@@ -439,7 +440,7 @@ def test_random_order_cells_end_the_same_on_both_paths(tmp_path, shelf, clerk, m
 @pytest.mark.parametrize("staged", [True, False], ids=["sql", "python"])
 def test_an_order_keeps_who_bought_it_and_how_it_went_and_a_blank_cell_erases_nothing(
         tmp_path, shelf, clerk, monkeypatch, staged):
-    monkeypatch.setattr(staging, "ENABLED", staged)
+    monkeypatch.setattr(settings, "SHOPTEAM_IMPORT_IN_SQL", staged)
     first = order(A, PAID, 买家会员名="tb_小明", 收货人姓名="张小明", 联系手机="'13812345678",
                   收货地址="浙江省 杭州市 西湖区 文三路 100 号", 物流公司="", 物流单号="")
     _preview, done = import_file(tmp_path, "paid.csv", orders_file([first]), clerk)
@@ -470,7 +471,7 @@ def test_an_order_keeps_who_bought_it_and_how_it_went_and_a_blank_cell_erases_no
 
 @pytest.mark.parametrize("staged", [True, False], ids=["sql", "python"])
 def test_an_unreadable_ship_time_refuses_its_row_with_its_reason(tmp_path, shelf, clerk, monkeypatch, staged):
-    monkeypatch.setattr(staging, "ENABLED", staged)
+    monkeypatch.setattr(settings, "SHOPTEAM_IMPORT_IN_SQL", staged)
     preview, _done = import_file(tmp_path, "orders.csv", orders_file([order(A), order(B, 发货时间="明天")]), clerk)
     assert preview[3] == 1
     assert preview[2][0]["reason"] == "Ship time “明天” is not a date and time."

@@ -7,9 +7,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
-from inventory import importing, selectors, signals, staging
+from inventory import importing, selectors, signals
 from inventory.models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine
 from shopteam.errors import ServiceError
 from tests import exports
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def read_by(request, monkeypatch):
     """Every test on both ways a 宝贝报表 is read on PostgreSQL: staged and set-based, and row by row in Python (as
     on SQLite); see test_import_paths.py."""
-    monkeypatch.setattr(staging, "ENABLED", request.param == "staged")
+    monkeypatch.setattr(settings, "SHOPTEAM_IMPORT_IN_SQL", request.param == "staged")
     return request.param
 
 SHANGHAI = selectors.SHANGHAI
