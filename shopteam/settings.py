@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "shopteam",
     "shopteam.workcalendar",
     "shopteam.notifications",
+    "shopteam.health",
     "roles",
     "escalation",
     "tasks",
@@ -148,6 +149,10 @@ USE_TZ = True
 # and at least every DASHBOARD_STATISTICS_SECONDS (the month, the weeks and the 90-day window move with time).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DASHBOARD_STATISTICS_SECONDS = env.int("DASHBOARD_STATISTICS_SECONDS", default=60)
+# /healthz: a worker or beat not seen for this long is down (beat sends the heartbeat every minute); the broker
+# must answer within SHOPTEAM_HEALTH_TIMEOUT seconds.
+SHOPTEAM_HEALTH_STALE_MINUTES = env.int("SHOPTEAM_HEALTH_STALE_MINUTES", default=5)
+SHOPTEAM_HEALTH_TIMEOUT = env.float("SHOPTEAM_HEALTH_TIMEOUT", default=2.0)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -5,10 +5,12 @@ from django.urls import include, path
 
 from . import views
 from .decorators import post_only
+from .health.views import healthz
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("healthz", healthz, name="healthz"),  # no sign-in: for a load balancer or a monitor
     path("favicon.ico", views.favicon, name="favicon"),  # for pages without base.html's link (the admin's)
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     # Signing out is a POST (Django 5); a GET on it goes home instead of a 405 error.

@@ -10,6 +10,8 @@ from django.conf import settings
 
 from roles.tasks import sync_department_groups
 from shopteam.celery import app
+from shopteam.health.models import Heartbeat
+from shopteam.health.tasks import heartbeat
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -78,3 +80,12 @@ def test_the_worker_takes_the_task_from_redis(team, queue):
     with running_worker(queue):
         wait_until(lambda: person.groups.filter(pk=group.pk).exists(), f"{person} back in {group}")
     assert broker.llen(queue) == 0
+
+
+def test_the_heartbeat_run_by_a_real_worker_makes_healthz_answer_200(client, queue):
+    assert client.get("/healthz").status_code == 503
+    with running_worker(queue):
+        heartbeat.delay()  # what beat sends every minute: publishing it records beat, running it the worker
+        wait_until(lambda: Heartbeat.objects.filter(part=Heartbeat.Part.WORKER).exists(), "the worker's heartbeat")
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.json()
