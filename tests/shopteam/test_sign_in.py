@@ -6,7 +6,7 @@ from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "favicon"}  # the sign-in page itself, and the icon its browser tab shows
+PUBLIC = {"login", "favicon", "healthz"}  # the sign-in page, the icon its browser tab shows, the monitor's check
 
 
 def every_pattern(resolver=None, prefix=""):
