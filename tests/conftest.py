@@ -10,6 +10,29 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from roles.services import load_playbook  # noqa: E402
 from tests.factories import TeamBuilder  # noqa: E402
 
+NEEDS_POSTGRES = ("needs PostgreSQL (row locks, concurrent writers): set DATABASE_URL=postgres://… or run it on "
+                  "127.0.0.1:5432, and bin/test uses it")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` (every one that runs work at once) are skipped on SQLite, and counted in the summary,
+    so a run without PostgreSQL says how much it did not test."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.skip(reason=NEEDS_POSTGRES))
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [report for report in terminalreporter.stats.get("skipped", ())
+               if NEEDS_POSTGRES in str(report.longrepr)]
+    if skipped:
+        terminalreporter.section("not tested here", sep="=", yellow=True, bold=True)
+        terminalreporter.line(f"{len(skipped)} test(s) skipped: each {NEEDS_POSTGRES}.", yellow=True)
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

@@ -2,7 +2,6 @@
 import datetime
 
 import pytest
-from django.db import connection
 
 from escalation import services
 from escalation.models import Case, CaseEvent
@@ -71,7 +70,7 @@ def test_a_new_warning_for_each_step(team, clock):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_the_deadline_job_run_concurrently_moves_a_case_one_step(team, clock):
     case = raise_difficulty(team, "盘点不清")
     clock.move_to(at(23, 15, 31))
@@ -83,7 +82,7 @@ def test_the_deadline_job_run_concurrently_moves_a_case_one_step(team, clock):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_two_handlers_passing_on_at_once_move_the_case_one_step(team, clock):
     from roles.models import Post
     from tests.factories import AssignmentFactory
@@ -104,7 +103,7 @@ def test_two_handlers_passing_on_at_once_move_the_case_one_step(team, clock):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_the_warning_job_run_concurrently_warns_once(team, clock):
     case = raise_difficulty(team, "盘点不清")
     clock.move_to(at(23, 14, 30))

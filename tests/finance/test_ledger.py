@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from finance import seeds, services
@@ -175,7 +174,7 @@ def run_at_once(*jobs):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_closing_a_month_and_recording_in_it_at_once_never_leaves_an_entry_in_a_closed_month(team, clock):
     day = datetime.date(2026, 2, 20)
     outcomes = run_at_once(
@@ -193,7 +192,7 @@ def test_closing_a_month_and_recording_in_it_at_once_never_leaves_an_entry_in_a_
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_two_reversals_of_one_entry_at_once_make_one(team, clock):
     mistake = entry(team["finance_lead"])
     outcomes = run_at_once(*[lambda: services.reverse_entry(mistake, by=team["finance_lead"], reason="错")] * 3)

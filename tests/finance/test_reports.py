@@ -208,7 +208,7 @@ def test_a_failed_mail_is_released_for_the_retry(team, books, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_the_monthly_job_run_at_once_sends_one_report(team, clock, monkeypatch):
     from finance import tasks
     from tests.escalation.test_deadlines import run_at_once

@@ -10,7 +10,6 @@ import chinese_calendar
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -219,7 +218,7 @@ def test_the_supplier_report_command_writes_chinese_headers_and_exact_totals(tea
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_the_cycle_jobs_run_at_once_make_one_report_one_set_of_tasks_one_case(team, goods):
     from tests.escalation.test_deadlines import run_at_once
 
@@ -340,8 +339,7 @@ def test_the_cycle_page_offers_no_second_send_or_invoice(client, team, goods):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="SQLite's shared in-memory test database refuses concurrent writers ('table is locked')")
+@pytest.mark.postgres
 def test_two_invoices_at_once_one_wins_the_other_is_refused(team, goods):
     cycle = _built(team)
 

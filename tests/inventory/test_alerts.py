@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -255,7 +254,7 @@ def test_the_dashboard_panel_shows_alerts_drift_and_the_last_import(client, cler
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_the_job_run_concurrently_opens_one_alert_and_files_one_task(team):
     for n in range(5):
         stocked(n % 3, sku=f"SCT-{n}", reorder_point=5, by=team["product_lead"])

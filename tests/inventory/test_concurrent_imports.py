@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from inventory import importing, tasks
 from inventory.models import Product, StockMove, TaobaoImport, TaobaoOrder, TaobaoOrderLine
@@ -18,7 +17,7 @@ from tests.threads import run_at_once
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.postgres,
 ]
 
 PAID, CLOSED = "买家已付款，等待卖家发货", "交易关闭"

@@ -1,7 +1,6 @@
 """Two clerks shipping the same SKU at the same moment never lose or double a unit, moves touching several
 products in opposite orders never deadlock, and the drift check finds nothing afterwards (PostgreSQL)."""
 import pytest
-from django.db import connection
 
 from inventory import selectors, services
 from inventory.models import Product, StockMove
@@ -12,7 +11,7 @@ from tests.threads import run_at_once
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.postgres,
 ]
 
 

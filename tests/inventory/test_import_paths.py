@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from inventory import importing, staging, taobao
@@ -30,7 +30,7 @@ from tests import exports
 from tests.inventory.factories import stocked
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the staged path is PostgreSQL's")
+postgres_only = pytest.mark.postgres
 
 DONE, PAID, SHIPPED, CLOSED = "交易成功", "买家已付款，等待卖家发货", "卖家已发货，等待买家确认", "交易关闭"
 A, B, C, D, E = (f"351234567890123456{n}" for n in range(5))

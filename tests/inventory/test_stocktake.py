@@ -1,7 +1,6 @@
 """Stocktakes: counted line by line while sales go on, reviewed, posted as differences that never undo a sale;
 a count that cannot be finished raises the playbook's 盘点不清 in one click."""
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from escalation.models import Case
@@ -189,7 +188,7 @@ def test_customer_service_counts_on_the_page(client, team):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgres
 def test_a_count_and_sales_at_the_same_moment_agree_with_the_ledger(team):
     clerk = team["product_lead"]
     tea = stocked(30)

@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from shopteam.notifications.models import Delivery, WebhookChannel
@@ -215,10 +214,7 @@ def test_the_sweep_requeues_only_pending_deliveries_whose_task_was_lost(monkeypa
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite's shared in-memory test database refuses concurrent writers ('table is locked')",
-)
+@pytest.mark.postgres
 def test_two_workers_sending_the_same_delivery_at_once_post_it_once(robot_server):
     channel = WebhookChannelFactory(url=f"{robot_server.url}/robot/send?access_token=abc")
     delivery = robot_delivery(channel)

@@ -3,7 +3,6 @@ completing every task about something at once."""
 import datetime
 
 import pytest
-from django.db import connection
 
 from roles.models import Assignment, Post
 from shopteam.errors import ServiceError
@@ -105,7 +104,7 @@ def test_a_key_makes_filing_idempotent(team, clock):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent inserts need PostgreSQL")
+@pytest.mark.postgres
 def test_two_jobs_filing_the_same_key_at_once_make_one_task(team, clock):
     post = Post.objects.get(title="产品组组长")
 

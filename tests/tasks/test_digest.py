@@ -1,7 +1,6 @@
 """The morning digest: at 08:30 on each working day (in the person's department calendar) one notification with
 what is due today, what is overdue and yesterday's stand-up gaps; silent on holidays, never twice."""
 import pytest
-from django.db import connection
 
 from roles.models import Post
 from shopteam.notifications.models import Delivery, Notification
@@ -60,7 +59,7 @@ def test_the_digest_is_never_sent_twice(team, holidays, clock):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent claims need PostgreSQL")
+@pytest.mark.postgres
 def test_two_workers_sending_the_digest_at_once_send_one_each(team, holidays, clock):
     outcomes = run_at_once(*[services.send_morning_digests] * 3)
     assert not [o for o in outcomes if isinstance(o, Exception)]

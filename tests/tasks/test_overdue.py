@@ -4,7 +4,6 @@ says so; once. The shop manager's dashboard shows overdue work, on-time work and
 import datetime
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from escalation import services as escalation_services
@@ -92,7 +91,7 @@ def test_a_task_of_someone_without_a_post_cannot_be_escalated(team, clock):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent claims need PostgreSQL")
+@pytest.mark.postgres
 def test_two_workers_escalating_at_once_raise_one_case(team, clock):
     post = Post.objects.get(title="产品组组长")
     post.escalate_overdue_tasks = True

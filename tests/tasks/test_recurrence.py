@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from roles.models import Assignment, Duty, Post
 from roles.services import load_duty_recurrences
@@ -111,7 +111,7 @@ def test_running_the_job_again_files_nothing_new(team, holidays, clock):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent inserts need PostgreSQL")
+@pytest.mark.postgres
 def test_two_workers_running_the_job_at_once_file_each_period_once(team, holidays, clock):
     duties = [make_duty(recurrence="daily"), make_duty("客服A", recurrence="weekly", recurrence_weekday=0)]
     clock.move_to(at("2026-11-23 09:00"))
