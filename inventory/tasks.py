@@ -49,3 +49,10 @@ def scan_low_stock():
     from . import alerts
 
     return len(alerts.scan_low_stock())
+
+
+@shared_task
+def forget_old_buyer_data():
+    """Nightly: buyers' names, phones and addresses, and the stored export files, older than the shop keeps them."""
+    forgotten = importing.forget_old_buyer_data()
+    return {"orders": forgotten.orders, "files": forgotten.files}

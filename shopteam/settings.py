@@ -151,6 +151,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DASHBOARD_STATISTICS_SECONDS = env.int("DASHBOARD_STATISTICS_SECONDS", default=60)
 # /healthz: a worker or beat not seen for this long is down (beat sends the heartbeat every minute); the broker
 # must answer within SHOPTEAM_HEALTH_TIMEOUT seconds.
+# Buyers' names, phones and addresses (personal data under PIPL) are cleared this many days after an order's last
+# moment, and stored export files removed after as long; 0 keeps them.
+SHOPTEAM_BUYER_DATA_DAYS = env.int("SHOPTEAM_BUYER_DATA_DAYS", default=180)
 SHOPTEAM_HEALTH_STALE_MINUTES = env.int("SHOPTEAM_HEALTH_STALE_MINUTES", default=5)
 SHOPTEAM_HEALTH_TIMEOUT = env.float("SHOPTEAM_HEALTH_TIMEOUT", default=2.0)
 

@@ -26,11 +26,13 @@ that names an order twice, and everything on SQLite, go through `Batch`.
 
 The package, by noun: `files` (upload and opening), `rules` (what a line counts as sold, in Python), `batch`
 (applying a batch of records), `writes` (COPY and bulk writes), `runs` (check, start, run, retry, cancel, the
-sweep) and `ledger` (settling). The names other modules use are importable from here.
+sweep), `ledger` (settling) and `privacy` (buyers' data cleared after SHOPTEAM_BUYER_DATA_DAYS). The names
+other modules use are importable from here.
 """
 from .batch import Batch
 from .files import file_path, imports_dir, open_file, upload
 from .ledger import settle_ledger
+from .privacy import forget_old_buyer_data
 from .rules import fully_refunded, newer, target_of
 from .runs import (
     LEASE,
@@ -46,7 +48,8 @@ from .runs import (
 )
 
 __all__ = [
-    "LEASE", "Batch", "cancel", "check", "check_soon", "expire_stale", "file_path", "fully_refunded", "imports_dir",
+    "LEASE", "Batch", "cancel", "check", "check_soon", "expire_stale", "file_path", "forget_old_buyer_data",
+    "fully_refunded", "imports_dir",
     "newer", "one_import_at_a_time", "open_file", "retry", "run", "runs_inline", "settle_ledger", "start",
     "target_of", "upload",
 ]

@@ -70,6 +70,8 @@ class TaobaoImport(models.Model):
     money_days = models.JSONField(_("days whose money changed"), default=list, blank=True, editable=False)
     money_booked_at = models.DateTimeField(_("money booked"), null=True, blank=True, editable=False)
     money_note = models.TextField(_("booking note"), blank=True, editable=False)
+    # When the stored file was removed with the buyers' data it holds (`importing.forget_old_buyer_data`).
+    file_removed_at = models.DateTimeField(_("file removed"), null=True, blank=True, editable=False)
 
     PROBLEMS_KEPT = 5000
 
