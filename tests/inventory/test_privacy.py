@@ -58,7 +58,7 @@ def test_zero_days_keeps_everything(settings):
     assert all(personal(order))
 
 
-def test_stored_files_go_after_the_same_time_unless_they_may_still_be_read(tmp_path, team):
+def test_stored_files_go_after_the_same_time_unless_they_may_still_be_read(tmp_path, team, client):
     clerk = team["product_lead"]
     source = tmp_path / "export.csv"
     source.write_bytes(b"not an export at all")
@@ -73,6 +73,9 @@ def test_stored_files_go_after_the_same_time_unless_they_may_still_be_read(tmp_p
     waiting.refresh_from_db()
     assert not importing.file_path(refused).exists() and refused.file_removed_at is not None
     assert importing.file_path(waiting).exists() and waiting.file_removed_at is None
+    client.force_login(clerk)
+    assert "data-file-removed" in client.get(refused.get_absolute_url()).content.decode()
+    assert "data-file-removed" not in client.get(waiting.get_absolute_url()).content.decode()
 
 
 def test_the_nightly_job_clears_them():
