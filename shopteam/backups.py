@@ -49,12 +49,7 @@ def backup(folder: Path | None = None) -> Path:
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-acl", f"--file={folder / PG_DUMP}",
               *_pg_args(database)], database)
     else:
-        source = sqlite3.connect(database["NAME"])
-        target = sqlite3.connect(folder / SQLITE_COPY)
-        with target:
-            source.backup(target)  # SQLite's online backup: a consistent copy while others write
-        source.close()
-        target.close()
+        _sqlite_copy(database["NAME"], folder / SQLITE_COPY)
     files = 0
     with tarfile.open(folder / FILES, "w:gz") as archive:
         for name in FILE_DIRS:
@@ -62,7 +57,7 @@ def backup(folder: Path | None = None) -> Path:
             if root.is_dir():
                 archive.add(root, arcname=name)
                 files += sum(1 for path in root.rglob("*") if path.is_file())
-    manifest = {"made_at": timezone.now().isoformat(), "engine": "postgresql" if _is_postgres(database) else "sqlite",
+    manifest = {"made_at": timezone.now().isoformat(), "engine": _engine(database),
                 "rows": table_rows(), "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return folder
@@ -77,18 +72,13 @@ def restore(folder: Path, *, database_url: str | None = None, var_dir: Path | No
     except (OSError, ValueError) as error:
         raise ServiceError(f"{folder} is not a Shopteam backup (no readable {MANIFEST}: {error})") from error
     database = environ.Env.db_url_config(database_url) if database_url else settings.DATABASES["default"]
-    if manifest["engine"] != ("postgresql" if _is_postgres(database) else "sqlite"):
+    if manifest["engine"] != _engine(database):
         raise ServiceError(f"The backup is of a {manifest['engine']} database; the target is not.")
     if _is_postgres(database):
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-acl", "--exit-on-error",
-              *_pg_args(database, flag="--dbname"), str(folder / PG_DUMP)], database)
+              *_pg_args(database), str(folder / PG_DUMP)], database)
     else:
-        target = sqlite3.connect(database["NAME"])
-        source = sqlite3.connect(folder / SQLITE_COPY)
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
+        _sqlite_copy(folder / SQLITE_COPY, database["NAME"])
     var_dir = Path(var_dir or settings.VAR_DIR)
     with tarfile.open(folder / FILES, "r:gz") as archive:
         archive.extractall(var_dir, filter="data")  # "data": no absolute paths, links or devices out of var_dir
@@ -140,8 +130,23 @@ def _is_postgres(database: dict[str, Any]) -> bool:
     return "postgresql" in database["ENGINE"]
 
 
-def _pg_args(database: dict[str, Any], *, flag: str = "--dbname") -> list[str]:
-    args = [f"{flag}={database['NAME']}"]
+def _engine(database: dict[str, Any]) -> str:
+    return "postgresql" if _is_postgres(database) else "sqlite"
+
+
+def _sqlite_copy(source: Path | str, target: Path | str) -> None:
+    """SQLite's online backup: a consistent copy while others write (a file copy under writes is not)."""
+    source_db, target_db = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        with target_db:
+            source_db.backup(target_db)
+    finally:
+        source_db.close()
+        target_db.close()
+
+
+def _pg_args(database: dict[str, Any]) -> list[str]:
+    args = [f"--dbname={database['NAME']}"]
     if database.get("HOST"):
         args.append(f"--host={database['HOST']}")
     if database.get("PORT"):

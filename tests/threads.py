@@ -1,11 +1,14 @@
 """Run jobs in threads against the database, each on its own connection (PostgreSQL row locks): released
-together by `run_at_once`, or one at a time by `in_background` for a test that holds one job while another runs.
+together by `run_at_once`, or one at a time by `in_background` for a test that holds one job while another runs;
+and `wait_until` what another process (a worker, a service) does shows.
 
 A thread starts in the default language; each job runs in English as the test thread does (tests/conftest.py).
 What a job returns, or the exception it raises, is handed back to the test rather than lost in the thread.
 """
 import threading
+import time
 
+import pytest
 from django.db import connection
 from django.utils import translation
 
@@ -45,3 +48,13 @@ def in_background(job):
     thread = Job(job)
     thread.start()
     return thread
+
+
+def wait_until(condition, what, *, timeout=20, every=0.2):
+    """What `condition()` returns once it is true; the test fails, naming `what`, after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"after {timeout}s, still waiting for {what}")
+        time.sleep(every)
+    return result

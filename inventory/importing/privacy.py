@@ -37,9 +37,7 @@ def forget_old_buyer_data(now: datetime.datetime | None = None) -> Forgotten:
     if not days:
         return Forgotten(0, 0)
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    has_personal = Q()
-    for name in PERSONAL:
-        has_personal |= ~Q(**{name: ""})
+    has_personal = ~Q(**dict.fromkeys(PERSONAL, ""))  # any of them not blank
     old = (TaobaoOrder.objects.annotate(last=Coalesce("received_at", "shipped_at", "paid_at", "placed_at"))
            .filter(has_personal, last__lt=cutoff))
     orders = 0

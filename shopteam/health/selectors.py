@@ -18,6 +18,11 @@ class Part:
     ok: bool
     detail: str  # what was seen, in words (no data of the shop's)
 
+    @property
+    def label(self) -> str:
+        return {"database": _("Database"), "broker": _("Broker (Redis)"), "worker": _("Worker"),
+                "beat": _("Beat")}[self.name]
+
 
 def check(now: datetime.datetime | None = None) -> list[Part]:
     """Each part's state. The worker and beat are judged by their heartbeats: alive if seen within

@@ -5,11 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from inventory import importing
 from shopteam import backups
@@ -48,34 +46,20 @@ def run_app(database_url, var_dir, code):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_postgres_backup_restores_into_a_new_database_and_folder(team, tmp_path, settings):
+def test_a_postgres_backup_restores_into_a_new_database_and_folder(team, tmp_path, settings, scratch_database):
     settings.VAR_DIR = tmp_path / "var"
     upload = shop_with_data(team, tmp_path)
     folder = backups.backup(tmp_path / "backup")
     assert {path.name for path in folder.iterdir()} == {"database.dump", "files.tar.gz", "manifest.json"}
 
-    source = connection.settings_dict
-    name = f"{source['NAME']}_restored"
-    admin = psycopg2.connect(dbname="postgres", host=source["HOST"], port=source["PORT"] or 5432,
-                             user=source["USER"], password=source["PASSWORD"])
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgres://{source['USER']}@{source['HOST']}:{source['PORT'] or 5432}/{name}"
-    try:
-        restored = backups.restore(folder, database_url=url, var_dir=tmp_path / "restored")
-        assert restored.missing == {}
-        assert restored.rows["inventory_product"] == 1 and restored.rows["escalation_case"] == 1
-        assert restored.rows["auth_user"] == len(team) and restored.files == 1
-        kept = tmp_path / "restored" / "imports" / upload.stored_name
-        assert kept.read_bytes().startswith("订单编号".encode("gb18030"))
-        served = run_app(url, tmp_path / "restored", SERVES)
-        assert "STATUS 200 200" in served.stdout, served.stderr[-3000:]
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    restored = backups.restore(folder, database_url=scratch_database, var_dir=tmp_path / "restored")
+    assert restored.missing == {}
+    assert restored.rows["inventory_product"] == 1 and restored.rows["escalation_case"] == 1
+    assert restored.rows["auth_user"] == len(team) and restored.files == 1
+    kept = tmp_path / "restored" / "imports" / upload.stored_name
+    assert kept.read_bytes().startswith("订单编号".encode("gb18030"))
+    served = run_app(scratch_database, tmp_path / "restored", SERVES)
+    assert "STATUS 200 200" in served.stdout, served.stderr[-3000:]
 
 
 SQLITE_SHOP = """

@@ -1,6 +1,5 @@
 """A real Celery worker (not eager) takes a project task from the configured broker and runs it on the test
 database: proof that the app, the broker settings and the task modules fit together."""
-import time
 import uuid
 
 import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping, which start_worker expects)
@@ -12,10 +11,10 @@ from roles.tasks import sync_department_groups
 from shopteam.celery import app
 from shopteam.health.models import Heartbeat
 from shopteam.health.tasks import heartbeat
+from tests.threads import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-TIMEOUT = 20  # seconds; the filesystem broker polls about every half second
 
 
 @pytest.fixture
@@ -36,12 +35,6 @@ def running_worker(queue):
     return start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=15)
 
 
-def wait_until(condition, what):
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"after {TIMEOUT}s, still waiting for {what}")
-        time.sleep(0.2)
 
 
 def remove_from_own_department_group(person):

@@ -13,14 +13,13 @@ import shlex
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from tests.threads import wait_until
 
 ROOT = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
@@ -92,34 +91,9 @@ class Browser:
         return response.status, response.getheader("Location"), response.read().decode()
 
 
-def wait_for(what, condition, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(1)
-    pytest.fail(f"after {timeout}s still waiting for {what}")
-
-
-@pytest.fixture
-def database():
-    source = connection.settings_dict
-    name = f"shopteam_deploy_{os.getpid()}"
-    admin = psycopg2.connect(dbname="postgres", host=source["HOST"], port=source["PORT"] or 5432,
-                             user=source["USER"], password=source["PASSWORD"])
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgres://{source['USER']}@{source['HOST']}:{source['PORT'] or 5432}/{name}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
-
-
-def test_the_units_commands_serve_sign_in_deliver_and_run_the_schedule(tmp_path, database):
+def test_the_units_commands_serve_sign_in_deliver_and_run_the_schedule(tmp_path, scratch_database):
     port = free_port()
-    env = production_env(tmp_path, database, port)
+    env = production_env(tmp_path, scratch_database, port)
     work = tmp_path / "srv"  # the units' WorkingDirectory: not the checkout
     work.mkdir()
 
@@ -140,10 +114,9 @@ def test_the_units_commands_serve_sign_in_deliver_and_run_the_schedule(tmp_path,
                                         stderr=subprocess.STDOUT) for name, unit in units.items()}
     try:
         browser = Browser(port)
-        wait_for("gunicorn", lambda: _answers(browser))
+        wait_until(lambda: _answers(browser), "gunicorn", timeout=120, every=1)
         # Beat sends the heartbeat at once (a new interval job is due), the worker runs it: every part answers.
-        status = wait_for("/healthz 200", lambda: browser.request("GET", "/healthz")[0] == 200 or None, timeout=150)
-        assert status
+        wait_until(lambda: browser.request("GET", "/healthz")[0] == 200, "/healthz 200", timeout=150, every=1)
 
         assert browser.request("GET", "/healthz")[2].startswith('{"status": "ok"')
         browser.request("GET", "/accounts/login/")
@@ -157,7 +130,8 @@ def test_the_units_commands_serve_sign_in_deliver_and_run_the_schedule(tmp_path,
             "post": post, "difficulty": difficulty, "description": "买家要求超出规定的赔偿（部署测试）", "key": key})
         assert status == 302 and "/cases/" in location
         # The worker delivers the shop manager's e-mail (written to a file: there is no SMTP server here).
-        mail = wait_for("the case's e-mail", lambda: list((tmp_path / "var" / "mail").glob("*.log")), timeout=60)
+        mail = wait_until(lambda: list((tmp_path / "var" / "mail").glob("*.log")), "the case's e-mail", timeout=60,
+                          every=1)
         assert "boss@example.com" in mail[0].read_text()
         assert all(process.poll() is None for process in processes.values()), "a service stopped"
     finally:
