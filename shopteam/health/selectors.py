@@ -20,7 +20,7 @@ class Part:
 
     @property
     def label(self) -> str:
-        return {"database": _("Database"), "broker": _("Broker (Redis)"), "worker": _("Worker"),
+        return {"database": _("Database"), "broker": _("Message broker"), "worker": _("Worker"),
                 "beat": _("Beat")}[self.name]
 
 
