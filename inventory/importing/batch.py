@@ -17,8 +17,8 @@ class Batch:
     """One batch of records: loads what the shop knows about them, applies the export to it in memory, and
     either writes it (import) or only counts what would change (check)."""
 
-    def __init__(self, imp, *, write, waiting_refunds=True):
-        self.imp, self.write = imp, write
+    def __init__(self, taobao_import, *, write, waiting_refunds=True):
+        self.taobao_import, self.write = taobao_import, write
         self.waiting_refunds = waiting_refunds  # whether any refund waits for its line (else no need to look)
         self.counts = defaultdict(int)
         self.dates = set()
@@ -73,7 +73,7 @@ class Batch:
         if self.write:
             now = timezone.now()
             for order in touched.values():
-                order.last_import, order.updated_at = self.imp, now
+                order.last_import, order.updated_at = self.taobao_import, now
             _insert_orders([o for o in touched.values() if o.pk is None], now)
             bulk_update(TaobaoOrder, [o for o in touched.values() if o.pk is not None],
                          ["status", "status_rank", "sold", "paid_amount", "total", "refund_amount", "paid_at",
@@ -95,7 +95,7 @@ class Batch:
                 updated.append(line)
         if self.write:
             for line in updated:
-                line.last_import = self.imp
+                line.last_import = self.taobao_import
             bulk_update(TaobaoOrderLine, updated, ["target", "refund_status", "refund_amount", "last_import"])
 
     # -- lines --
@@ -154,15 +154,15 @@ class Batch:
         if self.write:
             now = timezone.now()
             for order in new_orders.values():
-                order.last_import, order.updated_at = self.imp, now
+                order.last_import, order.updated_at = self.taobao_import, now
             insert(TaobaoOrder, list(new_orders.values()))
             made = dict(TaobaoOrder.objects.filter(order_id__in=list(new_orders)).values_list("order_id", "pk"))
             for order in new_orders.values():
                 order.pk = made[order.order_id]
             for line in new_lines:
-                line.order_id, line.last_import = line.order.pk, self.imp
+                line.order_id, line.last_import = line.order.pk, self.taobao_import
             for line in saved_lines:
-                line.last_import = self.imp
+                line.last_import = self.taobao_import
             if self.waiting_refunds:
                 TaobaoOrderLine.objects.bulk_create(new_lines)  # their ids link the waiting refunds
             else:
@@ -235,7 +235,7 @@ class Batch:
             self.dates.add(timezone.localdate(paid_at))
         if self.write:
             for refund in save:
-                refund.last_import = self.imp
+                refund.last_import = self.taobao_import
             TaobaoRefund.objects.bulk_create([r for r in save if r.pk is None])
             bulk_update(TaobaoRefund, [r for r in save if r.pk is not None],
                          ["order_id", "sku", "status", "amount", "finished_at", "requested_at", "line",

@@ -18,8 +18,8 @@ def imports_dir():
     return Path(settings.VAR_DIR) / "imports"
 
 
-def file_path(imp):
-    return imports_dir() / imp.stored_name
+def file_path(taobao_import):
+    return imports_dir() / taobao_import.stored_name
 
 
 # --- upload ----------------------------------------------------------------------------------------------
@@ -69,9 +69,9 @@ def _file_chunks(path, size=1 << 20):
 # --- check and import --------------------------------------------------------------------------------------
 
 
-def open_file(imp):
+def open_file(taobao_import):
     """(kind, Table) of the import's file, its kind and format noted on the import."""
-    kind, table = taobao.detect(file_path(imp), name=imp.filename)
-    TaobaoImport.objects.filter(pk=imp.pk).update(kind=kind, file_format=table.kind)
-    imp.kind, imp.file_format = kind, table.kind
+    kind, table = taobao.detect(file_path(taobao_import), name=taobao_import.filename)
+    TaobaoImport.objects.filter(pk=taobao_import.pk).update(kind=kind, file_format=table.kind)
+    taobao_import.kind, taobao_import.file_format = kind, table.kind
     return kind, table

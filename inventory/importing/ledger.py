@@ -16,28 +16,29 @@ SALE = StockMove.Kind.SALE
 
 
 @transaction.atomic
-def settle_ledger(imp, *, new_lines=False):
+def settle_ledger(taobao_import, *, new_lines=False):
     """Write the sales and reversals that bring every line this import touched from `sold` to `target`, in one
     transaction: the lines and then their products are locked in primary-key order, every product the import
     would take below zero is named at once, and then nothing is written. In SQL (`staging.in_sql`) in one statement
     (`staging.settle`, which also writes the new lines the staged import held: `new_lines`), elsewhere line by
     line."""
-    imp.beat(imp.rows_done)  # the claim holds, and the import's row is locked until the settling commits
+    # The claim holds, and the import's row is locked until the settling commits.
+    taobao_import.beat(taobao_import.rows_done)
     reversal_reason = _("Taobao order %(order)s: the line is closed or fully refunded.")
     if staging.in_sql():
-        counts, deltas, dates, locked = staging.settle(imp, reversal_reason=reversal_reason, now=timezone.now(),
-                                                       new_lines=new_lines)
+        counts, deltas, dates, locked = staging.settle(taobao_import, reversal_reason=reversal_reason,
+                                                       now=timezone.now(), new_lines=new_lines)
         _change_stock(locked, deltas)
         counts["dates"] = dates
         return counts
     pending = list(
-        TaobaoOrderLine.objects.filter(last_import=imp).exclude(target=F("sold")).order_by("pk")
+        TaobaoOrderLine.objects.filter(last_import=taobao_import).exclude(target=F("sold")).order_by("pk")
         .values_list("pk", flat=True)
     )
     product_ids = set(
         TaobaoOrderLine.objects.filter(pk__in=pending).values_list("product_id", flat=True).distinct()
     ) if pending else set()
-    by = imp.applied_by
+    by = taobao_import.applied_by
     counts = {"sales_written": 0, "reversals_written": 0}
     deltas = defaultdict(int)
     dates = set()
@@ -66,13 +67,13 @@ def settle_ledger(imp, *, new_lines=False):
             if sold and sale is not None:
                 moves.append((product_id, StockMove.Kind.REVERSAL, -sale.quantity, _refund_moment(pk) or now, now,
                                by_id, reversal_reason % {"order": order_id}, reference,
-                               -sale.amount if sale.amount is not None else None, sale.pk, "", pk, imp.pk))
+                               -sale.amount if sale.amount is not None else None, sale.pk, "", pk, taobao_import.pk))
                 deltas[product_id] -= sale.quantity
                 counts["reversals_written"] += 1
             if target:
                 moved_at = paid_at or order_paid or placed or now
                 moves.append((product_id, SALE, -target, moved_at, now, by_id, "", reference, paid_amount, None, "",
-                               pk, imp.pk))
+                               pk, taobao_import.pk))
                 deltas[product_id] -= target
                 counts["sales_written"] += 1
                 dates.add(timezone.localdate(moved_at))

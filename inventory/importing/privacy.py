@@ -54,13 +54,13 @@ def _remove_files(cutoff):
     removed = 0
     stale = (TaobaoImport.objects.filter(created_at__lt=cutoff, file_removed_at__isnull=True).exclude(status__in=BUSY)
              .exclude(status=TaobaoImport.Status.SAME))
-    for imp in stale.order_by("pk").iterator():
+    for taobao_import in stale.order_by("pk").iterator():
         with transaction.atomic():
             # Uploads of the same bytes share the file: it goes when none of them may be read again.
-            if TaobaoImport.objects.filter(stored_name=imp.stored_name, status__in=BUSY).exists():
+            if TaobaoImport.objects.filter(stored_name=taobao_import.stored_name, status__in=BUSY).exists():
                 continue
-            path = file_path(imp)
+            path = file_path(taobao_import)
             removed += path.exists()
             path.unlink(missing_ok=True)
-            TaobaoImport.objects.filter(stored_name=imp.stored_name).update(file_removed_at=timezone.now())
+            TaobaoImport.objects.filter(stored_name=taobao_import.stored_name).update(file_removed_at=timezone.now())
     return removed

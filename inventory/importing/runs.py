@@ -35,18 +35,18 @@ LEASE = timedelta(minutes=10)
 IMPORTS_LOCK = 0x7A0BA0
 
 
-def runs_inline(imp):
-    return imp.size <= INLINE_BYTES
+def runs_inline(taobao_import):
+    return taobao_import.size <= INLINE_BYTES
 
 
-def check_soon(imp):
+def check_soon(taobao_import):
     """Check now if the file is small; else in the background (the page polls its progress)."""
-    if imp.status != Status.CHECKING:
-        return imp  # already imported (the same file)
-    if runs_inline(imp):
-        return check(imp)
-    task_named("inventory.tasks.check_taobao_import").delay_on_commit(imp.pk)
-    return imp
+    if taobao_import.status != Status.CHECKING:
+        return taobao_import  # already imported (the same file)
+    if runs_inline(taobao_import):
+        return check(taobao_import)
+    task_named("inventory.tasks.check_taobao_import").delay_on_commit(taobao_import.pk)
+    return taobao_import
 
 
 def _batches(records):
@@ -60,10 +60,10 @@ def _batches(records):
         yield batch
 
 
-def _run(imp, *, write, opened=None):
+def _run(taobao_import, *, write, opened=None):
     """Read the whole file in batches: count (and with `write`, apply) what it says. Returns (summary, problems,
     problem count, dates, deltas)."""
-    kind, table = opened or open_file(imp)
+    kind, table = opened or open_file(taobao_import)
     records = taobao.records(kind, table)
     products = dict(Product.objects.values_list("sku", "pk")) if kind == taobao.LINES else {}
     summary, problems, problem_count = defaultdict(int), [], 0
@@ -73,7 +73,7 @@ def _run(imp, *, write, opened=None):
     for batch_records in _batches(records):
         good = [(number, record) for number, record, problem in batch_records if problem is None]
         bad = [problem for _n, _r, problem in batch_records if problem is not None]
-        batch = Batch(imp, write=write, waiting_refunds=waiting_refunds)
+        batch = Batch(taobao_import, write=write, waiting_refunds=waiting_refunds)
         with transaction.atomic():
             if kind == taobao.ORDERS:
                 batch.orders(good)
@@ -92,7 +92,7 @@ def _run(imp, *, write, opened=None):
             deltas[pk] += delta
         dates |= batch.dates
         rows_done += len(batch_records)
-        imp.beat(rows_done)
+        taobao_import.beat(rows_done)
     summary["rows"] = rows_done
     return dict(summary), problems, problem_count, dates, deltas
 
@@ -108,9 +108,9 @@ def _claim(pk, claimable, **changes):
     return TaobaoImport.objects.get(pk=pk)
 
 
-def _mine(imp):
+def _mine(taobao_import):
     """The import, while this worker's claim holds."""
-    return TaobaoImport.objects.filter(pk=imp.pk, claimed_at=imp.claimed_at)
+    return TaobaoImport.objects.filter(pk=taobao_import.pk, claimed_at=taobao_import.claimed_at)
 
 
 def _over_time_limit(what):
@@ -125,83 +125,86 @@ def _over_time_limit(what):
              "or split the file.") % {"seconds": seconds}
 
 
-def check(imp):
+def check(taobao_import):
     """The preview: read and check every row, count what importing would do, write nothing but the import's
     own record (its kind, counts and problems). A file that is no export is refused whole. Claimed once: a second
     call, or a redelivered task, while the first is alive does nothing."""
-    claimed = _claim(imp.pk, Status.CHECKING, rows_done=0)
+    claimed = _claim(taobao_import.pk, Status.CHECKING, rows_done=0)
     if claimed is None:
-        return TaobaoImport.objects.get(pk=imp.pk)
-    imp = claimed
+        return TaobaoImport.objects.get(pk=taobao_import.pk)
+    taobao_import = claimed
     try:
-        summary, problems, count, deltas = _check(imp)
+        summary, problems, count, deltas = _check(taobao_import)
     except TaobaoImport.ClaimLost:
-        return TaobaoImport.objects.get(pk=imp.pk)
+        return TaobaoImport.objects.get(pk=taobao_import.pk)
     except TableRefused as refusal:
-        _mine(imp).update(status=Status.REFUSED, refusal=refusal.message, finished_at=timezone.now(),
+        _mine(taobao_import).update(status=Status.REFUSED, refusal=refusal.message, finished_at=timezone.now(),
                           claimed_at=None)
-        return TaobaoImport.objects.get(pk=imp.pk)
+        return TaobaoImport.objects.get(pk=taobao_import.pk)
     except SoftTimeLimitExceeded:
-        logger.warning("checking Taobao import %s stopped at its time limit", imp.pk)
-        TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal=_over_time_limit("check"),
+        logger.warning("checking Taobao import %s stopped at its time limit", taobao_import.pk)
+        TaobaoImport.objects.filter(pk=taobao_import.pk).update(status=Status.FAILED, refusal=_over_time_limit("check"),
                                                       finished_at=timezone.now(), claimed_at=None)
-        return TaobaoImport.objects.get(pk=imp.pk)
+        return TaobaoImport.objects.get(pk=taobao_import.pk)
     except Exception:
-        logger.exception("checking Taobao import %s failed", imp.pk)
-        _mine(imp).update(
+        logger.exception("checking Taobao import %s failed", taobao_import.pk)
+        _mine(taobao_import).update(
             status=Status.FAILED, claimed_at=None,
             refusal=_("The check stopped on an unexpected error; the admins can see it in the log. Nothing was "
                       "imported."))
         raise
     short = _shortage_warnings(deltas)
     summary["short"] = short
-    _mine(imp).update(
+    _mine(taobao_import).update(
         status=Status.CHECKED, claimed_at=None, summary=summary, problems=problems, problem_count=count,
-        rows_total=summary.get("rows", 0), rows_done=summary.get("rows", 0), kind=imp.kind,
-        file_format=imp.file_format,
+        rows_total=summary.get("rows", 0), rows_done=summary.get("rows", 0), kind=taobao_import.kind,
+        file_format=taobao_import.file_format,
     )
-    return TaobaoImport.objects.get(pk=imp.pk)
+    return TaobaoImport.objects.get(pk=taobao_import.pk)
 
 
-def _check(imp):
+def _check(taobao_import):
     """(summary, problems, problem count, deltas): set-based from the staged rows where it can (a 宝贝报表 on
     PostgreSQL), else read in Python."""
-    kind, table = open_file(imp)
+    kind, table = open_file(taobao_import)
     if staging.usable(kind):
         try:
-            return staging.stage(imp, table)
+            return staging.stage(taobao_import, table)
         except staging.Fallback as error:
-            logger.warning("Taobao import %s is read in Python: it could not be staged (%s)", imp.pk, error)
-            imp.refresh_from_db(fields=["claimed_at", "rows_done"])  # a beat in the undone transaction is undone
-            kind, table = open_file(imp)
+            logger.warning("Taobao import %s is read in Python: it could not be staged (%s)", taobao_import.pk,
+                           error)
+            # A beat in the undone transaction is undone.
+            taobao_import.refresh_from_db(fields=["claimed_at", "rows_done"])
+            kind, table = open_file(taobao_import)
     if staging.orders_usable(kind):
         # The orders the check reads are kept, so that the import does not read the file again.
         try:
-            return staging.stage_orders(imp, table)
+            return staging.stage_orders(taobao_import, table)
         except staging.Fallback as error:
-            logger.warning("Taobao import %s is read in Python: its orders could not be staged (%s)", imp.pk, error)
-            imp.refresh_from_db(fields=["claimed_at", "rows_done"])
-            kind, table = open_file(imp)
-    summary, problems, count, _dates, deltas = _run(imp, write=False, opened=(kind, table))
+            logger.warning("Taobao import %s is read in Python: its orders could not be staged (%s)",
+                           taobao_import.pk, error)
+            taobao_import.refresh_from_db(fields=["claimed_at", "rows_done"])
+            kind, table = open_file(taobao_import)
+    summary, problems, count, _dates, deltas = _run(taobao_import, write=False, opened=(kind, table))
     return summary, problems, count, deltas
 
 
-def _write(imp):
+def _write(taobao_import):
     """Write the file's orders, lines or refunds: (summary, problems, problem count, dates, whether new lines wait
     for the settling). From the staged rows if the check staged them (refused rows are then known before anything
     is written), else read again."""
-    if imp.kind == taobao.LINES and staging.staged(imp):
-        problems, count = staging.problems(imp)
-        if count and not imp.skip_bad_rows:
+    if taobao_import.kind == taobao.LINES and staging.staged(taobao_import):
+        problems, count = staging.problems(taobao_import)
+        if count and not taobao_import.skip_bad_rows:
             raise _refused_since_check(count)  # before anything is written
-        summary, held = staging.write(imp)
+        summary, held = staging.write(taobao_import)
         return summary, problems, count, set(), held
-    if imp.kind == taobao.ORDERS and staging.orders_staged(imp):
+    if taobao_import.kind == taobao.ORDERS and staging.orders_staged(taobao_import):
         # The orders the check read: the refused rows are those it found (an order row's reading never depends on
         # what the shop holds).
-        summary, dates = staging.write_orders(imp)
-        return summary, imp.problems, imp.problem_count, dates, False
-    summary, problems, count, dates, _deltas = _run(imp, write=True)
+        summary, dates = staging.write_orders(taobao_import)
+        return summary, taobao_import.problems, taobao_import.problem_count, dates, False
+    summary, problems, count, dates, _deltas = _run(taobao_import, write=True)
     return summary, problems, count, dates, False
 
 
@@ -216,52 +219,52 @@ def _shortage_warnings(deltas):
     return services.shortages(list(products), deltas)
 
 
-def start(imp, *, by, skip_bad_rows=False, inline=None):
+def start(taobao_import, *, by, skip_bad_rows=False, inline=None):
     """Import a checked file: refused rows are skipped only when the person says so; a file with refused rows
     otherwise imports nothing. Small files import now, large ones in the background (`inline` decides)."""
     services.require_stock_rights(by)
-    imp = TaobaoImport.objects.get(pk=imp.pk)
-    if imp.status != Status.CHECKED:
+    taobao_import = TaobaoImport.objects.get(pk=taobao_import.pk)
+    if taobao_import.status != Status.CHECKED:
         raise ServiceError(_("This file is not waiting to be imported (it is %(status)s).")
-                           % {"status": imp.get_status_display()})
-    if imp.problem_count and not skip_bad_rows:
+                           % {"status": taobao_import.get_status_display()})
+    if taobao_import.problem_count and not skip_bad_rows:
         raise ServiceError(_("%(count)s row(s) of %(file)s are refused: fix the file, or choose to skip those rows.")
-                           % {"count": imp.problem_count, "file": imp.filename})
-    claimed = TaobaoImport.objects.filter(pk=imp.pk, status=Status.CHECKED).update(
+                           % {"count": taobao_import.problem_count, "file": taobao_import.filename})
+    claimed = TaobaoImport.objects.filter(pk=taobao_import.pk, status=Status.CHECKED).update(
         status=Status.QUEUED, skip_bad_rows=skip_bad_rows, applied_by=by, rows_done=0)
     if not claimed:
         raise ServiceError(_("This file is already being imported."))
-    imp.refresh_from_db()
-    if runs_inline(imp) if inline is None else inline:
-        return run(imp.pk, wait=inline is not None)
-    task_named("inventory.tasks.run_taobao_import").delay_on_commit(imp.pk)
-    return imp
+    taobao_import.refresh_from_db()
+    if runs_inline(taobao_import) if inline is None else inline:
+        return run(taobao_import.pk, wait=inline is not None)
+    task_named("inventory.tasks.run_taobao_import").delay_on_commit(taobao_import.pk)
+    return taobao_import
 
 
-def retry(imp, *, by):
+def retry(taobao_import, *, by):
     """Run a stopped import again (its records are idempotent; the ledger settles only what is not yet right), or
     check again a file whose check stopped."""
     services.require_stock_rights(by)
-    if TaobaoImport.objects.filter(pk=imp.pk, status=Status.FAILED, applied_by__isnull=True).update(
+    if TaobaoImport.objects.filter(pk=taobao_import.pk, status=Status.FAILED, applied_by__isnull=True).update(
             status=Status.CHECKING, rows_done=0, refusal="", claimed_at=None, finished_at=None):
-        return check_soon(TaobaoImport.objects.get(pk=imp.pk))
-    if not TaobaoImport.objects.filter(pk=imp.pk, status=Status.FAILED, applied_by__isnull=False).update(
+        return check_soon(TaobaoImport.objects.get(pk=taobao_import.pk))
+    if not TaobaoImport.objects.filter(pk=taobao_import.pk, status=Status.FAILED, applied_by__isnull=False).update(
             status=Status.QUEUED, applied_by=by, rows_done=0, refusal="", claimed_at=None):
         raise ServiceError(_("Only a stopped import can be run again."))
-    imp.refresh_from_db()
-    if runs_inline(imp):
-        return run(imp.pk, wait=False)
-    task_named("inventory.tasks.run_taobao_import").delay_on_commit(imp.pk)
-    return imp
+    taobao_import.refresh_from_db()
+    if runs_inline(taobao_import):
+        return run(taobao_import.pk, wait=False)
+    task_named("inventory.tasks.run_taobao_import").delay_on_commit(taobao_import.pk)
+    return taobao_import
 
 
 @transaction.atomic
-def cancel(imp, *, by):
+def cancel(taobao_import, *, by):
     services.require_stock_rights(by)
-    if not TaobaoImport.objects.filter(pk=imp.pk, status__in=[Status.CHECKED, Status.REFUSED]).update(
+    if not TaobaoImport.objects.filter(pk=taobao_import.pk, status__in=[Status.CHECKED, Status.REFUSED]).update(
             status=Status.CANCELLED, finished_at=timezone.now()):
         raise ServiceError(_("Only a file waiting to be imported can be cancelled."))
-    staging.discard(imp)
+    staging.discard(taobao_import)
 
 
 @contextmanager
@@ -296,28 +299,28 @@ def run(import_id, *, wait=True):
 
 
 def _run_claimed(import_id):
-    imp = _claim(import_id, Status.QUEUED, status=Status.RUNNING, started_at=timezone.now())
-    if imp is None:
+    taobao_import = _claim(import_id, Status.QUEUED, status=Status.RUNNING, started_at=timezone.now())
+    if taobao_import is None:
         return TaobaoImport.objects.get(pk=import_id)
     try:
-        summary, problems, count, dates, new_lines = _write(imp)
-        if count and not imp.skip_bad_rows:
+        summary, problems, count, dates, new_lines = _write(taobao_import)
+        if count and not taobao_import.skip_bad_rows:
             raise _refused_since_check(count)
-        settled = settle_ledger(imp, new_lines=new_lines)
+        settled = settle_ledger(taobao_import, new_lines=new_lines)
     except TaobaoImport.ClaimLost:
         return TaobaoImport.objects.get(pk=import_id)
     except ServiceError as error:
-        TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal="\n".join(
+        TaobaoImport.objects.filter(pk=taobao_import.pk).update(status=Status.FAILED, refusal="\n".join(
             str(m) for m in error.messages), finished_at=timezone.now(), claimed_at=None)
         return TaobaoImport.objects.get(pk=import_id)
     except SoftTimeLimitExceeded:
-        logger.warning("Taobao import %s stopped at its time limit", imp.pk)
-        TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.FAILED, refusal=_over_time_limit("run"),
+        logger.warning("Taobao import %s stopped at its time limit", taobao_import.pk)
+        TaobaoImport.objects.filter(pk=taobao_import.pk).update(status=Status.FAILED, refusal=_over_time_limit("run"),
                                                       finished_at=timezone.now(), claimed_at=None)
         return TaobaoImport.objects.get(pk=import_id)
     except Exception:
-        logger.exception("Taobao import %s failed", imp.pk)
-        TaobaoImport.objects.filter(pk=imp.pk).update(
+        logger.exception("Taobao import %s failed", taobao_import.pk)
+        TaobaoImport.objects.filter(pk=taobao_import.pk).update(
             status=Status.FAILED, finished_at=timezone.now(), claimed_at=None,
             refusal=_("The import stopped on an unexpected error; the admins can see it in the log. Run it again "
                       "once it is fixed: what was imported is not imported twice."))
@@ -327,13 +330,13 @@ def _run_claimed(import_id):
     summary["skipped"] = count
     with transaction.atomic():
         now = timezone.now()
-        TaobaoImport.objects.filter(pk=imp.pk).update(
+        TaobaoImport.objects.filter(pk=taobao_import.pk).update(
             status=Status.DONE, summary=summary, problems=problems, problem_count=count, rows_total=summary["rows"],
             rows_done=summary["rows"], finished_at=now, claimed_at=None,
             money_days=[day.isoformat() for day in sorted(dates)], money_booked_at=None if dates else now)
-        staging.discard(imp)
+        staging.discard(taobao_import)
         if dates:  # booked after commit, retried, and swept nightly (services.book_taobao_money)
-            transaction.on_commit(partial(services.book_taobao_money_after_commit, imp.pk))
+            transaction.on_commit(partial(services.book_taobao_money_after_commit, taobao_import.pk))
     return TaobaoImport.objects.get(pk=import_id)
 
 

@@ -14,12 +14,11 @@ from ..tables import TableRefused
 
 STAGE = "inventory_taobao_stage"
 ORDER_STAGE = "inventory_taobao_order_stage"
-ORDER_RAW = "taobao_order_raw"
 RAW = "taobao_raw"
 CHUNK_TABLE = "taobao_chunk"
 # Rows per COPY while checking (the progress bar moves between them) and per committed chunk while importing.
 CHUNK = 25_000
-JUDGED_BATCH = 2000
+PYTHON_BATCH = 2000
 FEED_BYTES = 1 << 16  # text handed to COPY at a time
 STAGED_FOR = datetime.timedelta(days=7)
 
@@ -35,12 +34,12 @@ def usable(kind, staged_kind=taobao.LINES):
     return kind == staged_kind and in_sql()
 
 
-def staged(imp, table=STAGE):
+def staged(taobao_import, table=STAGE):
     """Whether the import's rows are staged (checked on PostgreSQL): then it is imported from there."""
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE import_id = %s)", [imp.pk])
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE import_id = %s)", [taobao_import.pk])
         return cursor.fetchone()[0]
 
 
@@ -54,12 +53,12 @@ def purge():
                            [TaobaoImport.Status.CHECKED, TaobaoImport.Status.FAILED, timezone.now() - STAGED_FOR])
 
 
-def discard(imp):
+def discard(taobao_import):
     """Forget the staged rows (the import is done, cancelled or refused)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {STAGE} WHERE import_id = %s", [imp.pk])
-            cursor.execute(f"DELETE FROM {ORDER_STAGE} WHERE import_id = %s", [imp.pk])
+            cursor.execute(f"DELETE FROM {STAGE} WHERE import_id = %s", [taobao_import.pk])
+            cursor.execute(f"DELETE FROM {ORDER_STAGE} WHERE import_id = %s", [taobao_import.pk])
 
 
 # --- check: stage, clean, read, count -------------------------------------------------------------------------
@@ -103,35 +102,35 @@ class Fallback(Exception):
     """The file cannot be staged (e.g. a cell PostgreSQL cannot hold): read it the Python way."""
 
 
-def checked(imp, table, read):
+def checked(taobao_import, table, read):
     """COPY the file's cells (`copy_cells`), then, in one transaction that holds the check's claim (its row
     locked till commit: no other check stages these rows), `read(cursor, columns, rows copied)` them into the
     stage; returns what `read` returns. On an error nothing stays staged: PostgreSQL's refusal becomes Fallback, a
     file that stopped being readable its own refusal; a Fallback from `read` goes up."""
     columns = list(table.columns)
     purge()
-    discard(imp)
+    discard(taobao_import)
     feeds = []
     try:
         with connection.cursor() as cursor:
-            done = copy_cells(cursor, imp, table, feeds)
+            done = copy_cells(cursor, taobao_import, table, feeds)
             with transaction.atomic():
-                imp.beat(done)
-                discard(imp)
+                taobao_import.beat(done)
+                discard(taobao_import)
                 found = read(cursor, columns, done)
             cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
     except Fallback:
-        discard(imp)
+        discard(taobao_import)
         raise
     except (DatabaseError, psycopg2.Error) as error:
-        discard(imp)
+        discard(taobao_import)
         refused_or_fallback(feeds, error)
     finally:
         table.close()
     return found
 
 
-def copy_cells(cursor, imp, table, feeds):
+def copy_cells(cursor, taobao_import, table, feeds):
     """COPY the table's cleaned cells (`Table.clean_rows`) into the temporary RAW table (row_no, c0, c1, …), a
     committed CHUNK at a time so that the progress moves; returns how many rows. Each Feed is appended to `feeds`
     (the last one knows whether the file stopped being readable)."""
@@ -147,7 +146,7 @@ def copy_cells(cursor, imp, table, feeds):
             cursor.copy_expert(f"COPY {RAW} ({copy_columns}) FROM STDIN", feeds[-1], size=FEED_BYTES)
         done += feeds[-1].count
         if feeds[-1].count:
-            imp.beat(done)
+            taobao_import.beat(done)
     return done
 
 

@@ -10,7 +10,7 @@ from .. import taobao
 from ..importing.batch import Batch
 from ..models import Product, TaobaoImport, TaobaoOrderLine, TaobaoRefund
 from . import copying
-from .copying import CHUNK_TABLE, JUDGED_BATCH, RAW, STAGE, checked
+from .copying import CHUNK_TABLE, PYTHON_BATCH, RAW, STAGE, checked
 from .sql import (
     DIGITS,
     FINAL,
@@ -33,24 +33,24 @@ from .sql import (
 )
 
 
-def stage(imp, table):
+def stage(taobao_import, table):
     """Stage, read and count the file's rows: (summary, problems, problem count, deltas). Raises Fallback when
     PostgreSQL refuses the rows (nothing stays staged); a TableRefused from reading the file goes up."""
 
     def read(cursor, columns, _done):
         cursor.execute("SET LOCAL work_mem = '128MB'")  # numbering the lines sorts every row once
-        cursor.execute(_stage_sql(columns), [imp.pk])
-        _judge(cursor, imp, columns)
-        return (*_count(cursor, imp), *_problems(cursor, imp))
+        cursor.execute(_stage_sql(columns), [taobao_import.pk])
+        _read_in_python(cursor, taobao_import, columns)
+        return (*_count(cursor, taobao_import), *_problems(cursor, taobao_import))
 
-    summary, deltas, problems, count = checked(imp, table, read)
-    summary["rows"] = _staged_rows(imp)
+    summary, deltas, problems, count = checked(taobao_import, table, read)
+    summary["rows"] = _staged_rows(taobao_import)
     return summary, problems, count, deltas
 
 
 def _stage_sql(columns):
     """INSERT … SELECT from the copied cells (cleaned as `clean_cell` does, by `Table.clean_rows`) into the
-    stage: read where SQL can read them, `judge` where the Python reader must (it also gives the reason of a
+    stage: read where SQL can read them, `needs_python` where the Python reader must (it also gives the reason of a
     refused row). Each step reads the one before through an `OFFSET 0` fence, so that no expression is worked out
     more than once per row."""
     index = {column: f"c{n}" for n, column in enumerate(columns)}
@@ -59,7 +59,7 @@ def _stage_sql(columns):
     ref = refs[0] if len(refs) == 1 else (f"CASE WHEN {refs[0]} <> '' THEN {refs[0]} ELSE {refs[1]} END" if refs
                                           else "''")
     return f"""
-    INSERT INTO {STAGE} (import_id, row_no, judge, order_id, sub_order_id, line_key, sku, title, properties,
+    INSERT INTO {STAGE} (import_id, row_no, needs_python, order_id, sub_order_id, line_key, sku, title, properties,
                          quantity, paid_amount, status, refund_given, refund_status, refund_amount, paid_at,
                          created_at, ref)
     SELECT %s, row_no, NOT ok, order_id, sub_order_id,
@@ -111,17 +111,17 @@ def _stage_sql(columns):
     """
 
 
-def _judge(cursor, imp, columns):
+def _read_in_python(cursor, taobao_import, columns):
     """Read the rows SQL left to the Python reader: each is read (its values staged) or refused (its reason)."""
-    cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s AND judge", [imp.pk])
+    cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s AND needs_python", [taobao_import.pk])
     if not cursor.fetchone()[0]:
         return
     names = ", ".join(f"r.c{n}" for n in range(len(columns)))
     last, keyless = 0, False
     while True:
         cursor.execute(f"SELECT r.row_no, {names} FROM {RAW} r WHERE r.row_no > %s AND r.row_no IN "
-                       f"(SELECT row_no FROM {STAGE} WHERE import_id = %s AND judge AND row_no > %s) "
-                       f"ORDER BY r.row_no LIMIT {JUDGED_BATCH}", [last, imp.pk, last])
+                       f"(SELECT row_no FROM {STAGE} WHERE import_id = %s AND needs_python AND row_no > %s) "
+                       f"ORDER BY r.row_no LIMIT {PYTHON_BATCH}", [last, taobao_import.pk, last])
         batch = cursor.fetchall()
         if not batch:
             break
@@ -141,7 +141,7 @@ def _judge(cursor, imp, columns):
                          rec["refund_amount"], rec["paid_at"], rec["created_at"]))
         if read:
             execute_values(cursor, f"""
-                UPDATE {STAGE} s SET judge = false, order_id = v.order_id, sub_order_id = v.sub_order_id,
+                UPDATE {STAGE} s SET needs_python = false, order_id = v.order_id, sub_order_id = v.sub_order_id,
                     line_key = v.line_key, sku = v.sku, title = v.title, properties = v.properties,
                     quantity = v.quantity, paid_amount = v.paid_amount, status = v.status,
                     refund_given = v.refund_given, refund_status = v.refund_status,
@@ -149,14 +149,15 @@ def _judge(cursor, imp, columns):
                 FROM (VALUES %s) v(row_no, order_id, sub_order_id, line_key, sku, title, properties, quantity,
                                    paid_amount, status, refund_given, refund_status, refund_amount, paid_at,
                                    created_at)
-                WHERE s.import_id = {int(imp.pk)} AND s.row_no = v.row_no""", read,
+                WHERE s.import_id = {int(taobao_import.pk)} AND s.row_no = v.row_no""", read,
                 template="(%s, %s, %s, %s, %s, %s, %s, %s::int, %s::numeric, %s, %s::boolean, %s, %s::numeric, "
-                         "%s::timestamptz, %s::timestamptz)", page_size=JUDGED_BATCH)
+                         "%s::timestamptz, %s::timestamptz)", page_size=PYTHON_BATCH)
         if refused:
             execute_values(cursor, f"""
-                UPDATE {STAGE} s SET judge = false, reason = v.reason, ref = v.ref
-                FROM (VALUES %s) v(row_no, reason, ref) WHERE s.import_id = {int(imp.pk)} AND s.row_no = v.row_no""",
-                refused, page_size=JUDGED_BATCH)
+                UPDATE {STAGE} s SET needs_python = false, reason = v.reason, ref = v.ref
+                FROM (VALUES %s) v(row_no, reason, ref)
+                WHERE s.import_id = {int(taobao_import.pk)} AND s.row_no = v.row_no""",
+                refused, page_size=PYTHON_BATCH)
         last = batch[-1][0]
     if keyless:
         # Lines without a 子订单编号 are told apart by their place among the order's lines with the same 商家编码,
@@ -169,26 +170,26 @@ def _judge(cursor, imp, columns):
                         AND order_id IN (SELECT order_id FROM {STAGE} WHERE import_id = %s AND reason IS NULL
                                          AND line_key = '')) keyed) k
             WHERE s.import_id = %s AND s.row_no = k.row_no AND s.line_key <> k.base || '#' || k.n""",
-                       [imp.pk, imp.pk, imp.pk])
+                       [taobao_import.pk, taobao_import.pk, taobao_import.pk])
 
 
-def _staged_rows(imp):
+def _staged_rows(taobao_import):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s", [imp.pk])
+        cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s", [taobao_import.pk])
         return cursor.fetchone()[0]
 
 
-def _problems(cursor, imp):
+def _problems(cursor, taobao_import):
     """The first PROBLEMS_KEPT refused rows (row, reason, ref) and how many there are: the reader's refusals and
     the lines whose 商家编码 no product has (their reason written now, for these rows only)."""
     where = (f"FROM {STAGE} s WHERE s.import_id = %s AND (s.reason IS NOT NULL OR NOT EXISTS "
              f"(SELECT 1 FROM {Product._meta.db_table} p WHERE p.sku = s.sku))")
-    cursor.execute(f"SELECT count(*) {where}", [imp.pk])
+    cursor.execute(f"SELECT count(*) {where}", [taobao_import.pk])
     count = cursor.fetchone()[0]
     if not count:
         return [], 0
     cursor.execute(f"SELECT s.row_no, s.reason, s.ref, s.sku, s.title, s.order_id {where} ORDER BY s.row_no "
-                   f"LIMIT {TaobaoImport.PROBLEMS_KEPT}", [imp.pk])
+                   f"LIMIT {TaobaoImport.PROBLEMS_KEPT}", [taobao_import.pk])
     problems = [
         {"row": row, "reason": reason if reason is not None else taobao.unknown_sku(sku, title),
          "ref": ref if reason is not None else order_id}
@@ -269,19 +270,19 @@ def _counts(cursor, relation, params):
     return counts, deltas
 
 
-def _count(cursor, imp):
-    return _counts(cursor, _computed_sql(bounded=False), [imp.pk])
+def _count(cursor, taobao_import):
+    return _counts(cursor, _computed_sql(bounded=False), [taobao_import.pk])
 
 
-def problems(imp):
+def problems(taobao_import):
     with connection.cursor() as cursor:
-        return _problems(cursor, imp)
+        return _problems(cursor, taobao_import)
 
 
 # --- import ---------------------------------------------------------------------------------------------------
 
 
-def write(imp):
+def write(taobao_import):
     """Bring the shop's orders and lines up to the staged rows, a committed chunk at a time (progress, short
     locks): new orders, then the changed lines (locked in primary-key order). Lines new to the shop are held
     (`NEW_LINES`, a temporary table) and written by `settle` with their sales, in its transaction, so that no
@@ -295,29 +296,29 @@ def write(imp):
         if hold:
             cursor.execute(f"CREATE TEMP TABLE {NEW_LINES} AS SELECT {NEW_LINE_COLUMNS}, 0 AS row_no FROM {LINE} "
                            f"WITH NO DATA")
-        cursor.execute(f"SELECT coalesce(max(row_no), 0) FROM {STAGE} WHERE import_id = %s", [imp.pk])
+        cursor.execute(f"SELECT coalesce(max(row_no), 0) FROM {STAGE} WHERE import_id = %s", [taobao_import.pk])
         last = cursor.fetchone()[0]
         done = 0
         for lo in range(0, last + 1, copying.CHUNK):  # (read at the call: a test makes the chunks small)
             hi = lo + copying.CHUNK - 1
             with transaction.atomic():
-                counts = _write_chunk(cursor, imp, lo, hi, hold=hold)
+                counts = _write_chunk(cursor, taobao_import, lo, hi, hold=hold)
                 cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE import_id = %s AND row_no BETWEEN %s AND %s",
-                               [imp.pk, lo, hi])
+                               [taobao_import.pk, lo, hi])
                 done += cursor.fetchone()[0]
-                imp.beat(done)
+                taobao_import.beat(done)
             for name, number in counts.items():
                 summary[name] = summary.get(name, 0) + number
     if waiting_refunds:
         # Refunds imported before their lines: linked by the Python rules, on the few lines they can be about.
         waiting = set(TaobaoRefund.objects.filter(line__isnull=True).values_list("order_id", flat=True))
-        lines = list(TaobaoOrderLine.objects.filter(last_import=imp, sub_order_id__in=waiting).select_related("order")
-                     .order_by("pk")) + list(
-            TaobaoOrderLine.objects.filter(last_import=imp, order__order_id__in=waiting).exclude(
+        lines = list(TaobaoOrderLine.objects.filter(last_import=taobao_import, sub_order_id__in=waiting)
+                     .select_related("order").order_by("pk")) + list(
+            TaobaoOrderLine.objects.filter(last_import=taobao_import, order__order_id__in=waiting).exclude(
                 sub_order_id__in=waiting).select_related("order").order_by("pk"))
         for line in lines:
             line.order_number = line.order.order_id
-        batch = Batch(imp, write=True)
+        batch = Batch(taobao_import, write=True)
         with transaction.atomic():
             batch._link_waiting_refunds(lines)
         for name, number in batch.counts.items():
@@ -331,7 +332,7 @@ NEW_LINE_COLUMNS = ("order_id, line_key, sub_order_id, sku, title, properties, q
                     "refund_status, refund_amount, paid_at, product_id, target, last_import_id")
 
 
-def _write_chunk(cursor, imp, lo, hi, *, hold):
+def _write_chunk(cursor, taobao_import, lo, hi, *, hold):
     now = timezone.now()
     cursor.execute(f"""
         INSERT INTO {ORDER} (order_id, status, status_rank, sold, paid_amount, total, refund_amount, paid_at,
@@ -342,10 +343,10 @@ def _write_chunk(cursor, imp, lo, hi, *, hold):
         WHERE s.import_id = %s AND s.reason IS NULL AND s.row_no BETWEEN %s AND %s
           AND NOT EXISTS (SELECT 1 FROM {ORDER} o WHERE o.order_id = s.order_id)
         ORDER BY s.order_id, s.row_no
-        ON CONFLICT (order_id) DO NOTHING""", [imp.pk, now, imp.pk, lo, hi])
+        ON CONFLICT (order_id) DO NOTHING""", [taobao_import.pk, now, taobao_import.pk, lo, hi])
     new_orders = cursor.rowcount
     cursor.execute(f"DROP TABLE IF EXISTS {CHUNK_TABLE}")
-    cursor.execute(f"CREATE TEMP TABLE {CHUNK_TABLE} AS {_computed_sql(bounded=True)}", [imp.pk, lo, hi])
+    cursor.execute(f"CREATE TEMP TABLE {CHUNK_TABLE} AS {_computed_sql(bounded=True)}", [taobao_import.pk, lo, hi])
     counts, _deltas = _counts(cursor, f"SELECT * FROM {CHUNK_TABLE}", [])
     counts.pop("new_orders", None)
     if new_orders:
@@ -358,20 +359,20 @@ def _write_chunk(cursor, imp, lo, hi, *, hold):
             quantity = c.quantity, product_id = c.product_id, paid_amount = c.paid_amount, paid_at = c.new_paid_at,
             status = c.new_status, refund_status = c.new_refund_status, refund_amount = c.new_refund_amount,
             target = c.target, last_import_id = %s
-        FROM {CHUNK_TABLE} c WHERE l.id = c.line_pk AND c.changed""", [imp.pk])
+        FROM {CHUNK_TABLE} c WHERE l.id = c.line_pk AND c.changed""", [taobao_import.pk])
     new = f"""
         SELECT order_pk AS order_id, line_key, sub_order_id, sku, title, properties, quantity, paid_amount,
                new_status AS status, new_refund_status AS refund_status, new_refund_amount AS refund_amount,
                new_paid_at AS paid_at, product_id, target, %s AS last_import_id, row_no
         FROM {CHUNK_TABLE} c WHERE c.line_pk IS NULL"""
     if hold:
-        cursor.execute(f"INSERT INTO {NEW_LINES} ({NEW_LINE_COLUMNS}, row_no) {new}", [imp.pk])
+        cursor.execute(f"INSERT INTO {NEW_LINES} ({NEW_LINE_COLUMNS}, row_no) {new}", [taobao_import.pk])
     else:
         cursor.execute(f"""
             INSERT INTO {LINE} ({NEW_LINE_COLUMNS}, sold)
             SELECT {NEW_LINE_COLUMNS}, 0 FROM (
                 SELECT DISTINCT ON (order_id, line_key) * FROM ({new}) n ORDER BY order_id, line_key, row_no DESC
             ) n ORDER BY row_no
-            ON CONFLICT (order_id, line_key) DO NOTHING""", [imp.pk])
+            ON CONFLICT (order_id, line_key) DO NOTHING""", [taobao_import.pk])
     cursor.execute(f"DROP TABLE {CHUNK_TABLE}")
     return counts

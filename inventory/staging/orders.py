@@ -9,7 +9,7 @@ from psycopg2.extras import execute_values
 from .. import taobao
 from ..importing.batch import Batch
 from ..models import TaobaoImport, TaobaoOrder, TaobaoOrderLine
-from .copying import JUDGED_BATCH, ORDER_STAGE, RAW, Fallback, checked, staged, usable
+from .copying import ORDER_STAGE, PYTHON_BATCH, RAW, Fallback, checked, staged, usable
 from .sql import (
     DIGITS,
     ORDER,
@@ -44,32 +44,32 @@ def orders_usable(kind):
     return usable(kind, taobao.ORDERS)
 
 
-def orders_staged(imp):
+def orders_staged(taobao_import):
     """Whether the check kept the orders it read: then the import writes them from there."""
-    return staged(imp, ORDER_STAGE)
+    return staged(taobao_import, ORDER_STAGE)
 
 
-def stage_orders(imp, table):
+def stage_orders(taobao_import, table):
     """Stage, read and count an 订单报表's orders, as `stage` does a 宝贝报表's lines: (summary, problems, problem
     count, deltas). SQL reads the forms the exports write; `taobao.read_order` reads the other rows (or refuses them,
     with its reason). The orders are kept for the import. Raises Fallback when PostgreSQL refuses the rows, or when
     the file names an order twice (its rows then apply one after the other, in Python); nothing stays staged."""
 
     def read(cursor, columns, done):
-        cursor.execute(_order_stage_sql(columns), [imp.pk])
-        problems = _judge_orders(cursor, imp, columns) if cursor.rowcount < done else []
-        summary, deltas = _count_orders(cursor, imp)
+        cursor.execute(_order_stage_sql(columns), [taobao_import.pk])
+        problems = _read_orders_in_python(cursor, taobao_import, columns) if cursor.rowcount < done else []
+        summary, deltas = _count_orders(cursor, taobao_import)
         summary["rows"] = done
         return summary, problems[:TaobaoImport.PROBLEMS_KEPT], len(problems), deltas
 
-    return checked(imp, table, read)
+    return checked(taobao_import, table, read)
 
 
 MOMENTS = ("paid_at", "created_at", *taobao.ORDER_MOMENTS)  # the 订单报表's moments, as its stage SQL names them
 
 
 def _order_stage_sql(columns):
-    """INSERT … SELECT of the copied cells SQL can read into the order stage (the other rows are judged)."""
+    """INSERT … SELECT of the copied cells SQL can read into the order stage (the other rows are read in Python)."""
     field = field_sql(taobao.ORDERS, {column: f"c{n}" for n, column in enumerate(columns)})
     return f"""
     INSERT INTO {ORDER_STAGE} (import_id, {', '.join(ORDER_COLUMNS)})
@@ -105,7 +105,7 @@ def _order_stage_sql(columns):
     """
 
 
-def _judge_orders(cursor, imp, columns):
+def _read_orders_in_python(cursor, taobao_import, columns):
     """Read the rows SQL left to `taobao.read_order`: stage what it reads; returns the refused rows' problems
     ({row, reason, ref}, in row order)."""
     names = ", ".join(f"r.c{n}" for n in range(len(columns)))
@@ -113,7 +113,7 @@ def _judge_orders(cursor, imp, columns):
     while True:
         cursor.execute(f"SELECT r.row_no, {names} FROM {RAW} r WHERE r.row_no > %s AND NOT EXISTS "
                        f"(SELECT 1 FROM {ORDER_STAGE} s WHERE s.import_id = %s AND s.row_no = r.row_no) "
-                       f"ORDER BY r.row_no LIMIT {JUDGED_BATCH}", [last, imp.pk])
+                       f"ORDER BY r.row_no LIMIT {PYTHON_BATCH}", [last, taobao_import.pk])
         batch = cursor.fetchall()
         if not batch:
             return problems
@@ -125,12 +125,13 @@ def _judge_orders(cursor, imp, columns):
             except ValueError as error:
                 problems.append({"row": number, "reason": str(error), "ref": cells.get("订单编号") or ""})
                 continue
-            read.append((imp.pk, number, rec["order_id"], rec["status"], rec["rank"], rec["sold"], rec["paid_amount"],
-                         rec["total"], rec["refund_amount"], rec["paid_at"], rec["created_at"], rec["close_reason"],
+            read.append((taobao_import.pk, number, rec["order_id"], rec["status"], rec["rank"], rec["sold"],
+                         rec["paid_amount"], rec["total"], rec["refund_amount"], rec["paid_at"], rec["created_at"],
+                         rec["close_reason"],
                          *(rec[name] for name in taobao.ORDER_DETAILS)))
         if read:
             execute_values(cursor, f"INSERT INTO {ORDER_STAGE} (import_id, {', '.join(ORDER_COLUMNS)}) VALUES %s",
-                           read, page_size=JUDGED_BATCH)
+                           read, page_size=PYTHON_BATCH)
         last = batch[-1][0]
 
 
@@ -145,20 +146,20 @@ ORDER_CHUNK = """s.row_no BETWEEN %(lo)s AND %(hi)s"""
 CHANGED_BATCH = 5000
 
 
-def _count_orders(cursor, imp):
+def _count_orders(cursor, taobao_import):
     """What importing the staged orders would do, as `Batch.orders` counts it: (summary, stock deltas). The known
     lines of the orders that change are retargeted by the Python rules, without writing. Raises Fallback for a file
     that names an order twice."""
     cursor.execute(f"SELECT count(*), count(DISTINCT order_id), count(*) FILTER (WHERE sold), count(*) FILTER "
                    f"(WHERE NOT EXISTS (SELECT 1 FROM {ORDER} o WHERE o.order_id = s.order_id)) "
-                   f"FROM {ORDER_STAGE} s WHERE s.import_id = %s", [imp.pk])
+                   f"FROM {ORDER_STAGE} s WHERE s.import_id = %s", [taobao_import.pk])
     rows, distinct, sold, new = cursor.fetchone()
     if distinct < rows:
         raise Fallback("the file names an order twice")
-    batch = Batch(imp, write=False)
+    batch = Batch(taobao_import, write=False)
     cursor.execute(f"SELECT o.id, s.status, s.status_rank, s.sold, s.paid_amount, s.total, s.refund_amount, "
                    f"s.paid_at, s.placed_at, s.close_reason, {KEPT_DETAILS} FROM {ORDER} o, {ORDER_STAGE} s "
-                   f"WHERE {ORDER_CHANGES} ORDER BY o.id", {"import": imp.pk})
+                   f"WHERE {ORDER_CHANGES} ORDER BY o.id", {"import": taobao_import.pk})
     while changed := cursor.fetchmany(CHANGED_BATCH):
         orders = TaobaoOrder.objects.in_bulk([row[0] for row in changed])
         for pk, *values in changed:
@@ -178,19 +179,19 @@ DETAILS = ", ".join(taobao.ORDER_DETAILS)
 STAGED_DETAILS = ", ".join(f"s.{name}" for name in taobao.ORDER_DETAILS)
 
 
-def write_orders(imp):
+def write_orders(taobao_import):
     """Bring the shop's orders up to the staged ones, a committed chunk at a time: the known orders that change
     (locked in primary-key order), then the new ones, then the known lines of the changed orders are retargeted by
     the Python rules (`Batch.retarget`). Returns (the counts `Batch.orders` would give, the days changed)."""
     summary, dates = {}, set()
-    params = {"import": imp.pk, "zone": timezone.get_current_timezone_name()}
+    params = {"import": taobao_import.pk, "zone": timezone.get_current_timezone_name()}
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(row_no), 0) FROM {ORDER_STAGE} WHERE import_id = %s", [imp.pk])
+        cursor.execute(f"SELECT coalesce(max(row_no), 0) FROM {ORDER_STAGE} WHERE import_id = %s", [taobao_import.pk])
         last = cursor.fetchone()[0]
         done = 0
         for lo in range(0, last + 1, ORDERS_CHUNK):
             params.update(lo=lo, hi=lo + ORDERS_CHUNK - 1, now=timezone.now())
-            batch = Batch(imp, write=True)
+            batch = Batch(taobao_import, write=True)
             with transaction.atomic():
                 cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE sold) FROM {ORDER_STAGE} "
                                f"WHERE import_id = %(import)s AND row_no BETWEEN %(lo)s AND %(hi)s", params)
@@ -240,11 +241,11 @@ def write_orders(imp):
                     batch.retarget(TaobaoOrderLine.objects.filter(order_id__in=changed).order_by("pk"),
                                     lambda line, orders=orders: orders[line.order_id])
                 done += rows
-                imp.beat(done)
+                taobao_import.beat(done)
             counts = {"orders": rows, "new_orders": new, "sold_orders": sold, "unsold_orders": rows - sold,
                       **batch.counts}
             for name, number in counts.items():
                 if number:
                     summary[name] = summary.get(name, 0) + number
-    summary["rows"] = imp.rows_total
+    summary["rows"] = taobao_import.rows_total
     return summary, dates

@@ -13,13 +13,13 @@ from .sql import LINE, MOVE, ORDER, REFUND
 # --- the ledger, set-based (every kind of export, on PostgreSQL) ----------------------------------------------
 
 
-def settle(imp, *, reversal_reason, now, new_lines=False):
+def settle(taobao_import, *, reversal_reason, now, new_lines=False):
     """Write, in one statement, the sales and reversals that bring every line the import touched from `sold` to
     `target` (the rules of `importing.settle_ledger`), once the lines and then their products are locked in
     primary-key order; with `new_lines`, the lines `write` held are written in the same statement, already
     settled (`sold` = `target`), with their sales. Returns (counts, deltas per product, dates of the sales,
     locked products)."""
-    by_id = imp.applied_by_id
+    by_id = taobao_import.applied_by_id
     prefix, suffix = (reversal_reason % {"order": "\x00"}).split("\x00")
     held = f"UNION SELECT product_id FROM {NEW_LINES} WHERE target > 0" if new_lines else ""
     inserted = f"""
@@ -38,9 +38,9 @@ def settle(imp, *, reversal_reason, now, new_lines=False):
                 FROM inserted i JOIN {ORDER} o ON o.id = i.order_id WHERE i.target > 0""" if new_lines else ""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM (SELECT id FROM {LINE} WHERE last_import_id = %s AND target <> sold "
-                       f"ORDER BY id FOR UPDATE) locked", [imp.pk])
+                       f"ORDER BY id FOR UPDATE) locked", [taobao_import.pk])
         cursor.execute(f"SELECT DISTINCT product_id FROM {LINE} WHERE last_import_id = %s AND target <> sold {held}",
-                       [imp.pk])
+                       [taobao_import.pk])
         product_ids = [row[0] for row in cursor.fetchall()]
         if not product_ids and not new_lines:
             return {"sales_written": 0, "reversals_written": 0}, {}, [], []
@@ -82,7 +82,7 @@ def settle(imp, *, reversal_reason, now, new_lines=False):
                          CASE WHEN kind = %(sale)s THEN (moved_at AT TIME ZONE %(zone)s)::date END AS day
                   FROM written) w
             GROUP BY GROUPING SETS ((product_id, kind), (day))""", {
-            "import": imp.pk, "sale": StockMove.Kind.SALE.value, "reversal": StockMove.Kind.REVERSAL.value,
+            "import": taobao_import.pk, "sale": StockMove.Kind.SALE.value, "reversal": StockMove.Kind.REVERSAL.value,
             "done": taobao.REFUND_DONE, "reference": taobao.REFERENCE, "now": now, "prefix": prefix,
             "suffix": suffix, "by": by_id, "zone": timezone.get_current_timezone_name()})
         counts, deltas, dates = {"sales_written": 0, "reversals_written": 0}, {}, set()
@@ -92,7 +92,8 @@ def settle(imp, *, reversal_reason, now, new_lines=False):
                 counts["sales_written" if kind == StockMove.Kind.SALE else "reversals_written"] += number
             elif day is not None:
                 dates.add(day)
-        cursor.execute(f"UPDATE {LINE} SET sold = target WHERE last_import_id = %s AND target <> sold", [imp.pk])
+        cursor.execute(f"UPDATE {LINE} SET sold = target WHERE last_import_id = %s AND target <> sold",
+                       [taobao_import.pk])
         if new_lines:
             cursor.execute(f"DROP TABLE IF EXISTS {NEW_LINES}")
     return counts, deltas, sorted(dates), locked
