@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .. import taobao
 from ..models import TaobaoImport, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
-from .rules import LINE_STATE, line_for_refund, line_state, newer, target_of
+from .rules import LINE_STATE, line_base, line_for_refund, line_key, line_state, newer, refund_given, target_of
 from .writes import bulk_update, copy_rows, insert
 
 
@@ -105,13 +105,11 @@ class Batch:
         orders = {o.order_id: o for o in TaobaoOrder.objects.filter(order_id__in=ids)}
         keys = []
         for _number, rec in rows:
-            if rec["sub_order_id"]:
-                key = f"sub:{rec['sub_order_id']}"
-            else:
-                base = f"{rec['sku']}|{rec['properties']}|{rec['title']}"[:90]
-                seen = occurrences[(rec["order_id"], base)] = occurrences.get((rec["order_id"], base), 0) + 1
-                key = f"{base}#{seen}"
-            keys.append(key)
+            base, place = "", None
+            if not rec["sub_order_id"]:
+                base = line_base(rec["sku"], rec["properties"], rec["title"])
+                place = occurrences[(rec["order_id"], base)] = occurrences.get((rec["order_id"], base), 0) + 1
+            keys.append(line_key(rec["sub_order_id"], base, place))
         known = {
             (line.order.order_id, line.line_key): line
             for line in TaobaoOrderLine.objects.filter(order__order_id__in=ids).select_related("order")
@@ -144,7 +142,7 @@ class Batch:
             line.paid_amount, line.paid_at = rec["paid_amount"], rec["paid_at"] or line.paid_at
             if rec["status"] and newer(rec["rank"], taobao.status_of(line.status)[0] if line.status else None):
                 line.status = rec["status"]
-            if rec["refund_status"] or rec["refund_amount"] is not None:
+            if refund_given(rec):
                 line.refund_status, line.refund_amount = rec["refund_status"], rec["refund_amount"]
             line.target = target_of(line, order)
             self.counts["sold_lines" if line.target else "unsold_lines"] += 1

@@ -36,6 +36,27 @@ def newer(rank, known_rank):
     return known_rank is None or rank is None or rank >= known_rank
 
 
+# An order's line is known across exports by its key: `sub:<子订单编号>`, or, in a layout without 子订单编号,
+# `<商家编码|properties|title, cut to LINE_BASE_LENGTH>#<its place among the order's lines with that base>`.
+SUB_KEY, NTH, LINE_BASE_LENGTH = "sub:", "#", 90
+
+
+def line_base(sku, properties, title):
+    """What tells apart the lines of an order without 子订单编号 (`line_key`)."""
+    return f"{sku}|{properties}|{title}"[:LINE_BASE_LENGTH]
+
+
+def line_key(sub_order_id, base, place):
+    """The line's key: by its 子订单编号, else its `line_base` and its place (1, 2, …) among the order's lines
+    with that base, in the file's order. (`staging.sql.line_key_sql` is its twin.)"""
+    return f"{SUB_KEY}{sub_order_id}" if sub_order_id else f"{base}{NTH}{place}"
+
+
+def refund_given(rec):
+    """Whether a 宝贝报表 row says anything of the line's refund: then it replaces what the shop knew."""
+    return bool(rec["refund_status"]) or rec["refund_amount"] is not None
+
+
 LINE_STATE = ["sub_order_id", "sku", "title", "properties", "quantity", "product_id", "paid_amount", "paid_at",
               "status", "refund_status", "refund_amount", "target"]
 

@@ -8,6 +8,7 @@ from psycopg2.extras import execute_values
 
 from .. import taobao
 from ..importing.batch import Batch
+from ..importing.rules import line_key, refund_given
 from ..models import Product, TaobaoImport, TaobaoOrderLine, TaobaoRefund
 from . import copying
 from .copying import CHUNK_TABLE, PYTHON_BATCH, RAW, STAGE, checked
@@ -15,7 +16,6 @@ from .sql import (
     DIGITS,
     FINAL,
     LINE,
-    NO_REFUND,
     ORDER,
     PRODUCT,
     amount_ok,
@@ -24,10 +24,13 @@ from .sql import (
     field_sql,
     fixed_layout,
     in_list,
+    line_base_sql,
+    line_key_sql,
     literal,
     moment_ok,
     moment_parts,
     moment_value,
+    no_refund,
     rank_sql,
     sells_sql,
 )
@@ -54,6 +57,9 @@ def _stage_sql(columns):
     refused row). Each step reads the one before through an `OFFSET 0` fence, so that no expression is worked out
     more than once per row."""
     index = {column: f"c{n}" for n, column in enumerate(columns)}
+    # A line's place among the order's lines with its base (`line_key`), numbered among the rows SQL reads: the
+    # rows left to Python renumber their orders' lines afterwards (`_read_in_python`).
+    place = "row_number() OVER (PARTITION BY ok AND sub_order_id = '', order_id, base ORDER BY row_no)"
     field = field_sql(taobao.LINES, index)
     refs = [index[c] for c in ("订单编号", "主订单编号") if c in index]
     ref = refs[0] if len(refs) == 1 else (f"CASE WHEN {refs[0]} <> '' THEN {refs[0]} ELSE {refs[1]} END" if refs
@@ -63,16 +69,14 @@ def _stage_sql(columns):
                          quantity, paid_amount, status, refund_given, refund_status, refund_amount, paid_at,
                          created_at, ref)
     SELECT %s, row_no, NOT ok, order_id, sub_order_id,
-           CASE WHEN NOT ok THEN '' WHEN sub_order_id <> '' THEN 'sub:' || sub_order_id
-                ELSE base || '#' || row_number() OVER (PARTITION BY ok AND sub_order_id = '', order_id, base
-                                                       ORDER BY row_no) END,
+           CASE WHEN ok THEN {line_key_sql("sub_order_id", "base", place)} ELSE '' END,
            sku, title, properties, quantity,
            CASE WHEN paid_amount IS NULL AND price IS NOT NULL THEN price * quantity ELSE paid_amount END,
            status, ok AND (refund_status <> '' OR refund_amount IS NOT NULL), CASE WHEN ok THEN refund_status ELSE ''
            END, refund_amount, paid_at, created_at, ref
     FROM (
         SELECT row_no, order_id, sub_order_id, sku, title, properties, status, ref, refund_status,
-               left(sku || '|' || properties || '|' || title, 90) AS base,
+               {line_base_sql("sku", "properties", "title")} AS base,
                status_ok AND order_id_ok AND sub_order_id_ok AND quantity_ok AND price_ok AND paid_ok AND refund_ok
                AND paid_at_ok AND created_at_ok AND sku <> '' AS ok,
                CASE WHEN quantity_ok THEN quantity::int END AS quantity,
@@ -98,7 +102,7 @@ def _stage_sql(columns):
                            left({field('title')}, 200) AS title, left({field('properties')}, 200) AS properties,
                            left({field('sku')}, 64) AS sku, {field('quantity')} AS quantity,
                            replace(replace({field('status')}, ',', '，'), ' ', '') AS status,
-                           CASE WHEN {field('refund_status')} IN {NO_REFUND} THEN ''
+                           CASE WHEN {field('refund_status')} IN {no_refund()} THEN ''
                                 ELSE left({field('refund_status')}, 30) END AS refund_status, {ref} AS ref,
                            {amount_text(field('price'))} AS price, {amount_text(field('paid_amount'))} AS paid,
                            {amount_text(field('refund_amount'))} AS refund,
@@ -133,11 +137,12 @@ def _read_in_python(cursor, taobao_import, columns):
             except ValueError as error:
                 refused.append((number, str(error), cells.get("订单编号") or cells.get("主订单编号") or ""))
                 continue
-            key = f"sub:{rec['sub_order_id']}" if rec["sub_order_id"] else ""
+            # A line without 子订单编号 is keyed once its place among its order's lines is known (below).
+            key = line_key(rec["sub_order_id"], "", None) if rec["sub_order_id"] else ""
             keyless = keyless or not key
             read.append((number, rec["order_id"], rec["sub_order_id"], key, rec["sku"], rec["title"],
                          rec["properties"], rec["quantity"], rec["paid_amount"], rec["status"],
-                         bool(rec["refund_status"]) or rec["refund_amount"] is not None, rec["refund_status"],
+                         refund_given(rec), rec["refund_status"],
                          rec["refund_amount"], rec["paid_at"], rec["created_at"]))
         if read:
             execute_values(cursor, f"""
@@ -162,14 +167,16 @@ def _read_in_python(cursor, taobao_import, columns):
     if keyless:
         # Lines without a 子订单编号 are told apart by their place among the order's lines with the same 商家编码,
         # properties and title: number them again now that the Python reader has read some of them.
+        key = line_key_sql("k.sub_order_id", "k.base", "k.n")
         cursor.execute(f"""
-            UPDATE {STAGE} s SET line_key = k.base || '#' || k.n
-            FROM (SELECT row_no, base, row_number() OVER (PARTITION BY order_id, base ORDER BY row_no) AS n
-                  FROM (SELECT row_no, order_id, left(sku || '|' || properties || '|' || title, 90) AS base
+            UPDATE {STAGE} s SET line_key = {key}
+            FROM (SELECT row_no, sub_order_id, base,
+                         row_number() OVER (PARTITION BY order_id, base ORDER BY row_no) AS n
+                  FROM (SELECT row_no, order_id, sub_order_id, {line_base_sql("sku", "properties", "title")} AS base
                         FROM {STAGE} WHERE import_id = %s AND reason IS NULL AND sub_order_id = ''
                         AND order_id IN (SELECT order_id FROM {STAGE} WHERE import_id = %s AND reason IS NULL
                                          AND line_key = '')) keyed) k
-            WHERE s.import_id = %s AND s.row_no = k.row_no AND s.line_key <> k.base || '#' || k.n""",
+            WHERE s.import_id = %s AND s.row_no = k.row_no AND s.line_key <> {key}""",
                        [taobao_import.pk, taobao_import.pk, taobao_import.pk])
 
 

@@ -3,7 +3,11 @@ literals, statuses and their ranks, amounts, moments, and each export field's co
 """
 
 
+from django.db import connection
+from psycopg2 import sql
+
 from .. import taobao
+from ..importing.rules import LINE_BASE_LENGTH, NTH, SUB_KEY
 from ..models import Product, StockMove, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
 
 # What Python's str.strip() takes off (str.isspace()), so that SQL trims amounts exactly as `parse_amount` does.
@@ -18,38 +22,46 @@ MOMENT_DASH = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$
 MOMENT_SLASH = r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2} [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"
 
 
-def literal(text):
-    return "'" + str(text).replace("'", "''") + "'"
+def render(composable):
+    """The text of a `psycopg2.sql` composition, quoted by psycopg2 for this connection (its encoding). Every
+    statement these pieces go into is run with parameters, so a `%` in it is doubled."""
+    connection.ensure_connection()
+    return composable.as_string(connection.connection).replace("%", "%%")
+
+
+def literal(value):
+    """A value as an SQL literal (`sql.Literal`)."""
+    return render(sql.Literal(value))
 
 
 def in_list(values):
-    return "(" + ", ".join(literal(v) for v in values) + ")"
-
-
-WS = literal(WHITESPACE)
+    """`(v1, v2, …)` for an `IN`, each value a `sql.Literal`."""
+    return render(sql.SQL("({})").format(sql.SQL(", ").join(sql.Literal(value) for value in values)))
 
 
 def rank_sql(status):
     """SQL for the rank of an order status (`taobao.STATUSES`); NULL for none."""
-    return f"CASE {status} " + " ".join(f"WHEN {literal(name)} THEN {rank}"
+    return f"CASE {status} " + " ".join(f"WHEN {literal(name)} THEN {int(rank)}"
                                         for name, (rank, _sold) in taobao.STATUSES.items()) + " END"
 
 
 def sells_sql(status):
     """SQL for whether an order status counts as sold; NULL for none."""
     return f"CASE {status} " + " ".join(f"WHEN {literal(name)} THEN {'true' if sold else 'false'}"
-                                        for name, (rank_sql, sold) in taobao.STATUSES.items()) + " END"
+                                        for name, (_rank, sold) in taobao.STATUSES.items()) + " END"
 
 
 FINAL = taobao.FINAL
 
 
 def amount_text(column):
-    return (f"btrim(replace(replace(replace(replace({column}, '元', ''), '¥', ''), '￥', ''), ',', ''), {WS})")
+    return (f"btrim(replace(replace(replace(replace({column}, '元', ''), '¥', ''), '￥', ''), ',', ''), "
+            f"{literal(WHITESPACE)})")
 
 
-ZONE = literal(taobao.SHANGHAI.key)
-NO_REFUND = in_list(sorted(taobao.NO_REFUND))
+def no_refund():
+    """The cells that say "no refund" (`taobao.NO_REFUND`), for an `IN`."""
+    return in_list(sorted(taobao.NO_REFUND))
 
 
 def moment_ok(name):
@@ -67,18 +79,18 @@ def moment_ok(name):
 
 
 def moment_value(name):
-    p = f"{name}_p"
-    return (f"CASE WHEN {name}_ok AND {name}_fixed THEN {name}::timestamp AT TIME ZONE {ZONE} "
+    p, zone = f"{name}_p", literal(taobao.SHANGHAI.key)
+    return (f"CASE WHEN {name}_ok AND {name}_fixed THEN {name}::timestamp AT TIME ZONE {zone} "
             f"WHEN {name}_ok AND {p} IS NOT NULL THEN make_timestamp({p}[1]::int, {p}[2]::int, {p}[3]::int, "
-            f"{p}[4]::int, {p}[5]::int, coalesce({p}[6], '0')::int) AT TIME ZONE {ZONE} END")
+            f"{p}[4]::int, {p}[5]::int, coalesce({p}[6], '0')::int) AT TIME ZONE {zone} END")
 
 
 def amount_ok(name):
-    return f"({name} = '' OR {name} IN {NO_REFUND} OR {name} ~ {literal(AMOUNT_RE)})"
+    return f"({name} = '' OR {name} IN {no_refund()} OR {name} ~ {literal(AMOUNT_RE)})"
 
 
 def amount_value(name):
-    return f"CASE WHEN {name}_ok AND {name} <> '' AND {name} NOT IN {NO_REFUND} THEN {name}::numeric(12, 2) END"
+    return f"CASE WHEN {name}_ok AND {name} <> '' AND {name} NOT IN {no_refund()} THEN {name}::numeric(12, 2) END"
 
 
 def fixed_layout(name, cell):
@@ -91,6 +103,17 @@ def moment_parts(name):
     return (f"CASE WHEN {name} <> '' AND NOT {name}_fixed "
             f"AND ({name} ~ {literal(MOMENT_DASH)} OR {name} ~ {literal(MOMENT_SLASH)}) "
             f"THEN string_to_array(translate({name}, '-/ :', ',,,,'), ',') END AS {name}_p")
+
+
+def line_base_sql(sku, properties, title):
+    """`importing.rules.line_base` in SQL."""
+    return f"left({sku} || '|' || {properties} || '|' || {title}, {int(LINE_BASE_LENGTH)})"
+
+
+def line_key_sql(sub_order_id, base, place):
+    """`importing.rules.line_key` in SQL: the one place the staged path writes a line's key."""
+    return (f"CASE WHEN {sub_order_id} <> '' THEN {literal(SUB_KEY)} || {sub_order_id} "
+            f"ELSE {base} || {literal(NTH)} || {place} END")
 
 
 def field_sql(kind, index):
