@@ -11,12 +11,18 @@ from ..models import StockMove
 BATCH = 5000
 
 
+def copies():
+    """Whether new rows are written by COPY (PostgreSQL); else by bulk_create, as on SQLite. The tests run the
+    Python path both ways on PostgreSQL, so that SQLite's way of writing runs in CI too."""
+    return connection.vendor == "postgresql"
+
+
 def insert(model, objects):
     """Insert new rows fast: PostgreSQL's COPY (no ids come back), else bulk_create. Every field's value is what
     saving would write (defaults were set on the instances; auto_now(_add) here), so the rows are the same."""
     if not objects:
         return
-    if connection.vendor != "postgresql":
+    if not copies():
         model.objects.bulk_create(objects, batch_size=BATCH)
         return
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
@@ -64,7 +70,7 @@ MOVE_COLUMNS = ["product_id", "kind", "quantity", "moved_at", "recorded_at", "by
 def insert_moves(moves):
     if not moves:
         return
-    if connection.vendor == "postgresql":
+    if copies():
         copy_rows(StockMove, MOVE_COLUMNS, moves)
     else:
         StockMove.objects.bulk_create([StockMove(**dict(zip(MOVE_COLUMNS, move, strict=True))) for move in moves])
