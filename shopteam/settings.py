@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shopteam.logs.RequestIdMiddleware",  # first: every line logged while a request is handled names it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,14 +222,31 @@ SHOPTEAM_IMPORT_IN_SQL = env.bool("SHOPTEAM_IMPORT_IN_SQL", default=True)
 ESCALATION_DEFAULT_STEP_MINUTES = env.int("ESCALATION_DEFAULT_STEP_MINUTES", default=240)
 ESCALATION_WARN_WORKING_MINUTES = env.int("ESCALATION_WARN_WORKING_MINUTES", default=60)
 
+# One JSON line per event on standard output (journald keeps it under systemd), each with the request_id of the
+# request (X-Request-ID) or the task_id of the Celery job it belongs to (shopteam/logs.py). LOG_FORMAT=text prints
+# plain lines for a person at a terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "shopteam.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "shopteam.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["context"],
+            "formatter": env.str("LOG_FORMAT", default="json"),
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own console handler (on with DEBUG) would print every record the root's prints again: a 403 came
     # out as two tracebacks. Django's records go to the root's handler only.
-    "loggers": {"django": {"handlers": [], "level": "INFO"}, "django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django": {"handlers": [], "level": "INFO"}, "django.db.backends": {"level": "WARNING"},
+                # Its banner on every start would land in a command's output (`manage.py dumpdata > file`).
+                "axes.apps": {"level": "WARNING"}},
 }
 
 # HTTPS, from the environment (README, "Production"): `manage.py check --deploy` is clean with the documented
