@@ -9,5 +9,6 @@ timeout = 120  # an upload of a large export is stored before the worker reads i
 graceful_timeout = 30
 accesslog = "-"  # to standard output: journald keeps it
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# One line per request, ending with the id the app logged it under (the response's X-Request-ID).
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("SHOPTEAM_FORWARDED_ALLOW_IPS", "127.0.0.1")  # the proxy in front

@@ -3,6 +3,8 @@ import os
 
 from celery import Celery
 
+from shopteam import logs  # noqa: F401 - the job id on every log line, and Django's LOGGING in the worker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopteam.settings")
 
 # Every task queues after commit through shopteam.queueing, so a broker that is down never fails a request.

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shopteam.logs.RequestIdMiddleware",  # first: every line logged while a request is handled names it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +111,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # app's queries are small and indexed (tests/bench/escalation.py measured it): keep it off.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Behind pgbouncer in transaction mode (README, "Growing past one machine"): a server-side cursor cannot outlive
+# its transaction there. The worker that imports must still reach PostgreSQL directly or in session mode.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -149,6 +153,11 @@ USE_TZ = True
 # and at least every DASHBOARD_STATISTICS_SECONDS (the month, the weeks and the 90-day window move with time).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DASHBOARD_STATISTICS_SECONDS = env.int("DASHBOARD_STATISTICS_SECONDS", default=60)
+# Sessions: with a Redis cache, read from it and written through to the database (a Redis restart signs nobody out),
+# so every web process on every machine knows every session; without one, in the database alone.
+REDIS_CACHE = "redis" in CACHES["default"]["BACKEND"].lower()
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db" if REDIS_CACHE
+                         else "django.contrib.sessions.backends.db")
 # /healthz: a worker or beat not seen for this long is down (beat sends the heartbeat every minute); the broker
 # must answer within SHOPTEAM_HEALTH_TIMEOUT seconds.
 # Buyers' names, phones and addresses (personal data under PIPL) are cleared this many days after an order's last
@@ -160,8 +169,31 @@ SHOPTEAM_HEALTH_TIMEOUT = env.float("SHOPTEAM_HEALTH_TIMEOUT", default=2.0)
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
+# Files stored through Django's storage: the local SHOPTEAM_VAR_DIR by default (the folders `backup` keeps), or with
+# SHOPTEAM_FILE_STORAGE=s3 an S3-compatible bucket (django-storages; MinIO, Ceph, AWS, Aliyun OSS, Tencent COS) that
+# every machine shares. The bucket stays private: links to a file are signed and expire.
+SHOPTEAM_FILE_STORAGE = env.str("SHOPTEAM_FILE_STORAGE", default="local")
+if SHOPTEAM_FILE_STORAGE == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default="shopteam"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif SHOPTEAM_FILE_STORAGE == "local":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR}}
+else:
+    raise ValueError(f"SHOPTEAM_FILE_STORAGE is {SHOPTEAM_FILE_STORAGE!r}: it must be local or s3")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -221,14 +253,31 @@ SHOPTEAM_IMPORT_IN_SQL = env.bool("SHOPTEAM_IMPORT_IN_SQL", default=True)
 ESCALATION_DEFAULT_STEP_MINUTES = env.int("ESCALATION_DEFAULT_STEP_MINUTES", default=240)
 ESCALATION_WARN_WORKING_MINUTES = env.int("ESCALATION_WARN_WORKING_MINUTES", default=60)
 
+# One JSON line per event on standard output (journald keeps it under systemd), each with the request_id of the
+# request (X-Request-ID) or the task_id of the Celery job it belongs to (shopteam/logs.py). LOG_FORMAT=text prints
+# plain lines for a person at a terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "shopteam.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "shopteam.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["context"],
+            "formatter": env.str("LOG_FORMAT", default="json"),
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own console handler (on with DEBUG) would print every record the root's prints again: a 403 came
     # out as two tracebacks. Django's records go to the root's handler only.
-    "loggers": {"django": {"handlers": [], "level": "INFO"}, "django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django": {"handlers": [], "level": "INFO"}, "django.db.backends": {"level": "WARNING"},
+                # Its banner on every start would land in a command's output (`manage.py dumpdata > file`).
+                "axes.apps": {"level": "WARNING"}},
 }
 
 # HTTPS, from the environment (README, "Production"): `manage.py check --deploy` is clean with the documented

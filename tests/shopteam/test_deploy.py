@@ -6,6 +6,7 @@ heartbeat, run by the worker, makes /healthz answer 200.
 
 It needs PostgreSQL and Redis (a database and two Redis databases of its own) and takes about a minute."""
 import http.client
+import json
 import os
 import re
 import secrets
@@ -146,6 +147,11 @@ def test_the_units_commands_serve_sign_in_deliver_and_run_the_schedule(tmp_path,
             log.close()
     web_log = (tmp_path / "web.log").read_text()
     assert '"GET /healthz HTTP/1.0" 200' in web_log or '"GET /healthz HTTP/1.1" 200' in web_log  # access log
+    assert re.search(r'"GET /healthz HTTP/1\.[01]" 200 .* request_id=[0-9a-f]{32}$', web_log, re.M)
+    # The worker logs as Django's LOGGING says: JSON lines, those of a job with its task id.
+    worker_lines = [json.loads(line) for line in (tmp_path / "worker.log").read_text().splitlines()
+                    if line.startswith("{")]
+    assert any(line.get("task_id") and line.get("task") for line in worker_lines), worker_lines[-5:]
 
 
 def _answers(browser):

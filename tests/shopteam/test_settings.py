@@ -108,6 +108,22 @@ def test_links_follow_the_demos_port(tmp_path):
     assert values["SITE_URL"] == "http://127.0.0.1:8000"
 
 
+def test_sessions_go_to_a_redis_cache_and_files_to_a_bucket_when_configured(tmp_path):
+    names = ["SESSION_ENGINE", "STORAGES"]
+    local = start(tmp_path, names, SECRET_KEY="k" * 60, SHOPTEAM_VAR_DIR=str(tmp_path / "var"))
+    assert local["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert "FileSystemStorage" in local["STORAGES"] and str(tmp_path / "var") in local["STORAGES"]
+    shared = start(tmp_path, names, SECRET_KEY="k" * 60, SHOPTEAM_VAR_DIR=str(tmp_path / "var"),
+                   CACHE_URL="rediscache://127.0.0.1:6379/1", SHOPTEAM_FILE_STORAGE="s3",
+                   AWS_STORAGE_BUCKET_NAME="shop-files", AWS_S3_ENDPOINT_URL="https://s3.example.com")
+    assert shared["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert "storages.backends.s3.S3Storage" in shared["STORAGES"]
+    assert "'bucket_name': 'shop-files'" in shared["STORAGES"]
+    assert "'default_acl': None" in shared["STORAGES"]  # private: links are signed
+    wrong = start(tmp_path, names, SECRET_KEY="k" * 60, SHOPTEAM_VAR_DIR=str(tmp_path), SHOPTEAM_FILE_STORAGE="nfs")
+    assert "must be local or s3" in wrong["error"]
+
+
 def test_https_settings_come_from_the_environment(tmp_path):
     values = start(
         tmp_path,
