@@ -10,16 +10,16 @@ from simple_history.models import HistoricalRecords
 
 from inventory.models import TaobaoOrder
 
-PERSON = {"on_delete": models.PROTECT, "null": True, "blank": True, "related_name": "+"}
-
 
 class PickList(models.Model):
     """One round of picking: the orders it covered and who walked the shelves."""
 
     day = models.DateField(_("day"))
-    picked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("picked by"), **PERSON)
+    picked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("picked by"))
     picked_at = models.DateTimeField(_("picked"), default=timezone.now)
     history = HistoricalRecords()
+    _change_reason: str  # read by simple_history at save: the history row's reason (not a field)
 
     class Meta:
         ordering = ["-picked_at", "-pk"]
@@ -34,16 +34,19 @@ class Parcel(models.Model):
     """The desk's record of one order: picked and shipped, by whom and when, with the carrier and waybill."""
 
     order = models.OneToOneField(TaobaoOrder, on_delete=models.PROTECT, related_name="parcel",
-                                 verbose_name=_("order"))
+                                 verbose_name=_("imported order"))
     pick_list = models.ForeignKey(PickList, on_delete=models.PROTECT, null=True, blank=True, related_name="parcels",
                                   verbose_name=_("pick list"))
-    picked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("picked by"), **PERSON)
+    picked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("picked by"))
     picked_at = models.DateTimeField(_("picked"), null=True, blank=True)
-    shipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("shipped by"), **PERSON)
+    shipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("shipped by"))
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)
     waybill = models.CharField(_("waybill number (运单号)"), max_length=50, blank=True)
     history = HistoricalRecords()
+    _change_reason: str  # read by simple_history at save: the history row's reason (not a field)
 
     class Meta:
         ordering = ["-shipped_at", "-pk"]
@@ -67,14 +70,16 @@ class PackingProblem(models.Model):
         SHORT = "short", _("Short (missing goods)")
         WRONG = "wrong", _("Wrong item")
 
-    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="+", verbose_name=_("order"))
+    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="+", verbose_name=_("imported order"))
     kind = models.CharField(_("problem"), max_length=10, choices=Kind.choices)
     note = models.TextField(_("what was found"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), **PERSON)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     case = models.ForeignKey("escalation.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("case"))
     history = HistoricalRecords()
+    _change_reason: str  # read by simple_history at save: the history row's reason (not a field)
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
@@ -94,14 +99,17 @@ class ProblemParcel(models.Model):
         REFUSED = "refused", _("Refused by the buyer")
         DAMAGED = "damaged", _("Damaged in transit")
 
-    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="+", verbose_name=_("order"))
+    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="+", verbose_name=_("imported order"))
     kind = models.CharField(_("problem"), max_length=10, choices=Kind.choices)
     what_done = models.TextField(_("what was done"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), **PERSON)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), **PERSON)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("closed by"))
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
     history = HistoricalRecords()
+    _change_reason: str  # read by simple_history at save: the history row's reason (not a field)
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
@@ -125,9 +133,11 @@ class StoreroomIncident(models.Model):
     happened_on = models.DateField(_("happened on"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     what_happened = models.TextField(_("what happened"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), **PERSON)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
+    _change_reason: str  # read by simple_history at save: the history row's reason (not a field)
 
     class Meta:
         ordering = ["-happened_on", "-pk"]

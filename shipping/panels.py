@@ -17,7 +17,7 @@ def _open_for_desk(user):
 def register():
     dashboard.register_panel("shipping", title=_("Shipping: orders waiting, flagged, problem parcels"),
                              template="shipping/_panel.html", context=_panel, order=35)
-    dashboard.register_badge("shipping", label=_("Shipping"), url_name="shipping:desk", count=_open_for_desk,
+    dashboard.register_badge("shipping", label=_("Shipping desk"), url_name="shipping:desk", count=_open_for_desk,
                              order=45, visible=selectors.works_the_desk)
     dashboard.register_badge("problem_parcels", label=_("Problem parcels"), url_name="shipping:problem_parcels",
                              count=lambda user: selectors.count_open_problem_parcels(), order=46,

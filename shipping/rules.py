@@ -6,7 +6,7 @@ set allowed. Objects: an imported order (ship, problem, problem_parcel), a Parce
 (follow_up, close, correct), a StoreroomIncident (correct)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
@@ -68,15 +68,16 @@ def refusal(obj: Any, user: Person, action: str) -> str | None:
     if isinstance(obj, Parcel):
         if not obj.shipped_at:
             return _("This order has not been shipped yet.")
-        return desk_refusal(user) or _correction_refusal(user, obj.shipped_by)
+        return desk_refusal(user) or _correction_refusal(user, cast(User | None, obj.shipped_by))
     if isinstance(obj, ProblemParcel):
         if (refused := desk_refusal(user)) is not None:
             return refused
         if action == "correct":
-            return _correction_refusal(user, obj.recorded_by)
+            return _correction_refusal(user, cast(User | None, obj.recorded_by))
         return _("This problem parcel is closed.") if obj.closed_at else None
     if isinstance(obj, StoreroomIncident):
-        return incident_rights_refusal(user) or _correction_refusal(user, obj.recorded_by)
+        return incident_rights_refusal(user) or _correction_refusal(
+            user, cast(User | None, obj.recorded_by))
     return _("Unknown action.")
 
 

@@ -122,7 +122,8 @@ def _raising_post(by: User) -> Post | None:
     """The post a packer raises a free-form case from: their post in the product group, else any they hold."""
     posts = roles_selectors.posts_held(by)
     product = [p for p in posts if p.department.code == selectors.PRODUCT]
-    return (product or posts or [None])[0]
+    chosen = product or posts
+    return chosen[0] if chosen else None
 
 
 def report_packing_problem(order: TaobaoOrder, *, by: User, kind: str, note: str) -> PackingProblem:

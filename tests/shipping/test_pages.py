@@ -80,7 +80,8 @@ def test_a_refused_shipment_shows_why_on_the_page_and_keeps_the_ticks(client, pa
     order = records["order"]
     client.force_login(packer)
     response = client.post(reverse("shipping:ship", args=[order.order_id]),
-                           {"carrier": "中通快递", "waybill": "W1", "line": all_lines(order)})
+                           {"carrier": "中通快递", "waybill": "W1", "line": all_lines(order)},
+                           HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Waybill W1 is already on order" in response.content.decode()
     assert b"checked" in response.content
@@ -89,9 +90,11 @@ def test_a_refused_shipment_shows_why_on_the_page_and_keeps_the_ticks(client, pa
 
 def test_an_order_number_never_imported_is_refused_on_the_desk(client, packer, records):
     client.force_login(packer)
-    response = client.get(reverse("shipping:desk"), {"order": "3599999999999999999"})
+    response = client.get(reverse("shipping:desk"), {"order": "3599999999999999999"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Order 3599999999999999999 was never imported" in response.content.decode()
+    chinese = client.get(reverse("shipping:desk"), {"order": "3599999999999999999"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "订单 3599999999999999999 从未导入" in chinese.content.decode()
     found = client.get(reverse("shipping:desk"), {"order": records["order"].order_id})
     assert found["Location"] == reverse("shipping:order", args=[records["order"].order_id])
     assert client.get(reverse("shipping:order", args=["3599999999999999999"])).status_code == 404

@@ -19,7 +19,7 @@
       if (codes.indexOf(code) !== -1 && !found) { found = boxes[i]; }
     }
     if (!found) {
-      say.textContent = scan.dataset.unknown.replace("%s", code);
+      say.textContent = scan.dataset.unknown.replace("{code}", code);
       say.className = "small text-danger";
       return;
     }
@@ -29,7 +29,7 @@
     var counter = document.getElementById(found.id + "-scanned");
     if (counter) { counter.textContent = found.dataset.scanned + "/" + wanted; }
     if (scanned >= wanted) { found.checked = true; }
-    say.textContent = scan.dataset.ok.replace("%s", code);
+    say.textContent = scan.dataset.ok.replace("{code}", code);
     say.className = "small text-success";
   });
 }());
