@@ -6,14 +6,14 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from inventory import taobao
 from inventory.models import TaobaoOrder, TaobaoOrderLine
 from roles import selectors as roles_selectors
 
-from .models import Parcel, ProblemParcel, StoreroomIncident
+from .models import PackingProblem, Parcel, ProblemParcel, StoreroomIncident
 
 PRODUCT = "product"
 CUSTOMER_SERVICE = "customer-service"
@@ -65,8 +65,9 @@ def open_orders() -> QuerySet[TaobaoOrder]:
 
 
 def orders_to_pack() -> QuerySet[TaobaoOrder]:
-    """open_orders with their lines and products and their parcel, for the desk's list."""
-    return open_orders().select_related("parcel", "parcel__picked_by").prefetch_related(_lines())
+    """open_orders with their lines and products, their parcel, and whether a packing problem was found."""
+    return (open_orders().select_related("parcel", "parcel__picked_by").prefetch_related(_lines())
+            .annotate(has_problem=Exists(PackingProblem.objects.filter(order=OuterRef("pk")))))
 
 
 def count_open_orders() -> int:
@@ -119,6 +120,10 @@ def shipped_recently(limit: int = 20) -> QuerySet[Parcel]:
 def problem_parcels(*, open_only: bool = False) -> QuerySet[ProblemParcel]:
     found = ProblemParcel.objects.select_related("order", "recorded_by", "closed_by")
     return found.filter(closed_at__isnull=True) if open_only else found
+
+
+def packing_problems(order: TaobaoOrder) -> QuerySet[PackingProblem]:
+    return PackingProblem.objects.filter(order=order).select_related("recorded_by")
 
 
 def count_open_problem_parcels() -> int:

@@ -112,6 +112,7 @@ def order_page(request, order_id, ship_form=None, problem_form=None, parcel_form
                                                                       "waybill": parcel.waybill})
                                          if "correct" in parcel_actions else None),
         "problems": selectors.problem_parcels().filter(order=order),
+        "packing_problems": selectors.packing_problems(order),
     })
 
 
