@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tasks",
     "inventory",
     "finance",
+    "shipping",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,8 @@ SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS = env.int("SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS
 SHOPTEAM_IMPORT_IN_SQL = env.bool("SHOPTEAM_IMPORT_IN_SQL", default=True)
 
 ESCALATION_DEFAULT_STEP_MINUTES = env.int("ESCALATION_DEFAULT_STEP_MINUTES", default=240)
+# The playbook difficulty (its code) a packing problem raises; empty: a free-form case from the packer's post.
+SHIPPING_PACKING_DIFFICULTY = env.str("SHIPPING_PACKING_DIFFICULTY", default="")
 ESCALATION_WARN_WORKING_MINUTES = env.int("ESCALATION_WARN_WORKING_MINUTES", default=60)
 
 # One JSON line per event on standard output (journald keeps it under systemd), each with the request_id of the

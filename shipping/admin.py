@@ -1,0 +1,49 @@
+"""The shipping desk's records in the admin: read-only (every change goes through shipping.services), with history."""
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import PackingProblem, Parcel, PickList, ProblemParcel, StoreroomIncident
+
+
+class ReadOnly(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Parcel)
+class ParcelAdmin(ReadOnly):
+    list_display = ["order", "picked_by", "picked_at", "shipped_by", "shipped_at", "carrier", "waybill"]
+    search_fields = ["order__order_id", "waybill"]
+    list_select_related = ["order", "picked_by", "shipped_by"]
+
+
+@admin.register(PickList)
+class PickListAdmin(ReadOnly):
+    list_display = ["day", "picked_by", "picked_at"]
+    list_select_related = ["picked_by"]
+
+
+@admin.register(PackingProblem)
+class PackingProblemAdmin(ReadOnly):
+    list_display = ["order", "kind", "recorded_by", "recorded_at", "case"]
+    list_select_related = ["order", "recorded_by", "case"]
+
+
+@admin.register(ProblemParcel)
+class ProblemParcelAdmin(ReadOnly):
+    list_display = ["order", "kind", "recorded_by", "recorded_at", "closed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["order", "recorded_by"]
+
+
+@admin.register(StoreroomIncident)
+class StoreroomIncidentAdmin(ReadOnly):
+    list_display = ["happened_on", "kind", "recorded_by"]
+    list_filter = ["kind"]
+    list_select_related = ["recorded_by"]

@@ -1,0 +1,179 @@
+"""What the shipping desk reads: the orders to pack, the pick list, the flags, the problem parcels, and the
+per-person monthly counts that pay and assessment read. Reads only; the writes are in shipping.services."""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from inventory import taobao
+from inventory.models import TaobaoOrder, TaobaoOrderLine
+from roles import selectors as roles_selectors
+
+from .models import PackingProblem, Parcel, ProblemParcel, StoreroomIncident
+
+PRODUCT = "product"
+CUSTOMER_SERVICE = "customer-service"
+Person = User | AnonymousUser
+
+
+# --- who ---------------------------------------------------------------------------------------------------
+
+def works_the_desk(user: Person) -> bool:
+    """The shipping desk: the product group (产品组), the shop manager and the admins."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or roles_selectors.holds_in(user, PRODUCT) or roles_selectors.is_shop_manager(user))
+
+
+def sees_problem_parcels(user: Person) -> bool:
+    """Problem parcels: the desk, and customer service, who answer the buyer."""
+    return works_the_desk(user) or roles_selectors.holds_in(user, CUSTOMER_SERVICE)
+
+
+def records_incidents(user: Person) -> bool:
+    """Storeroom incidents: the product group's leader, the shop manager and the admins."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or roles_selectors.holds_in(user, PRODUCT, leader=True)
+                or roles_selectors.is_shop_manager(user))
+
+
+def leads(user: User, maker: User | None) -> bool:
+    """Whether `user` is `maker`'s leader: leads a group `maker` is in, or is the shop manager."""
+    if maker is None:
+        return roles_selectors.is_shop_manager(user)
+    return bool(roles_selectors.is_shop_manager(user)
+                or roles_selectors.led_departments(user) & roles_selectors.member_departments(maker))
+
+
+# --- the orders ----------------------------------------------------------------------------------------------
+
+def _lines() -> Prefetch:
+    return Prefetch("lines", queryset=TaobaoOrderLine.objects.select_related("product").order_by("pk"))
+
+
+def open_orders() -> QuerySet[TaobaoOrder]:
+    """Paid, waiting to be shipped by the latest export, and not shipped here: oldest payment first. A later
+    export that says shipped or finished takes the order off (its rank moves past PAID)."""
+    return (TaobaoOrder.objects.filter(status_rank=taobao.PAID)
+            .exclude(parcel__shipped_at__isnull=False)
+            .order_by(F("paid_at").asc(nulls_last=True), "pk"))
+
+
+def orders_to_pack() -> QuerySet[TaobaoOrder]:
+    """open_orders with their lines and products, their parcel, and whether a packing problem was found."""
+    return (open_orders().select_related("parcel", "parcel__picked_by").prefetch_related(_lines())
+            .annotate(has_problem=Exists(PackingProblem.objects.filter(order=OuterRef("pk")))))
+
+
+def count_open_orders() -> int:
+    return open_orders().count()
+
+
+def order_for_packing(order_id: str) -> TaobaoOrder | None:
+    """The imported order with that number (spaces and the export's ="…" quoting ignored), or None."""
+    number = (order_id or "").strip().strip('="').strip()
+    if not number:
+        return None
+    return (TaobaoOrder.objects.filter(order_id=number).select_related("parcel", "parcel__shipped_by")
+            .prefetch_related(_lines()).first())
+
+
+def is_open(order: TaobaoOrder) -> bool:
+    parcel = getattr(order, "parcel", None)
+    return order.status_rank == taobao.PAID and not (parcel and parcel.shipped_at)
+
+
+def unpicked(orders: QuerySet[TaobaoOrder]) -> QuerySet[TaobaoOrder]:
+    return orders.filter(Q(parcel__isnull=True) | Q(parcel__picked_at__isnull=True))
+
+
+def pick_list() -> tuple[list[dict[str, Any]], list[int]]:
+    """Every line of the open orders not yet picked, summed per product and shelf (shelf order, then SKU), and
+    the ids of the orders it covers (what "picked" records)."""
+    orders = unpicked(open_orders())
+    rows = list(TaobaoOrderLine.objects.filter(order__in=orders)
+                .values("product_id", "product__sku", "product__name", "product__shelf")
+                .annotate(quantity=Sum("quantity"), orders=Count("order", distinct=True))
+                .order_by("product__shelf", "product__sku"))
+    return rows, list(orders.values_list("pk", flat=True))
+
+
+def flagged_parcels() -> QuerySet[Parcel]:
+    """Shipped here but still "waiting to ship" in an export imported after that: the waybill was not entered in
+    the seller centre."""
+    return (Parcel.objects.filter(shipped_at__isnull=False, order__status_rank=taobao.PAID,
+                                  order__last_import__created_at__gt=F("shipped_at"))
+            .select_related("order", "shipped_by").order_by("shipped_at", "pk"))
+
+
+def shipped_recently(limit: int = 20) -> QuerySet[Parcel]:
+    return Parcel.objects.filter(shipped_at__isnull=False).select_related("order", "shipped_by")[:limit]
+
+
+# --- problem parcels and incidents --------------------------------------------------------------------------
+
+def problem_parcels(*, open_only: bool = False) -> QuerySet[ProblemParcel]:
+    found = ProblemParcel.objects.select_related("order", "recorded_by", "closed_by")
+    return found.filter(closed_at__isnull=True) if open_only else found
+
+
+def packing_problems(order: TaobaoOrder) -> QuerySet[PackingProblem]:
+    return PackingProblem.objects.filter(order=order).select_related("recorded_by")
+
+
+def count_open_problem_parcels() -> int:
+    return ProblemParcel.objects.filter(closed_at__isnull=True).count()
+
+
+def incidents() -> QuerySet[StoreroomIncident]:
+    return StoreroomIncident.objects.select_related("recorded_by")
+
+
+# --- what pay and assessment read -------------------------------------------------------------------------------
+
+def _month_range(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    first = month.replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    return (datetime.datetime.combine(first, datetime.time(), zone),
+            datetime.datetime.combine(following, datetime.time(), zone))
+
+
+def monthly_counts(month: datetime.date) -> dict[int, dict[str, int]]:
+    """Per person (user id) in the month starting `month` (Shanghai time): orders picked (on a pick list they
+    recorded), orders shipped, and problems — the problem parcels (问题件) recorded that month against orders
+    they shipped. Everyone with any count is present; each has all three keys."""
+    start, end = _month_range(month)
+    counts: dict[int, dict[str, int]] = {}
+
+    def add(rows: Any, key: str) -> None:
+        for user_id, n in rows:
+            if user_id is not None:
+                counts.setdefault(user_id, {"picked": 0, "shipped": 0, "problems": 0})[key] = n
+
+    add(Parcel.objects.filter(picked_at__gte=start, picked_at__lt=end).values("picked_by")
+        .annotate(n=Count("pk")).values_list("picked_by", "n"), "picked")
+    add(Parcel.objects.filter(shipped_at__gte=start, shipped_at__lt=end).values("shipped_by")
+        .annotate(n=Count("pk")).values_list("shipped_by", "n"), "shipped")
+    add(ProblemParcel.objects.filter(recorded_at__gte=start, recorded_at__lt=end, order__parcel__isnull=False)
+        .values("order__parcel__shipped_by").annotate(n=Count("pk")).values_list("order__parcel__shipped_by", "n"),
+        "problems")
+    return counts
+
+
+def month_had_storeroom_incident(month: datetime.date) -> bool:
+    """Whether a storeroom incident happened in the month starting `month` (the storekeeper's allowance)."""
+    first = month.replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return StoreroomIncident.objects.filter(happened_on__gte=first, happened_on__lt=following).exists()
+
+
+def dashboard_panel() -> dict[str, Any]:
+    return {"open_count": count_open_orders(), "flagged": list(flagged_parcels()[:8]),
+            "flagged_count": flagged_parcels().count(), "problem_count": count_open_problem_parcels(),
+            "oldest": open_orders().first()}

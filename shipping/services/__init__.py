@@ -1,0 +1,19 @@
+"""Every change on the shipping desk: each locks what it changes, checks the rule (shipping.rules), writes history
+(django-simple-history, with the reason) and notifies inside the transaction. One module per noun."""
+from shopteam.errors import ServiceError
+
+from .desk import correct_shipment, record_pick_list, report_packing_problem, ship_order
+from .problems import (
+    close_problem_parcel,
+    correct_incident,
+    correct_problem_parcel,
+    follow_up_problem_parcel,
+    record_incident,
+    record_problem_parcel,
+)
+
+__all__ = [
+    "ServiceError", "close_problem_parcel", "correct_incident", "correct_problem_parcel", "correct_shipment",
+    "follow_up_problem_parcel", "record_incident", "record_pick_list", "record_problem_parcel",
+    "report_packing_problem", "ship_order",
+]
