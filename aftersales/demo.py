@@ -1,0 +1,5 @@
+"""Demo placeholder."""
+
+
+def load():
+    return None
