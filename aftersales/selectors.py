@@ -24,6 +24,7 @@ def complaint_list(*, closed: bool = False) -> QuerySet[Complaint]:
 def review_list(*, closed: bool = False) -> QuerySet[Review]:
     rows = Review.objects.select_related("order", "recorded_by", "withdrawn_by").annotate(
         contacts=Count("events", filter=Q(events__kind=Event.Kind.CONTACT)))
+    rows = rows.order_by("-left_on", "-pk")
     return rows.exclude(outcome=Review.Outcome.OPEN) if closed else rows.filter(outcome=Review.Outcome.OPEN)
 
 
