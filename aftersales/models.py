@@ -5,11 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from inventory.models import TaobaoOrder
 
 USER = settings.AUTH_USER_MODEL
+ORDER = pgettext_lazy("an after-sales record's", "order")
 
 
 class AfterSalesSettings(models.Model):
@@ -42,15 +44,15 @@ class Complaint(models.Model):
     """A buyer's complaint (投诉) about an order: what they want, what was done, who handled it, when it closed."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("a complaint", "open")
         WITH_MANAGER = "manager", _("with the shop manager")
         DECIDED = "decided", _("decided, to carry out")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("a complaint", "closed")
 
     TEXT_MAX = 2000
 
     order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="complaints",
-                              verbose_name=_("order"))
+                              verbose_name=ORDER)
     wants = models.TextField(_("what the buyer wants"))
     done = models.TextField(_("what was done"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -59,7 +61,7 @@ class Complaint(models.Model):
     handled_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
                                    verbose_name=_("handled by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
     key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
@@ -92,7 +94,7 @@ class Review(models.Model):
 
     TEXT_MAX = 2000
 
-    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("order"))
+    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="reviews", verbose_name=ORDER)
     rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices, default=Rating.NEGATIVE)
     left_on = models.DateField(_("left on"))
     text = models.TextField(_("what the buyer wrote"), blank=True)
@@ -101,7 +103,7 @@ class Review(models.Model):
                                      verbose_name=_("brought about by"))
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-left_on", "-pk"]
@@ -127,7 +129,7 @@ class FollowUp(models.Model):
         SATISFIED = "satisfied", _("satisfied")
         PROBLEM = "problem", _("has a problem")
         NO_ANSWER = "no_answer", _("no answer")
-        PAID = "paid", _("paid")
+        PAID = "paid", pgettext_lazy("a buyer's answer", "paid")
         WILL_PAY = "will_pay", _("will pay")
         DECLINED = "declined", _("does not want it")
 
@@ -138,7 +140,7 @@ class FollowUp(models.Model):
     TEXT_MAX = 1000
 
     order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="follow_ups",
-                              verbose_name=_("order"))
+                              verbose_name=ORDER)
     kind = models.CharField(_("list"), max_length=10, choices=Kind.choices)
     answer = models.CharField(_("buyer's answer"), max_length=10, choices=Answer.choices)
     note = models.TextField(_("note"), blank=True)
@@ -173,7 +175,7 @@ class ReturnRequest(models.Model):
 
     TEXT_MAX = 2000
 
-    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="returns", verbose_name=_("order"))
+    order = models.ForeignKey(TaobaoOrder, on_delete=models.PROTECT, related_name="returns", verbose_name=ORDER)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RETURN)
     reason = models.TextField(_("reason"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, null=True, blank=True)
@@ -205,8 +207,8 @@ class Event(models.Model):
         CONTACT = "contact", _("contact with the buyer")
         ESCALATED = "escalated", _("sent to the shop manager")
         DECIDED = "decided", _("the shop manager decided")
-        CLOSED = "closed", _("closed")
-        CHECKED = "checked", _("checked")
+        CLOSED = "closed", pgettext_lazy("an after-sales event", "closed")
+        CHECKED = "checked", pgettext_lazy("an after-sales event", "checked")
         CORRECTED = "corrected", _("corrected")
 
     kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
