@@ -33,7 +33,7 @@ class ReviewForm(forms.Form):
     order_id = forms.CharField(label=_("Order number"), max_length=30)
     rating = forms.ChoiceField(label=_("Rating"), choices=Review.Rating.choices)
     left_on = forms.DateField(label=_("Left on"), initial=timezone.localdate,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     text = forms.CharField(label=_("What the buyer wrote"), widget=textarea(), max_length=2000, required=False)
 
     def __init__(self, *args, counts_neutral=False, **kwargs):

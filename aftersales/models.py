@@ -203,7 +203,7 @@ class Event(models.Model):
     """One line of history: a record made, a contact, a step, a correction (with what it was and is)."""
 
     class Kind(models.TextChoices):
-        RECORDED = "recorded", _("recorded")
+        RECORDED = "recorded", pgettext_lazy("an after-sales event", "recorded")
         CONTACT = "contact", _("contact with the buyer")
         ESCALATED = "escalated", _("sent to the shop manager")
         DECIDED = "decided", _("the shop manager decided")
