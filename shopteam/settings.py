@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "inventory",
     "finance",
     "shipping",
+    "aftersales",
 ]
 
 MIDDLEWARE = [

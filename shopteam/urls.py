@@ -28,6 +28,7 @@ urlpatterns = [
     path("stock/", include("inventory.urls")),
     path("finance/", include("finance.urls")),
     path("shipping/", include("shipping.urls")),
+    path("aftersales/", include("aftersales.urls")),
     path("notifications/", include("shopteam.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
