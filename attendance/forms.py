@@ -24,7 +24,7 @@ class DateInput(forms.DateInput):
 
 class RecordForm(forms.Form):
     person = PersonChoiceField(label=_("Person"), queryset=None)
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+    day = forms.DateField(label=_("Date"), widget=DateInput())
     kind = KindChoiceField(label=_("What happened"), queryset=None, widget=forms.RadioSelect, empty_label=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=200,
                            help_text=_("Optional: e.g. the meeting, or the leave's reason."))
@@ -36,7 +36,7 @@ class RecordForm(forms.Form):
 
 
 class CorrectForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+    day = forms.DateField(label=_("Date"), widget=DateInput())
     kind = KindChoiceField(label=_("What happened"), queryset=None, empty_label=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
     reason = forms.CharField(label=_("Why it is corrected"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -10,11 +10,17 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import pgettext_lazy
 
 from roles.models import Assignment, Department
 from roles.selectors import is_shop_manager, led_departments
 
 from .models import Correction, Kind, Record
+
+# One character a weekday, for the month sheet's header (Chinese: 一 … 日).
+WEEKDAYS = [pgettext_lazy("weekday", "Mo"), pgettext_lazy("weekday", "Tu"), pgettext_lazy("weekday", "We"),
+            pgettext_lazy("weekday", "Th"), pgettext_lazy("weekday", "Fr"), pgettext_lazy("weekday", "Sa"),
+            pgettext_lazy("weekday", "Su")]
 
 
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -95,7 +101,8 @@ def month_sheet(user: User, month: datetime.date, department: Department | None 
             "leave": sum(r.kind.counts_as == Kind.CountsAs.LEAVE for r in found),
             "points": sum(r.points for r in found),
         })
-    return {"days": days, "rows": rows, "first": first, "last": last}
+    return {"days": days, "weekdays": [(day, WEEKDAYS[day.weekday()]) for day in days], "rows": rows,
+            "first": first, "last": last}
 
 
 def person_month(person: User, month: datetime.date) -> dict[str, Any]:
