@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "finance",
     "shipping",
     "aftersales",
+    "attendance",
 ]
 
 MIDDLEWARE = [

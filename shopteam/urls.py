@@ -29,6 +29,7 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("shipping/", include("shipping.urls")),
     path("aftersales/", include("aftersales.urls")),
+    path("attendance/", include("attendance.urls")),
     path("notifications/", include("shopteam.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
