@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tasks",
     "inventory",
     "finance",
+    "analysis",
 ]
 
 MIDDLEWARE = [

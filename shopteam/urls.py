@@ -27,6 +27,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("stock/", include("inventory.urls")),
     path("finance/", include("finance.urls")),
+    path("analysis/", include("analysis.urls")),
     path("notifications/", include("shopteam.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
