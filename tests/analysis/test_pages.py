@@ -1,8 +1,12 @@
 """The figures and staffing pages: who may read them, the Excel file, flat queries, the dashboard panel."""
+import datetime
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from tests.inventory.factories import TaobaoOrderFactory, TaobaoOrderLineFactory
 
@@ -36,6 +40,11 @@ def test_the_page_shows_the_months_figures_and_its_excel(client, staffing):
     assert "123.40" in page and 'data-figure="average_order_value"' in page
     excel = client.get(reverse("analysis:figures"), {"period": "2026-03", "export": "xlsx"})
     assert excel.status_code == 200 and excel["Content-Type"].startswith("application/vnd.openxml")
+    rows = list(load_workbook(BytesIO(b"".join(excel.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[0][1:3] == ("2026-03", "2026-02")
+    by_name = {row[0]: row for row in rows[1:]}  # the page asked in the shop's language
+    assert by_name["销售额（按导出）"][1] == 123.4 and by_name["客单价"][1] == 123.4
+    assert by_name["付款订单数"][1:4] == (1, 0, 1)
 
 
 @pytest.mark.parametrize("period", ["2026-W10", "2026-03", "2026-Q1", "2026"])
@@ -45,9 +54,10 @@ def test_every_kind_of_period_renders(client, staffing, period):
 
 
 def _orders(count):
+    """`count` orders in March 2026 (the figures page) and `count` in the last 30 days (the staffing page)."""
     for n in range(count):
-        order = TaobaoOrderFactory(placed_at=at(f"2026-03-{1 + n % 28:02d} 10:00"))
-        TaobaoOrderLineFactory(order=order)
+        for placed in (at(f"2026-03-{1 + n % 28:02d} 10:00"), timezone.now() - datetime.timedelta(days=1 + n % 29)):
+            TaobaoOrderLineFactory(order=TaobaoOrderFactory(placed_at=placed))
 
 
 @pytest.mark.parametrize("name", PAGES)
