@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shipping",
     "aftersales",
     "attendance",
+    "analysis",
 ]
 
 MIDDLEWARE = [

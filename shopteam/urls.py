@@ -30,6 +30,7 @@ urlpatterns = [
     path("shipping/", include("shipping.urls")),
     path("aftersales/", include("aftersales.urls")),
     path("attendance/", include("attendance.urls")),
+    path("analysis/", include("analysis.urls")),
     path("notifications/", include("shopteam.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

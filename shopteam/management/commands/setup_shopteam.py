@@ -16,5 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Repeating duties: {repeating['duties']} added, {repeating['recurrences']} set to repeat.")
         calendar = seed_from_chinesecalendar()
         self.stdout.write(f"Working calendar: created {calendar['days']} days, {calendar['periods']} periods.")
+        from analysis.services import seed_staffing  # the staffing rule's posts, once the playbook's exist
+        self.stdout.write(f"Staffing rule: {seed_staffing()}.")
         made = install_schedules()
         self.stdout.write(f"Periodic jobs: {made} new.")
