@@ -14,10 +14,8 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("shopteam", "roles", "escalation", "tasks", "inventory", "finance", "shipping", "aftersales")
-APPS = ("shopteam", "roles", "escalation", "tasks", "inventory", "finance", "attendance")
-APPS = ("shopteam", "roles", "escalation", "tasks", "inventory", "finance")
-APPS += ("analysis",)
+APPS = ("shopteam", "roles", "escalation", "tasks", "inventory", "finance", "shipping", "aftersales", "attendance",
+        "analysis")
 # What the checkout holds beside the code that a wheel must not carry, or that pip must not copy.
 LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "var", "build", "*.egg-info", "__pycache__", "test-artifacts",
                                   ".ruff_cache", ".env", "node_modules")
