@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -92,10 +94,37 @@ def holds_in(user: User | AnonymousUser, department_code: str, *, leader: bool =
     """Whether `user` holds a post today in the department with that code (its leader post, with `leader`)."""
     if not user.is_authenticated:
         return False
-    held = Assignment.objects.current(on).filter(user=user, post__department__code=department_code)
-    if leader:
-        held = held.filter(post__is_leader=True)
-    return held.exists()
+    memo = _held.get() if on is None else None
+    if memo is None:
+        held = Assignment.objects.current(on).filter(user=user, post__department__code=department_code)
+        if leader:
+            held = held.filter(post__is_leader=True)
+        return held.exists()
+    if user.pk not in memo:
+        memo[user.pk] = set(Assignment.objects.current().filter(user=user)
+                            .values_list("post__department__code", "post__is_leader"))
+    return any(code == department_code and (is_leader or not leader) for code, is_leader in memo[user.pk])
+
+
+# While a request is handled, holds_in reads each person's departments once: every app's navigation badge and
+# rule asks it, a dozen times a page. Any change to who holds what forgets it (roles.apps), so a request that
+# hands a post over answers from the new assignments.
+_held: ContextVar[dict[int, set[tuple[str, bool]]] | None] = ContextVar("roles_held_departments", default=None)
+
+
+@contextmanager
+def remembering_holds() -> Iterator[None]:
+    token = _held.set({})
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def forget_holds(**_kwargs: object) -> None:
+    memo = _held.get()
+    if memo is not None:
+        memo.clear()
 
 
 def sees_contact_details(user: User | AnonymousUser) -> bool:
