@@ -101,3 +101,17 @@ def test_weeks_quarters_and_years_know_their_neighbours(code, start, end, previo
     period = Period.parse(code)
     assert (period.start.isoformat(), period.end.isoformat()) == (start, end)
     assert period.previous().code == previous and period.last_year().code == last_year
+
+
+def test_sales_and_refunds_reconcile_with_finances_monthly_report_once_booked(march):
+    """Booked into the ledger as an import books them, the month report's refunds are the figures' refunds and its
+    Taobao sales are the figures' sales plus refunds."""
+    from finance import reports, services
+
+    services.ensure_seed_data()
+    services.sync_taobao_days([datetime.date(2026, 3, 1) + datetime.timedelta(days=n) for n in range(31)])
+    books = reports.management_report(reports.Period.parse("2026-03"), with_margin=False)["totals"]
+    figures = selectors.shop_figures(Period.parse("2026-03"))
+
+    assert books["refunds"] == figures["refunds"] == Decimal("30.00")
+    assert books["sales"] == figures["sales"] + figures["refunds"] == Decimal("180.50")

@@ -43,3 +43,12 @@ def test_the_data_analysis_leader_reads_the_figures_and_the_staffing_advice(open
     assert page.locator("[data-trend]").is_visible()
     assert_fits(page)
     screenshot(page, f"analysis-staffing-{name}")
+
+
+def test_the_shop_manager_sees_the_staffing_panel_on_a_phone(open_page, live_server, orders):
+    page = open_page(PHONE)
+    sign_in(page, live_server, "manager", PASSWORD)
+    page.goto(live_server.url + reverse("dashboard"))
+    assert page.locator("[data-panel=staffing] [data-role=packing]").is_visible()
+    assert_fits(page)
+    screenshot(page, "analysis-dashboard-panel-phone")
