@@ -29,9 +29,12 @@ class RecordForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200,
                            help_text=_("Optional: e.g. the meeting, or the leave's reason."))
 
-    def __init__(self, *args, people, kinds, **kwargs):
+    def __init__(self, *args, people, everyone, kinds, **kwargs):
+        """The list offers `people` (whom the visitor may record for); any of `everyone` is accepted, so that the
+        service, not the form, refuses someone outside the visitor's groups with the message saying why."""
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        self.fields["person"].queryset = everyone
+        self.fields["person"].choices = [("", "---------"), *((p.pk, display_name(p)) for p in people)]
         self.fields["kind"].queryset = kinds
 
 

@@ -69,7 +69,7 @@ def sheet(request):
         "month": month, "previous": previous, "following": following, "departments": departments,
         "department": department, "today": today, **data,
         "extra": f"&department={department.pk}" if department else "",
-        "manager": len(departments) > 1, "kinds": selectors.active_kinds(),
+        "choose_department": len(departments) > 1, "kinds": selectors.active_kinds(),
     })
 
 
@@ -81,7 +81,8 @@ def record_new(request):
     for field in ("person", "day"):
         if request.GET.get(field):
             initial[field] = request.GET[field]
-    form = RecordForm(request.POST or None, people=people, kinds=selectors.active_kinds(), initial=initial)
+    form = RecordForm(request.POST or None, people=people, everyone=get_user_model().objects.filter(is_active=True),
+                      kinds=selectors.active_kinds(), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
