@@ -66,7 +66,7 @@ def test_queries_are_the_same_at_two_sizes(client, staffing, django_assert_max_n
     url = reverse(name) + ("?period=2026-03" if name == "analysis:figures" else "")
     _orders(2)
     client.get(url)
-    with django_assert_max_num_queries(40) as small:
+    with django_assert_max_num_queries(55) as small:  # most are every app's navigation badges
         client.get(url)
     _orders(40)
     with django_assert_max_num_queries(len(small.captured_queries)):
