@@ -99,27 +99,6 @@ def deadline_within(now: datetime.datetime, minutes: int) -> Q:
     return near | Q(urgent=False, current_post__isnull=True, deadline__lte=office)
 
 
-def actions_for(case: Case, user: User) -> set[str]:
-    """What `user` may do to `case` now: the buttons its page offers. The services enforce the same rules."""
-    actions = set()
-    contact = case.is_open and is_current_contact(case, user)
-    if contact:
-        if not case.handler_id:
-            actions.add("accept")
-        actions.add("resolve")
-        if case.status != Case.Status.NEEDS_INFO and case.reporter_id:
-            actions.add("ask")
-        if not case.at_last_step and not case.with_admins:
-            actions.add("pass")
-    if case.status == Case.Status.NEEDS_INFO and user.pk == case.reporter_id:
-        actions.add("answer")
-    if not case.is_open and (user.pk == case.reporter_id if case.reporter_id else is_shop_manager(user)):
-        actions.add("reopen")
-    if case.is_open:
-        actions.add("comment")  # whoever may see a case may comment on it
-    return actions
-
-
 def can_see(case: Case, user: User) -> bool:
     return _visible_case(case.pk, user).exists()
 

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .tables import ColumnsMissing, TableRefused, open_table
+from .spreadsheets import ColumnsMissing, TableRefused, open_table
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 

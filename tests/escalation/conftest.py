@@ -6,15 +6,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from shopteam.workcalendar.services import ensure_schedules
-
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MONDAY_10AM = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def working_hours(db):
-    ensure_schedules()
 
 
 @pytest.fixture
