@@ -160,10 +160,6 @@ class Case(models.Model):
         return self.status in self.OPEN
 
     @property
-    def raised_by_system(self):
-        return self.reporter_id is None
-
-    @property
     def step_minutes(self):
         return self.chain[self.step]["minutes"] if self.step < len(self.chain) else None
 

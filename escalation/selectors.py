@@ -1,10 +1,17 @@
 """Read queries for case pages and the shop manager's dashboard; every one a fixed number of queries."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
+from django.db import models
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -24,14 +31,16 @@ FAILING_MIN_CASES = 3
 BADGE_CAP = 99  # the badge says "99+" past this: counting further would cost more with every case
 
 
-def is_current_contact(case, user):
+def is_current_contact(case: Case, user: User | AnonymousUser) -> bool:
     """Whether `case` is with `user` now: one of the holders it was sent to, or an admin when it has nobody."""
+    if not user.is_authenticated:
+        return False
     if case.with_admins and user.is_superuser:
         return True
     return case.contacts.filter(pk=user.pk).exists()
 
 
-def visible_cases(user):
+def visible_cases(user: User) -> QuerySet[Case]:
     """The cases `user` may see: the shop manager every case; everyone the cases they reported or were sent
     (object permissions, by an indexed foreign key); a group leader also every case raised by or sent to a
     post of their group."""
@@ -39,14 +48,14 @@ def visible_cases(user):
     return Case.objects.all() if rule is None else Case.objects.filter(rule)
 
 
-def _visible_case(case_id, user):
+def _visible_case(case_id: int | str, user: User) -> QuerySet[Case]:
     """The case `case_id` if `user` may see it (at most one row): visible_cases' rule, asked of one case."""
     rule = _visibility(user, one_case=True)
     cases = Case.objects.filter(pk=case_id)
     return cases if rule is None else cases.filter(rule)
 
 
-def _visibility(user, *, one_case):
+def _visibility(user: User, *, one_case: bool) -> Q | Combinable | None:
     """visible_cases' rule as a Q (None: every case), in the form PostgreSQL runs best for a list or for one
     case. For a list, IN over the person's permission rows and the group's "sent to" events, each read once:
     a correlated EXISTS inside an OR is costed as if it ran per case, and at 50,000 cases that estimate
@@ -65,17 +74,17 @@ def _visibility(user, *, one_case):
     led = led_departments(user)
     sent_to_group = CaseEvent.objects.filter(kind=CaseEvent.Kind.ROUTED, to_post__department__in=led)
     if one_case:
-        rule = Exists(permitted.filter(content_object=OuterRef("pk")))
+        one: Q | Combinable = Exists(permitted.filter(content_object=OuterRef("pk")))
         if led:
-            rule |= Q(department__in=led) | Exists(sent_to_group.filter(case=OuterRef("pk")))
-        return rule
+            one |= Q(department__in=led) | Exists(sent_to_group.filter(case=OuterRef("pk")))
+        return one
     rule = Q(pk__in=permitted.values("content_object_id"))
     if led:
         rule |= Q(department__in=led) | Q(pk__in=sent_to_group.values("case_id"))
     return rule
 
 
-def deadline_within(now, minutes):
+def deadline_within(now: datetime.datetime, minutes: int) -> Q:
     """Cases whose deadline falls within `minutes` working minutes of `now`, each in the calendar its clock
     runs in: the hours of the department the case is with, or clock time for an urgent case. One horizon per
     work schedule, so it is a single query however many cases there are."""
@@ -90,32 +99,11 @@ def deadline_within(now, minutes):
     return near | Q(urgent=False, current_post__isnull=True, deadline__lte=office)
 
 
-def actions_for(case, user):
-    """What `user` may do to `case` now: the buttons its page offers. The services enforce the same rules."""
-    actions = set()
-    contact = case.is_open and is_current_contact(case, user)
-    if contact:
-        if not case.handler_id:
-            actions.add("accept")
-        actions.add("resolve")
-        if case.status != Case.Status.NEEDS_INFO and case.reporter_id:
-            actions.add("ask")
-        if not case.at_last_step and not case.with_admins:
-            actions.add("pass")
-    if case.status == Case.Status.NEEDS_INFO and user.pk == case.reporter_id:
-        actions.add("answer")
-    if not case.is_open and (user.pk == case.reporter_id if case.reporter_id else is_shop_manager(user)):
-        actions.add("reopen")
-    if case.is_open:
-        actions.add("comment")  # whoever may see a case may comment on it
-    return actions
-
-
-def can_see(case, user):
+def can_see(case: Case, user: User) -> bool:
     return _visible_case(case.pk, user).exists()
 
 
-def count_waiting_for(user):
+def count_waiting_for(user: User) -> int:
     """Open cases that `user` is a current contact of, up to BADGE_CAP + 1: the badge on every page costs the
     same however many cases the shop has."""
     # At most BADGE_CAP + 1 of the person's contact rows first, then their cases: a join of the two let
@@ -125,14 +113,14 @@ def count_waiting_for(user):
     return Case.objects.filter(pk__in=theirs, status__in=Case.OPEN).count()
 
 
-def cases_about(obj):
+def cases_about(obj: models.Model) -> QuerySet[Case]:
     """The cases raised about `obj` (a stocktake, a task…), newest first: the other side of case.subject."""
     return Case.objects.filter(
         subject_type=ContentType.objects.get_for_model(obj), subject_id=str(obj.pk)
     ).select_related("current_post")
 
 
-def case_list(user, *, filters):
+def case_list(user: User, *, filters: Mapping[str, Any]) -> QuerySet[Case]:
     """The cases `user` may see, narrowed by the list page's filters (the dashboard links here)."""
     if filters.get("box") == "mine":
         # The person's current contacts may always see the case (the services grant both together), so this box
@@ -177,7 +165,7 @@ def case_list(user, *, filters):
     return cases
 
 
-def case_page(case_id, user):
+def case_page(case_id: int | str, user: User) -> tuple[Case, list[CaseEvent]]:
     """A case `user` may see, with its events; raises Case.DoesNotExist otherwise."""
     case = _visible_case(case_id, user).select_related(
         "reporter", "post__department", "difficulty", "current_post", "handler", "subject_type"
@@ -186,12 +174,12 @@ def case_page(case_id, user):
     return case, events
 
 
-def month_start(now):
+def month_start(now: datetime.datetime) -> datetime.datetime:
     local = timezone.localtime(now)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def dashboard(now=None):
+def dashboard(now: datetime.datetime | None = None) -> dict[str, Any]:
     """What the shop manager acts on, always live: cases waiting on them, overdue and nearly overdue cases."""
     now = now or timezone.now()
     open_moving = [Case.Status.WAITING, Case.Status.IN_PROGRESS]
@@ -216,13 +204,13 @@ def dashboard(now=None):
     }
 
 
-def statistics_version():
+def statistics_version() -> int:
     """Grows with every event of every case: the dashboard's cached statistics are keyed on it, so any change
     to a case shows at once, and the cache serves only while nothing has happened."""
     return CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def dashboard_statistics(now=None):
+def dashboard_statistics(now: datetime.datetime | None = None) -> dict[str, Any]:
     """The dashboard's figures over time: this month per department and time to resolve, cases per week,
     and playbook health. They change slowly, so the page may show them a minute old."""
     now = now or timezone.now()
@@ -262,7 +250,7 @@ def dashboard_statistics(now=None):
     }
 
 
-def playbook_health(now=None):
+def playbook_health(now: datetime.datetime | None = None) -> dict[str, Any]:
     """Per difficulty: cases, the share solved at each step, the share that reached the shop manager, and
     the median working minutes spent at each step; chains that mostly end with the manager are flagged."""
     now = now or timezone.now()
@@ -318,7 +306,8 @@ def playbook_health(now=None):
                 "manager": total["manager"],
                 "manager_share": manager_share,
                 "by_design": goes_straight_to_manager,
-                "failing": not goes_straight_to_manager and n >= FAILING_MIN_CASES and manager_share >= FAILING_SHARE,
+                "failing": (not goes_straight_to_manager and n >= FAILING_MIN_CASES and manager_share is not None
+                            and manager_share >= FAILING_SHARE),
             }
         )
     return {"since": since, "rows": rows}

@@ -12,7 +12,7 @@ from roles.selectors import posts_held
 from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import CaseActionForm, CaseFilters, RaiseCaseForm
 from .models import Case
 
@@ -27,6 +27,17 @@ ACTIONS = {
     "pass": (services.pass_on, "reason", True, gettext_lazy("The case was passed on to the next step.")),
     "resolve": (services.resolve_case, "resolution", True, gettext_lazy("The case is resolved.")),
     "reopen": (services.reopen_case, "reason", False, gettext_lazy("The case is open again.")),
+}
+
+# action -> (its button's label, its Bootstrap class), in escalation.rules.ACTIONS' order on the page
+BUTTONS = {
+    "accept": (gettext_lazy("Accept"), "btn-primary"),
+    "resolve": (gettext_lazy("Resolve"), "btn-success"),
+    "ask": (gettext_lazy("Ask the reporter"), "btn-outline-secondary"),
+    "pass": (gettext_lazy("Pass on to the next step"), "btn-warning"),
+    "answer": (gettext_lazy("Answer"), "btn-primary"),
+    "reopen": (gettext_lazy("Reopen"), "btn-outline-danger"),
+    "comment": (gettext_lazy("Comment"), "btn-outline-dark"),
 }
 
 
@@ -83,13 +94,15 @@ def case_detail(request, pk):
         case, events = selectors.case_page(pk, request.user)
     except Case.DoesNotExist:
         raise Http404 from None
+    actions = rules.allowed_actions(case, request.user, visible=True)
     return render(
         request,
         "escalation/case_detail.html",
         {
             "case": case,
             "events": events,
-            "actions": selectors.actions_for(case, request.user),
+            "actions": actions,
+            "buttons": [(action, *BUTTONS[action]) for action in actions],
             "form": CaseActionForm(initial={"hop": case.hop}),
             "now": timezone.now(),
         },

@@ -5,7 +5,7 @@ management reports; the marketing group asks for promotion spend and sees its ow
 leader sends the supplier its report. What a page offers on a promotion request or a supplier cycle is its
 `allowed_actions`, the same set its services accept.
 """
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from escalation import selectors as case_selectors
 from roles.selectors import holds_in, is_shop_manager
@@ -14,7 +14,7 @@ from .models import PromotionRequest, SupplierCycle
 
 FINANCE, MARKETING, PRODUCT = "finance", "marketing", "product"  # roles.playbook's department codes
 
-Person = AbstractBaseUser | AnonymousUser
+Person = User | AnonymousUser
 
 
 def is_finance(user: Person) -> bool:
@@ -77,7 +77,7 @@ def may_decide(request: PromotionRequest, user: Person) -> bool:
 def may_refer(request: PromotionRequest, user: Person) -> bool:
     """Finance sends a request it disputes, or one above its limit, on to the shop manager."""
     if request.status == PromotionRequest.Status.REQUESTED:
-        return is_finance(user) and not is_shop_manager(user)
+        return user.is_authenticated and is_finance(user) and not is_shop_manager(user)
     if request.status == PromotionRequest.Status.ESCALATED and request.case is not None and request.case.is_open:
         return bool(case_selectors.is_current_contact(request.case, user)) and not request.case.at_last_step
     return False

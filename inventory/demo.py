@@ -153,6 +153,6 @@ def _import_rows(clerk, filename, header, rows):
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / filename
     path.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode("gb18030"))
-    imp = importing.check(importing.upload(path, filename=filename, by=clerk))
-    if imp.status == TaobaoImport.Status.CHECKED:
-        importing.start(imp, by=clerk, inline=True)
+    taobao_import = importing.check(importing.upload(path, filename=filename, by=clerk))
+    if taobao_import.status == TaobaoImport.Status.CHECKED:
+        importing.start(taobao_import, by=clerk, inline=True)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from shopteam import filters
 from shopteam.money import MoneyField
 
-from . import tables
+from . import spreadsheets
 from .models import InventorySettings, Product, StockMove, Supplier
 
 # No count a person types is plausible above this (the shop's own, lower limit per move is checked by the
@@ -72,8 +72,8 @@ class ReverseForm(forms.Form):
 def _within_size_limit(uploaded):
     """Refuse a file over SHOPTEAM_UPLOAD_MAX_MB before anything is stored."""
     try:
-        tables.check_size(uploaded.size, name=uploaded.name)
-    except tables.TableRefused as refusal:
+        spreadsheets.check_size(uploaded.size, name=uploaded.name)
+    except spreadsheets.TableRefused as refusal:
         raise forms.ValidationError(refusal.message, code="too_large") from None
     return uploaded
 

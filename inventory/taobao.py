@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .tables import ColumnsMissing, TableRefused, open_table
+from .spreadsheets import ColumnsMissing, TableRefused, open_table
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -140,10 +140,10 @@ def detect(path, *, name):
             if score > 0 and (closest is None or score > closest[1].found - len(closest[1].missing)):
                 closest = kind, error
     if closest:
-        kind, error = closest
+        kind, nearest = closest
         raise TableRefused(_("%(file)s looks like a %(kind)s but lacks %(missing)s, so it cannot be imported. "
                              "Export it again from the seller centre with every column.")
-                           % {"file": name, "kind": KIND_NAMES[kind], "missing": "、".join(error.missing)})
+                           % {"file": name, "kind": KIND_NAMES[kind], "missing": "、".join(nearest.missing)})
     raise TableRefused(_("%(file)s is not a Taobao/Tmall export this import knows: it was compared with the "
                          "订单报表 (订单编号, 订单状态, 买家实际支付金额), the 宝贝报表 (订单编号, 标题, 购买数量, "
                          "商家编码) and the 退款报表 (退款编号, 退款状态, 退款金额) and has the columns of none.")
@@ -224,7 +224,8 @@ def parse_moment(text, label):
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
 
 
-_PLANS = {}  # (kind, a table's columns) -> (field, the column it is read from, or None)
+# (kind, a table's columns) -> (field, the column it is read from, or None)
+_PLANS: dict[tuple[str, tuple[str, ...]], list[tuple[str, str | None]]] = {}
 
 
 def _fields(kind, cells):

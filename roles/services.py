@@ -1,11 +1,14 @@
 """Every change to the org chart that is not a plain admin edit: loading the playbook, the demo team,
 and keeping the department auth groups in step with who holds which post."""
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -24,7 +27,7 @@ from .models import Assignment, Department, Difficulty, Duty, Post, Step
 
 
 @transaction.atomic
-def load_playbook():
+def load_playbook() -> dict[str, int]:
     """Create whatever of the playbook is missing; never duplicate, never overwrite an admin's edit.
 
     Returns a dict of how many rows of each kind were created (all zero on a second run).
@@ -32,26 +35,27 @@ def load_playbook():
     created = dict.fromkeys(["departments", "posts", "duties", "difficulties", "steps"], 0)
     ensure_schedules()
     schedules = {s.code: s for s in WorkSchedule.objects.filter(code__in=playbook.DEPARTMENT_SCHEDULES.values())}
-    departments = {}
+    departments: dict[str, Department] = {}
     for order, (code, name, name_en, is_manager_office) in enumerate(playbook.DEPARTMENTS):
         departments[code], made = Department.objects.get_or_create(
             code=code,
             defaults={"name": name, "name_en": name_en, "is_manager_office": is_manager_office, "order": order},
         )
         created["departments"] += made
-        schedule = schedules.get(playbook.DEPARTMENT_SCHEDULES.get(code))
+        schedule_code = playbook.DEPARTMENT_SCHEDULES.get(code)
+        schedule = schedules.get(schedule_code) if schedule_code is not None else None
         # Empty means the default schedule; the admin picks office hours explicitly to override the playbook.
         if schedule and departments[code].work_schedule_id is None:
             departments[code].work_schedule = schedule
             departments[code].save(update_fields=["work_schedule"])
 
-    posts = {}
-    for order, (title, title_en, department, is_leader, _boss) in enumerate(playbook.POSTS):
+    posts: dict[str, Post] = {}
+    for order, (title, title_en, department_code, is_leader, _boss) in enumerate(playbook.POSTS):
         posts[title], made = Post.objects.get_or_create(
             title=title,
             defaults={
                 "title_en": title_en,
-                "department": departments[department],
+                "department": departments[department_code],
                 "is_leader": is_leader,
                 "order": order,
             },
@@ -96,7 +100,7 @@ def load_playbook():
 
 
 @transaction.atomic
-def load_duty_recurrences():
+def load_duty_recurrences() -> dict[str, int]:
     """Give the playbook's repeating duties their recurrence (playbook.RECURRING_DUTIES), adding to their posts
     the ones the playbook's duty lists do not have. Safe to run again; never overrides an admin: a duty whose
     recurrence was ever set or cleared keeps it, and a duty once added and then deleted is not added again.
@@ -129,7 +133,7 @@ def load_duty_recurrences():
 
 
 @transaction.atomic
-def load_demo_team():
+def load_demo_team() -> list[str]:
     """Add the demo people and their posts; refused outside demo mode because they share one password."""
     if not settings.DEMO_MODE:
         raise ServiceError(_("The demo team can only be loaded in demo mode (DEBUG or SHOPTEAM_DEMO)."))
@@ -137,7 +141,7 @@ def load_demo_team():
     User = get_user_model()
     created = []
     username, full_name = playbook.DEMO_ADMIN
-    people = [(username, full_name, [])] + playbook.DEMO_PEOPLE
+    people: list[tuple[str, str, list[str]]] = [(username, full_name, []), *playbook.DEMO_PEOPLE]
     for username, full_name, titles in people:
         user, made = User.objects.get_or_create(
             username=username,
@@ -167,7 +171,7 @@ HAND_OVER_MESSAGES = {
 
 
 @transaction.atomic
-def hand_post_over(assignment, *, to, on, by):
+def hand_post_over(assignment: Assignment, *, to: User, on: datetime.date, by: User | None) -> Assignment:
     """Move a post from one person to another: `assignment` ends the day before `on` and `to` holds the post from
     `on`, in one transaction, each change in the assignments' history under `by`; both people are told. This is
     the only way a post changes hands: a saved assignment's person never changes (the record would say the new
@@ -209,7 +213,7 @@ def hand_post_over(assignment, *, to, on, by):
 
 
 @transaction.atomic
-def record_holders_changed(*, posts=None):
+def record_holders_changed(*, posts: Iterable[Post] | None = None) -> int:
     """Who holds `posts` (None: any post) may have changed: bring the department groups in step and, after
     commit, tell the apps whose work follows a post's holders (roles.signals.post_holders_changed)."""
     changed = sync_department_groups()
@@ -219,7 +223,7 @@ def record_holders_changed(*, posts=None):
 
 
 @transaction.atomic
-def sync_department_groups(*, users=None, on=None):
+def sync_department_groups(*, users: Iterable[User] | None = None, on: datetime.date | None = None) -> int:
     """Make each person a member of exactly the department groups of the posts they hold today.
 
     Groups that do not mirror a department (made by an admin by hand) are left alone. Safe to run twice.
@@ -227,7 +231,7 @@ def sync_department_groups(*, users=None, on=None):
     """
     User = get_user_model()
     department_groups = set(Group.objects.filter(department__isnull=False).values_list("pk", flat=True))
-    wanted = {}
+    wanted: dict[int, set[int | None]] = {}
     for user_id, group_id in Assignment.objects.current(on).values_list("user_id", "post__department__group_id"):
         wanted.setdefault(user_id, set()).add(group_id)
     people = User.objects.all() if users is None else User.objects.filter(pk__in=[u.pk for u in users])

@@ -1,4 +1,4 @@
-"""Shared fixtures: the playbook loaded, and the demo team built with factories."""
+"""Shared fixtures: the playbook loaded, its work schedules, and the demo team built with factories."""
 import os
 
 import pytest
@@ -8,6 +8,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from roles.services import load_playbook  # noqa: E402
+from shopteam.workcalendar.services import ensure_schedules  # noqa: E402
 from tests.factories import TeamBuilder  # noqa: E402
 
 NEEDS_POSTGRES = ("needs PostgreSQL (row locks, concurrent writers): set DATABASE_URL=postgres://… or run it on "
@@ -67,6 +68,13 @@ def _english_messages():
 @pytest.fixture
 def playbook(db):
     load_playbook()
+
+
+@pytest.fixture
+def working_hours(db):
+    """The playbook's work schedules: office hours (Mon–Fri 09:00–12:00, 13:30–18:00) and the customer-service
+    rota."""
+    ensure_schedules()
 
 
 @pytest.fixture

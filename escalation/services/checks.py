@@ -1,5 +1,5 @@
-"""The checks every decision about a case starts with: the lock on the state the person saw, who may act, and
-what they wrote."""
+"""The checks every decision about a case starts with: the lock on the state the person saw and what they wrote;
+who may act is escalation.rules."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from shopteam.errors import ServiceError, checked_text
 
-from .. import selectors
 from ..models import Case
 
 
@@ -17,11 +16,6 @@ def _locked(case: Case, hop: int | None) -> Case:
     if hop is not None and locked.hop != hop:
         raise ServiceError(_("This case has moved on since you opened it; reload the page and look again."))
     return locked
-
-
-def _require_contact(case: Case, user: User) -> None:
-    if not selectors.is_current_contact(case, user):
-        raise ServiceError(_("Only the people this case is with can do that."))
 
 
 def _text(text: str, *, required: str | None, limit: int = Case.TEXT_MAX) -> str:

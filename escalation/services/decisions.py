@@ -8,14 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from roles import selectors as roles_selectors
-from shopteam.errors import ServiceError
 from shopteam.notifications.services import Phrase, mark_read_about
 from shopteam.people import display_name
 
-from .. import selectors, signals
+from .. import rules, signals
 from ..models import Case, CaseEvent
-from .checks import _locked, _require_contact, _require_open, _text
+from .checks import _locked, _text
 from .notices import NEEDS_YOU, _tell
 from .routing import _calendar, _end_step, _route, _stop_clock
 
@@ -26,10 +24,7 @@ def accept_case(case: Case, *, by: User, hop: int | None = None, note: str = "")
     answer can be accepted too: it stays waiting, and the answer brings it back to the one who accepted."""
     note = _text(note, required=None)
     case = _locked(case, hop)
-    _require_open(case)
-    if case.handler_id:
-        raise ServiceError(_("%(name)s has already accepted this case.") % {"name": display_name(case.handler)})
-    _require_contact(case, by)
+    rules.require(case, by, "accept")
     if case.status == Case.Status.WAITING:
         case.status = Case.Status.IN_PROGRESS
     case.handler = by
@@ -47,8 +42,7 @@ def accept_case(case: Case, *, by: User, hop: int | None = None, note: str = "")
 def comment_on_case(case: Case, *, by: User, note: str) -> CaseEvent:
     note = _text(note, required=_("A comment cannot be empty."))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not selectors.can_see(case, by):
-        raise ServiceError(_("Only the people involved in this case can comment on it."))
+    rules.require(case, by, "comment")
     event = CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.COMMENTED, actor=by, step=case.step, note=note)
     others = {case.reporter, *case.contacts.all()} - {by, None}
     _tell(others, "case.commented", case, name=display_name(by), note=note)
@@ -59,13 +53,7 @@ def comment_on_case(case: Case, *, by: User, note: str) -> CaseEvent:
 def ask_reporter(case: Case, *, by: User, question: str, hop: int | None = None) -> Case:
     question = _text(question, required=_("Write what you need to know."))
     case = _locked(case, hop)
-    _require_open(case)
-    _require_contact(case, by)
-    if case.reporter is None:
-        raise ServiceError(_("Shopteam raised this case: there is no reporter to ask. Comment, pass it on or "
-                             "resolve it."))
-    if case.status == Case.Status.NEEDS_INFO:
-        raise ServiceError(_("The reporter has already been asked; wait for the answer."))
+    rules.require(case, by, "ask")
     _stop_clock(case, timezone.now())
     case.status = Case.Status.NEEDS_INFO
     case.deadline = None
@@ -79,10 +67,7 @@ def ask_reporter(case: Case, *, by: User, question: str, hop: int | None = None)
 def answer_reporter_question(case: Case, *, by: User, answer: str) -> Case:
     answer = _text(answer, required=_("Write your answer."))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.reporter_id is None or by.pk != case.reporter_id:
-        raise ServiceError(_("Only the reporter can answer."))
-    if case.status != Case.Status.NEEDS_INFO:
-        raise ServiceError(_("Nobody is waiting for an answer on this case."))
+    rules.require(case, by, "answer")
     now = timezone.now()
     case.status = Case.Status.IN_PROGRESS if case.handler_id else Case.Status.WAITING
     case.clock_started_at = now
@@ -98,10 +83,7 @@ def answer_reporter_question(case: Case, *, by: User, answer: str) -> Case:
 def pass_on(case: Case, *, by: User, reason: str, hop: int | None = None) -> Case:
     reason = _text(reason, required=_("Say why you pass the case on."))
     case = _locked(case, hop)
-    _require_open(case)
-    _require_contact(case, by)
-    if case.at_last_step or case.with_admins:
-        raise ServiceError(_("The shop manager is the last step: this case cannot be passed on further."))
+    rules.require(case, by, "pass")
     now = timezone.now()
     previous = list(case.contacts.all())
     _end_step(case, kind=CaseEvent.Kind.PASSED_ON, actor=by, now=now, note=reason)
@@ -114,8 +96,7 @@ def pass_on(case: Case, *, by: User, reason: str, hop: int | None = None) -> Cas
 def resolve_case(case: Case, *, by: User, resolution: str, hop: int | None = None) -> Case:
     resolution = _text(resolution, required=_("Write how it was solved."))
     case = _locked(case, hop)
-    _require_open(case)
-    _require_contact(case, by)
+    rules.require(case, by, "resolve")
     now = timezone.now()
     _end_step(case, kind=CaseEvent.Kind.RESOLVED, actor=by, now=now, note=resolution)
     minutes = (CaseEvent.objects.filter(case=case, kind__in=CaseEvent.STEP_ENDS, working_minutes__isnull=False)
@@ -143,11 +124,7 @@ def reopen_case(case: Case, *, by: User, reason: str) -> Case:
     """The reporter says it is not solved; a case Shopteam raised is reopened by the shop manager."""
     reason = _text(reason, required=_("Say why the case is not solved."))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    allowed = by.pk == case.reporter_id if case.reporter_id else roles_selectors.is_shop_manager(by)
-    if not allowed:
-        raise ServiceError(_("Only the reporter can reopen a case."))
-    if case.is_open:
-        raise ServiceError(_("This case is still open."))
+    rules.require(case, by, "reopen")
     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REOPENED, actor=by, step=case.step, note=reason)
     start = case.resolved_step if case.resolved_step is not None else case.step
     case.resolved_at = None

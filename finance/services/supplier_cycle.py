@@ -15,7 +15,7 @@ from escalation.models import Case
 from inventory import selectors as inventory_selectors
 from inventory.models import Supplier
 from roles import selectors as roles_selectors
-from roles.models import Department
+from roles.models import Department, Post
 from shopteam.errors import ServiceError
 from shopteam.notifications.services import notify
 from tasks.services import complete_tasks_about, create_task
@@ -98,8 +98,8 @@ def build_cycle(supplier: Supplier, month: datetime.date, *, by: User | None = N
 
 @in_shop_language
 def _file_cycle_tasks(cycle: SupplierCycle) -> None:
-    product = roles_selectors.leader_post(_department(rules.PRODUCT))
-    finance = roles_selectors.leader_post(_department(rules.FINANCE))
+    product = _leader_post(rules.PRODUCT)
+    finance = _leader_post(rules.FINANCE)
     first, last = cycle.window
     due = finance_calendar().working_day_on_or_before(last)
     due = due if due >= timezone.localdate() else last
@@ -122,6 +122,12 @@ def _file_cycle_tasks(cycle: SupplierCycle) -> None:
 
 def _department(code: str) -> Department | None:
     return Department.objects.filter(code=code).first()
+
+
+def _leader_post(code: str) -> Post | None:
+    """The leader post of the department with that code; None when the org chart has no such department."""
+    department = _department(code)
+    return roles_selectors.leader_post(department) if department is not None else None
 
 
 def build_due_cycles(*, today: datetime.date | None = None) -> list[SupplierCycle]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from .. import services, tables, taobao
+from .. import services, spreadsheets, taobao
 from ..models import TaobaoImport
 
 Status = TaobaoImport.Status
@@ -30,7 +30,7 @@ def upload(source, *, filename, by):
     and create its import, to be checked. A file over SHOPTEAM_UPLOAD_MAX_MB is refused before it is stored."""
     services.require_stock_rights(by)
     filename = Path(filename).name[:200] or "export"
-    tables.check_size(source.size if hasattr(source, "chunks") else Path(source).stat().st_size, name=filename)
+    spreadsheets.check_size(source.size if hasattr(source, "chunks") else Path(source).stat().st_size, name=filename)
     suffix = Path(filename).suffix.lower()[:10]
     stored = f"{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
     target = imports_dir() / stored
@@ -42,7 +42,7 @@ def upload(source, *, filename, by):
             for chunk in chunks:
                 digest.update(chunk)
                 size += len(chunk)
-                tables.check_size(size, name=filename)  # a stream longer than it said
+                spreadsheets.check_size(size, name=filename)  # a stream longer than it said
                 out.write(chunk)
     except BaseException:
         target.unlink(missing_ok=True)

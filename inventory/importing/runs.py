@@ -19,7 +19,7 @@ from shopteam.queueing import task_named
 
 from .. import services, staging, taobao
 from ..models import Product, TaobaoImport, TaobaoRefund
-from ..tables import TableRefused
+from ..spreadsheets import TableRefused
 from .batch import Batch
 from .files import open_file
 from .ledger import settle_ledger

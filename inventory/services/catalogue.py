@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from shopteam.errors import ServiceError
 
 from ..models import DEFAULT_SUPPLIER, Product, Supplier
-from ..tables import open_table
+from ..spreadsheets import open_table
 from .ledger import move_limit, over_the_limit, require_stock_rights
 from .products import clean_product_fields, create_product, parse_count, update_product
 

@@ -25,13 +25,14 @@ def book_taobao_money(import_id: int) -> bool:
     again: finance rewrites a day only when its total changed, and a booked import is not sent again. A receiver
     may return a note (finance: the refusal it told finance of, final, not retried), kept on the import. True when
     this call booked it."""
-    imp = TaobaoImport.objects.filter(pk=import_id, status=TaobaoImport.Status.DONE, money_booked_at=None).first()
-    if imp is None:
+    taobao_import = TaobaoImport.objects.filter(pk=import_id, status=TaobaoImport.Status.DONE,
+                                                money_booked_at=None).first()
+    if taobao_import is None:
         return False
-    dates = [datetime.date.fromisoformat(day) for day in imp.money_days]
-    responses = signals.orders_imported.send(sender=TaobaoImport, import_id=imp.pk, dates=dates)
+    dates = [datetime.date.fromisoformat(day) for day in taobao_import.money_days]
+    responses = signals.orders_imported.send(sender=TaobaoImport, import_id=taobao_import.pk, dates=dates)
     note = "\n".join(str(response) for _receiver, response in responses if response)
-    return bool(TaobaoImport.objects.filter(pk=imp.pk, money_booked_at=None)
+    return bool(TaobaoImport.objects.filter(pk=taobao_import.pk, money_booked_at=None)
                 .update(money_booked_at=timezone.now(), money_note=note))
 
 

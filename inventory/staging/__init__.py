@@ -1,5 +1,5 @@
 """The 宝贝报表 (order lines) import on PostgreSQL, set-based: the check stages the file's rows once (cleaned by
-`tables.clean_cell`, COPY into `inventory_taobao_stage`), reads them in SQL and counts the preview there; the
+`spreadsheets.clean_cell`, COPY into `inventory_taobao_stage`), reads them in SQL and counts the preview there; the
 import then upserts the orders and changed lines from the staged rows in a few statements per chunk, without
 reading the file again, and `settle_ledger` writes the new lines and every sale and reversal in one statement.
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .. import taobao
 from ..models import TaobaoImport
-from ..tables import TableRefused
+from ..spreadsheets import TableRefused
 
 STAGE = "inventory_taobao_stage"
 ORDER_STAGE = "inventory_taobao_order_stage"

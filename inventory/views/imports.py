@@ -24,8 +24,8 @@ def import_list(request):
         made = []
         try:
             for uploaded in form.cleaned_data["files"]:
-                imp = importing.upload(uploaded, filename=uploaded.name, by=request.user)
-                made.append(importing.check_soon(imp))
+                taobao_import = importing.upload(uploaded, filename=uploaded.name, by=request.user)
+                made.append(importing.check_soon(taobao_import))
         except ServiceError as error:
             show_errors(request, error)
         if len(made) == 1:
@@ -44,46 +44,47 @@ def _import(pk):
 
 @stock_keeper
 def import_detail(request, pk):
-    imp = _import(pk)
-    problems = Paginator(imp.problems, 100).get_page(request.GET.get("page"))
-    return render(request, "inventory/import_detail.html", {"imp": imp, "problems": problems})
+    taobao_import = _import(pk)
+    problems = Paginator(taobao_import.problems, 100).get_page(request.GET.get("page"))
+    return render(request, "inventory/import_detail.html", {"taobao_import": taobao_import, "problems": problems})
 
 
 @stock_keeper
 def import_progress(request, pk):
     """The progress bar, polled by htmx while the file is checked or imported; once done, the whole page."""
-    imp = _import(pk)
-    if not imp.is_busy:
+    taobao_import = _import(pk)
+    if not taobao_import.is_busy:
         response = HttpResponse()
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "inventory/_import_progress.html", {"imp": imp})
+    return render(request, "inventory/_import_progress.html", {"taobao_import": taobao_import})
 
 
 @post_only("inventory:import_detail")
 @stock_keeper
 def import_action(request, pk, action):
-    imp = _import(pk)
+    taobao_import = _import(pk)
     try:
         if action == "start":
-            imp = importing.start(imp, by=request.user, skip_bad_rows=request.POST.get("skip_bad_rows") == "1")
+            taobao_import = importing.start(taobao_import, by=request.user,
+                                            skip_bad_rows=request.POST.get("skip_bad_rows") == "1")
         elif action == "retry":
-            imp = importing.retry(imp, by=request.user)
+            taobao_import = importing.retry(taobao_import, by=request.user)
         elif action == "cancel":
-            importing.cancel(imp, by=request.user)
+            importing.cancel(taobao_import, by=request.user)
             messages.info(request, _("The import was cancelled; the file is kept."))
         else:
             raise Http404
     except ServiceError as error:
         show_errors(request, error)
-    return redirect(imp)
+    return redirect(taobao_import)
 
 
 @stock_keeper
 def import_file(request, pk):
     """The file as it was uploaded, for reading later."""
-    imp = _import(pk)
-    path = importing.file_path(imp)
+    taobao_import = _import(pk)
+    path = importing.file_path(taobao_import)
     if not path.is_file():
         raise Http404
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=imp.filename)
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=taobao_import.filename)

@@ -1,6 +1,6 @@
 """The org chart: departments, their posts, and who holds which post from one day to another."""
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -204,6 +204,8 @@ class Assignment(models.Model):
         help_text=_("The last day the person holds the post (they hold it all that day); empty while they hold it."),
     )
     history = HistoricalRecords()
+    # Read by simple_history at save (not a field): who made the change.
+    _history_user: User | None
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -1,4 +1,6 @@
 """Telling people: in the app, by e-mail and through group robots, written at once and sent after commit."""
+from __future__ import annotations
+
 import base64
 import hashlib
 import hmac
@@ -8,9 +10,12 @@ import logging
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -40,16 +45,16 @@ class Phrase:
     message built by a clerk's English request still reaches the shop in the shop's language. Values may
     be lazy translations or Phrases themselves."""
 
-    def __init__(self, template, **params):
+    def __init__(self, template: str | Promise, **params: Any) -> None:
         self.template = template
         self.params = params
 
-    def __str__(self):
+    def __str__(self) -> str:
         params = {key: render(value) for key, value in self.params.items()}
         return str(self.template) % params if params else str(self.template)
 
 
-def render(value):
+def render(value: Any) -> Any:
     """A Phrase or lazy translation as text in the active language; anything else as it is."""
     return str(value) if isinstance(value, Phrase | Promise) else value
 
@@ -63,7 +68,8 @@ class ChannelError(Exception):
 
 
 @transaction.atomic
-def notify(recipients, *, title, body="", url="", event="", params=None):
+def notify(recipients: Iterable[User | None], *, title: str | Promise, body: str | Promise = "", url: str = "",
+           event: str = "", params: Mapping[str, Any] | None = None) -> list[Notification]:
     """Tell each distinct active recipient in the app, by e-mail if they have an address, and every
     active group robot once (naming the recipients).
 
@@ -82,11 +88,11 @@ def notify(recipients, *, title, body="", url="", event="", params=None):
     with translation.override(settings.LANGUAGE_CODE):
         title, body = (str(Phrase(text, **(params or {}))) for text in (title, body))
     title = Truncator(title).chars(200)
-    people = {}
+    distinct: dict[int, User] = {}
     for user in recipients:
         if user is not None and user.is_active:
-            people.setdefault(user.pk, user)
-    people = list(people.values())
+            distinct.setdefault(user.pk, user)
+    people = list(distinct.values())
 
     notifications = Notification.objects.bulk_create(
         Notification(recipient=user, title=title, body=body, url=url, event=event) for user in people
@@ -119,7 +125,7 @@ def notify(recipients, *, title, body="", url="", event="", params=None):
     return notifications
 
 
-def mark_read_about(users, *, url, events):
+def mark_read_about(users: Iterable[User | None], *, url: str, events: Iterable[str]) -> int:
     """Mark read the unread notifications of `users` about `url` with one of `events`: they have been
     overtaken (a case that left someone no longer "needs" them). Returns how many changed."""
     return Notification.objects.filter(
@@ -127,12 +133,12 @@ def mark_read_about(users, *, url, events):
     ).update(read_at=timezone.now())
 
 
-def absolute_link(url):
+def absolute_link(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url else ""
 
 
 @transaction.atomic
-def mark_read(notification, *, by):
+def mark_read(notification: Notification, *, by: User) -> Notification:
     if notification.recipient_id != by.pk:
         raise ServiceError(_("This notification is addressed to someone else."))
     now = timezone.now()
@@ -145,12 +151,12 @@ def mark_read(notification, *, by):
 
 
 @transaction.atomic
-def mark_all_read(*, by):
+def mark_all_read(*, by: User) -> int:
     """Returns how many notifications were unread."""
     return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def send_delivery(delivery):
+def send_delivery(delivery: Delivery) -> bool:
     """Send one delivery if nobody has sent or is sending it; safe to run twice or at the same time.
 
     Returns True if this call sent it, False if there was nothing to do. Raises DeliveryFailed after
@@ -180,7 +186,7 @@ def send_delivery(delivery):
     return True
 
 
-def send_test_message(channel, *, by):
+def send_test_message(channel: WebhookChannel, *, by: User) -> Delivery:
     """Post a test message to a group robot now, so the admin sees at once whether it works.
 
     Returns the delivery; raises DeliveryFailed with the robot's error if it did not work.
@@ -199,11 +205,11 @@ def send_test_message(channel, *, by):
     return delivery
 
 
-def _send_email(delivery):
+def _send_email(delivery: Delivery) -> None:
     send_mail(delivery.subject, delivery.text, settings.DEFAULT_FROM_EMAIL, [delivery.address])
 
 
-def _robot(delivery):
+def _robot(delivery: Delivery) -> WebhookChannel:
     channel = delivery.channel
     if channel is None:
         raise ChannelError(_("the group robot was deleted"))
@@ -212,7 +218,7 @@ def _robot(delivery):
     return channel
 
 
-def _send_dingtalk(delivery):
+def _send_dingtalk(delivery: Delivery) -> None:
     channel = _robot(delivery)
     url = channel.url
     if channel.secret:
@@ -220,18 +226,18 @@ def _send_dingtalk(delivery):
     _post_json(url, {"msgtype": "text", "text": {"content": delivery.text}})
 
 
-def dingtalk_signature(secret, timestamp=None):
+def dingtalk_signature(secret: str, timestamp: int | str | None = None) -> str:
     """The query string of DingTalk's signed mode: HmacSHA256 of "timestamp\\nsecret", keyed by the secret."""
     timestamp = str(timestamp if timestamp is not None else round(time.time() * 1000))
     digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
     return urllib.parse.urlencode({"timestamp": timestamp, "sign": base64.b64encode(digest).decode()})
 
 
-def _send_wecom(delivery):
+def _send_wecom(delivery: Delivery) -> None:
     _post_json(_robot(delivery).url, {"msgtype": "text", "text": {"content": delivery.text}})
 
 
-def _post_json(url, payload):
+def _post_json(url: str, payload: dict[str, Any]) -> None:
     """Both robots answer HTTP 200 with {"errcode": 0} on success; anything else is a failure."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise ChannelError(_("the webhook URL must start with http:// or https://"))
@@ -248,7 +254,7 @@ def _post_json(url, payload):
         raise ChannelError(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
 
 
-SENDERS = {
+SENDERS: dict[str, Callable[[Delivery], None]] = {
     Delivery.Kind.EMAIL: _send_email,
     Delivery.Kind.DINGTALK: _send_dingtalk,
     Delivery.Kind.WECOM: _send_wecom,

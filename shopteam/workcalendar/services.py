@@ -1,5 +1,8 @@
 """Every change to the working calendar that is not a plain admin edit: seeding it and closing a year."""
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
 
 import chinese_calendar
 from django.db import transaction
@@ -8,7 +11,8 @@ from simple_history.utils import bulk_create_with_history
 from .models import OFFICE_SCHEDULE, CalendarDay, CalendarYear, WorkingPeriod, WorkSchedule
 
 
-def _periods(weekdays, spans):
+def _periods(weekdays: Iterable[int], spans: Iterable[tuple[int, int, int, int]]
+             ) -> list[tuple[int, datetime.time, datetime.time]]:
     return [
         (weekday, datetime.time(start_h, start_m), datetime.time(end_h, end_m))
         for weekday in weekdays
@@ -30,13 +34,13 @@ SCHEDULES = [
 SEED_REASON = "seeded from chinesecalendar"
 
 
-def package_years():
+def package_years() -> range:
     """The years chinesecalendar has an arrangement for, the same range it validates against."""
     dates = [*chinese_calendar.holidays, *chinese_calendar.workdays]
     return range(min(dates).year, max(dates).year + 1)
 
 
-def _chinese_name(english):
+def _chinese_name(english: str) -> str:
     try:
         return chinese_calendar.Holiday(english).chinese
     except ValueError:  # a name the package added without an enum member: keep its English
@@ -44,7 +48,7 @@ def _chinese_name(english):
 
 
 @transaction.atomic
-def ensure_schedules():
+def ensure_schedules() -> dict[str, int]:
     """Create the work schedules the playbook's departments use (office hours, the customer-service rota)
     when missing; a schedule's periods only when it has none and is new or the table is empty, so once an
     admin has any hours they are theirs. Returns how many schedules and periods were created."""
@@ -53,7 +57,7 @@ def ensure_schedules():
     for code, name, name_en, observes, is_default, periods in SCHEDULES:
         schedule = WorkSchedule.objects.filter(code=code).first()
         new = schedule is None
-        if new:
+        if schedule is None:
             if is_default and WorkSchedule.objects.filter(is_default=True).exists():
                 continue  # an admin made another schedule the default: theirs
             schedule = WorkSchedule.objects.create(
@@ -68,7 +72,7 @@ def ensure_schedules():
 
 
 @transaction.atomic
-def seed_from_chinesecalendar():
+def seed_from_chinesecalendar() -> dict[str, int]:
     """Create whatever the calendar is missing; never duplicate, never overwrite an admin's row.
 
     The work schedules are ensured first (ensure_schedules).
@@ -101,7 +105,7 @@ def seed_from_chinesecalendar():
 
 
 @transaction.atomic
-def mark_years_complete(years, *, complete=True):
+def mark_years_complete(years: Iterable[int], *, complete: bool = True) -> int:
     """Record that these years' holidays are (or are no longer) all entered; returns how many changed.
 
     A year with no row yet gets one, so an admin can close a year straight after entering its days.

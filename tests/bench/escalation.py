@@ -275,15 +275,10 @@ def main(argv=None):
     args = parse_args(argv)
     config = configure_environment()
     with harness.bench_database(config):
-        from django.test import Client
-
         print("Building:", flush=True)
         started = time.perf_counter()
         team = build_shop()
-        clients = {}
-        for who in (MANAGER, MEMBER, LEADER):
-            clients[who] = Client()
-            clients[who].force_login(team[who])
+        clients = harness.signed_in(team, MANAGER, MEMBER, LEADER)
         rounds, total, detail_cases = [], 0, None
         for seed, size in enumerate(args.sizes, start=7):
             if rounds:

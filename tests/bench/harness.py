@@ -137,6 +137,18 @@ def build_team(*, calendar=False):
     return team
 
 
+def signed_in(team, *usernames):
+    """{username: a test Client signed in as that person of `team`, its `user` set}: the people a bench serves."""
+    from django.test import Client
+
+    clients = {}
+    for username in usernames:
+        clients[username] = Client()
+        clients[username].force_login(team[username])
+        clients[username].user = team[username]
+    return clients
+
+
 def interleaved(jobs, *, rounds, warmup=0):
     """Each job of `jobs` ({key: function}) run `warmup` times, then `rounds` rounds in which every job runs once,
     in turn. Returns ({key: [seconds of each round]}, {key: what its last run returned})."""

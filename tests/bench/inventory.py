@@ -173,24 +173,24 @@ def import_file(path, clerk):
     from inventory import importing
 
     started = time.perf_counter()
-    imp = importing.check(importing.upload(path, filename=path.name, by=clerk))
+    taobao_import = importing.check(importing.upload(path, filename=path.name, by=clerk))
     checked = time.perf_counter()
-    if imp.status == "same":  # byte for byte a file already imported: recognised at upload, nothing read
-        return checked - started, 0.0, imp
-    if imp.status != "checked" or imp.problem_count:
-        raise RuntimeError(f"{path.name}: {imp.status} {imp.refusal} {imp.problems[:3]}")
-    imp = importing.start(imp, by=clerk, inline=True)
-    if imp.status != "done":
-        raise RuntimeError(f"{path.name}: {imp.status} {imp.refusal}")
-    return checked - started, time.perf_counter() - checked - booking_seconds(imp), imp
+    if taobao_import.status == "same":  # byte for byte a file already imported: recognised at upload, nothing read
+        return checked - started, 0.0, taobao_import
+    if taobao_import.status != "checked" or taobao_import.problem_count:
+        raise RuntimeError(f"{path.name}: {taobao_import.status} {taobao_import.refusal} {taobao_import.problems[:3]}")
+    taobao_import = importing.start(taobao_import, by=clerk, inline=True)
+    if taobao_import.status != "done":
+        raise RuntimeError(f"{path.name}: {taobao_import.status} {taobao_import.refusal}")
+    return checked - started, time.perf_counter() - checked - booking_seconds(taobao_import), taobao_import
 
 
-def booking_seconds(imp):
+def booking_seconds(taobao_import):
     """How long booking the import's money days took after it was done (0 for an import with none): finance sums
     each day's orders, all of the shop's on that day, not only the file's."""
-    if imp.money_booked_at is None or not imp.money_days:
+    if taobao_import.money_booked_at is None or not taobao_import.money_days:
         return 0.0
-    return (imp.money_booked_at - imp.finished_at).total_seconds()
+    return (taobao_import.money_booked_at - taobao_import.finished_at).total_seconds()
 
 
 def copy_seconds(path, width=None):
@@ -212,7 +212,7 @@ def copy_seconds(path, width=None):
     return seconds, rows
 
 
-def write_floor_seconds(imp, kind="lines"):
+def write_floor_seconds(taobao_import, kind="lines"):
     """Writing the import's rows again (a 宝贝报表's orders, lines and sales; a 订单报表's orders), nothing read or
     checked, into tables like the shop's (the same columns, indexes and deferred foreign keys, logged) in one
     statement each and one transaction: the least any import of the file can take to write them."""
@@ -237,7 +237,7 @@ def write_floor_seconds(imp, kind="lines"):
         with transaction.atomic():
             for model, column in tables:
                 cursor.execute(f"INSERT INTO bench_floor_{model._meta.model_name} SELECT * FROM "
-                               f"{model._meta.db_table} WHERE {column} = %s", [imp.pk])
+                               f"{model._meta.db_table} WHERE {column} = %s", [taobao_import.pk])
         seconds = time.perf_counter() - started
         for model, _column in tables:
             cursor.execute(f"DROP TABLE bench_floor_{model._meta.model_name}")
@@ -264,8 +264,8 @@ def bench_import(args, team, folder):
     timings = {name: [] for name in ("check", "run", "floor", "orders_check", "orders_run", "orders_floor",
                                      "orders_booking")}
     for n in range(args.rounds):
-        check, run, imp = import_file(lines_files[n], clerk)
-        floor = write_floor_seconds(imp)
+        check, run, taobao_import = import_file(lines_files[n], clerk)
+        floor = write_floor_seconds(taobao_import)
         orders_check, orders_run, orders_imp = import_file(orders_files[n], clerk)
         orders_floor = write_floor_seconds(orders_imp, kind="orders")
         for name, value in (("check", check), ("run", run), ("floor", floor), ("orders_check", orders_check),
@@ -283,8 +283,8 @@ def bench_import(args, team, folder):
     orders_ratio = statistics.median([(c + r) / f for c, r, f in zip(timings["orders_check"], timings["orders_run"],
                                                                       timings["orders_floor"], strict=True)])
     size_mb, orders_mb = lines_files[0].stat().st_size / 1e6, orders_files[0].stat().st_size / 1e6
-    print(f"  宝贝报表: {size_mb:.1f} MB GB18030 CSV, {imp.summary['rows']:,} lines, "
-          f"{imp.summary['sales_written']:,} sales written; medians of {args.rounds}:")
+    print(f"  宝贝报表: {size_mb:.1f} MB GB18030 CSV, {taobao_import.summary['rows']:,} lines, "
+          f"{taobao_import.summary['sales_written']:,} sales written; medians of {args.rounds}:")
     print(f"    COPY into a bare table:   {copy:6.2f} s  {copied / copy:10,.0f} rows/s")
     print(f"    check (the preview):      {figures['check']:6.2f} s  {args.lines / figures['check']:10,.0f} rows/s")
     print(f"    import:                   {figures['run']:6.2f} s  {args.lines / figures['run']:10,.0f} rows/s")
@@ -308,11 +308,12 @@ def bench_import(args, team, folder):
     return {"copy": copy, **figures, "ratio": ratio, "orders_ratio": orders_ratio}
 
 
-def _again(imp):
-    if imp.status == "same":
-        return f"recognised at upload as import {imp.same_as_id}"
-    return (f"{imp.summary.get('sales_written', 0)} sales, {imp.summary.get('new_orders', 0)} new orders, "
-            f"{imp.summary.get('unchanged', 0):,} lines already right")
+def _again(taobao_import):
+    if taobao_import.status == "same":
+        return f"recognised at upload as import {taobao_import.same_as_id}"
+    summary = taobao_import.summary
+    return (f"{summary.get('sales_written', 0)} sales, {summary.get('new_orders', 0)} new orders, "
+            f"{summary.get('unchanged', 0):,} lines already right")
 
 
 def bench_import_memory(args, team, folder):
@@ -369,11 +370,9 @@ def bench_scan(args):
 
 
 def bench_list(args, team):
-    from django.test import Client
     from django.urls import reverse
 
-    client = Client()
-    client.force_login(team["product_lead"])
+    client = harness.signed_in(team, "product_lead")["product_lead"]
     product_list = reverse("inventory:product_list")
     pages = [("trivial signed-in page", reverse("password_change_done")), ("stock list", product_list),
              ("stock list, page 200", product_list + "?page=200"), ("stock list, low only", product_list + "?low=1"),

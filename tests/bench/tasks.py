@@ -216,15 +216,9 @@ def main(argv=None):
     args = parse_args(argv)
     config = configure_environment()
     with harness.bench_database(config):
-        from django.test import Client
-
         print("Building:", flush=True)
         team = build_shop()
-        clients = {}
-        for who in (MANAGER, MEMBER, LEADER):
-            clients[who] = Client()
-            clients[who].force_login(team[who])
-            clients[who].user = team[who]
+        clients = harness.signed_in(team, MANAGER, MEMBER, LEADER)
         rounds, total = [], 0
         for seed, size in enumerate(args.sizes, start=11):
             total = add_tasks(size - total, seed=seed)

@@ -16,13 +16,6 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def working_hours(db):
-    from shopteam.workcalendar.services import ensure_schedules
-
-    ensure_schedules()
-
-
 def submit(page):
     with page.expect_navigation():
         page.click("main form button[type=submit]")

@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from escalation.models import Case
-from shopteam.workcalendar.services import ensure_schedules
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 from tests.factories import PASSWORD
 
@@ -20,12 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESCRIPTION = "双十一预热，咨询量是平时的三倍，客服组两个人回不过来，平均响应超过5分钟。"
 REASON = "营销这边今天抽不出人手，请店长决定是否临时加人。"
 RESOLUTION = "今天下午起临时从视觉组借调一人做售前客服。"
-
-
-@pytest.fixture
-def working_hours(db):
-    """The default working periods (Mon–Fri 09:00–12:00, 13:30–18:00), as tests/escalation/conftest.py has."""
-    ensure_schedules()
 
 
 def assert_fits(page):

@@ -88,8 +88,8 @@ def test_an_import_is_previewed_its_problem_row_skipped_and_imported(open_page, 
     page.set_input_files("input[name=files]", str(path))
     go(page, "main form button")
 
-    imp = TaobaoImport.objects.get()
-    assert page.url == live_server.url + imp.get_absolute_url()
+    taobao_import = TaobaoImport.objects.get()
+    assert page.url == live_server.url + taobao_import.get_absolute_url()
     assert page.locator("[data-count=rows]").inner_text().strip() == "3"
     assert page.locator("[data-count=sales]").inner_text().strip() == "2"
     problem = page.locator("tr[data-problem-row='4']")
@@ -113,7 +113,7 @@ def test_an_import_is_previewed_its_problem_row_skipped_and_imported(open_page, 
 
     phone = open_page(PHONE)
     sign_in(phone, live_server, "product_lead", PASSWORD)
-    phone.goto(live_server.url + imp.get_absolute_url())
+    phone.goto(live_server.url + taobao_import.get_absolute_url())
     assert_fits(phone)
     screenshot(phone, "import-done-phone")
     phone.goto(live_server.url + reverse("inventory:product_list"))

@@ -23,13 +23,6 @@ TITLE = "整理双十二售后话术"
 SUBTASKS = ["退货流程", "换货流程", "差评回复模板"]
 
 
-@pytest.fixture
-def working_hours(db):
-    from shopteam.workcalendar.services import ensure_schedules
-
-    ensure_schedules()
-
-
 def open_menu(page):
     """On a phone the navigation folds away behind the toggler."""
     if page.locator(".navbar-toggler").is_visible():

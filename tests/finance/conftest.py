@@ -6,8 +6,6 @@ import zoneinfo
 import pytest
 import time_machine
 
-from shopteam.workcalendar.services import ensure_schedules
-
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MONDAY = datetime.datetime(2026, 3, 16, 10, 0, tzinfo=SHANGHAI)
 
@@ -15,11 +13,6 @@ MONDAY = datetime.datetime(2026, 3, 16, 10, 0, tzinfo=SHANGHAI)
 def at(text):
     """'2026-03-16 10:00' as an aware datetime in Shanghai."""
     return datetime.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def working_hours(db):
-    ensure_schedules()
 
 
 @pytest.fixture

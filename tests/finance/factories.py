@@ -3,9 +3,14 @@ import datetime
 from decimal import Decimal
 
 import factory
+import time_machine
 
 from finance import services
 from finance.models import Category, LedgerEntry
+from inventory import services as inventory_services
+from inventory.models import StockMove
+from tests.finance.conftest import at
+from tests.inventory.factories import stocked
 
 
 def entry(by, *, code="other-expense", amount="100.00", date=None, **fields):
@@ -28,3 +33,15 @@ class LedgerEntryFactory(factory.django.DjangoModelFactory):
     direction = LedgerEntry.Direction.OUT
     amount = factory.Sequence(lambda n: Decimal(n % 500 + 1) + Decimal("0.25"))
     counterparty = factory.Sequence(lambda n: f"对方{n}")
+
+
+def built_cycle(team):
+    """The tea supplier's February cycle as its build job makes it on 11 March at 09:00, after 菊花茶 (cost 10.00,
+    stocked 50 on 1 February) sold 3 on 10 February. Returns (the cycle, the tea)."""
+    with time_machine.travel(at("2026-02-01 09:00"), tick=False):
+        tea = stocked(50, sku="SCT-001", name="菊花茶", cost=Decimal("10.00"), price=Decimal("30.00"))
+    inventory_services.record_move(tea, kind=StockMove.Kind.SALE, quantity=-3, by=team["product_lead"],
+                                   moved_at=at("2026-02-10 10:00"))
+    with time_machine.travel(at("2026-03-11 09:00"), tick=False):
+        [made] = services.build_due_cycles()
+    return made, tea

@@ -2,11 +2,9 @@
 shows a person are exactly the actions its services accept from that person, and both are the one rule
 `finance.rules.allowed_actions`."""
 import datetime
-from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import transaction
 from django.urls import reverse
 
 from escalation import services as case_services
@@ -14,32 +12,13 @@ from finance import rules, services
 from finance.models import Category, PromotionRequest, SupplierCycle
 from inventory import services as inventory_services
 from inventory.models import StockMove
-from shopteam.errors import ServiceError
+from tests.actions import accepted, offered_to
 from tests.finance.conftest import at
-from tests.inventory.factories import stocked
+from tests.finance.factories import built_cycle
 
 pytestmark = pytest.mark.django_db
 
 PEOPLE = ("marketing_lead", "finance_lead", "manager", "product_lead")
-
-
-class RolledBack(Exception):
-    """Raised inside a savepoint to undo what a service accepted: each action is tried on the same state."""
-
-
-def accepted(attempts, obj, user):
-    """The actions whose service call succeeds for `user` on `obj`'s current state (each one rolled back)."""
-    result = set()
-    for action, attempt in attempts.items():
-        try:
-            with transaction.atomic():
-                attempt(obj, user)
-                raise RolledBack
-        except RolledBack:
-            result.add(action)
-        except ServiceError:
-            pass
-    return result
 
 
 def shown(client, user, url, action_url, actions):
@@ -91,16 +70,13 @@ def promotion_in(state, team):
     "requested", "escalated, its case with finance", "escalated, its case with the shop manager",
     "escalated, its case resolved on the case page", "approved", "refused", "paid"])
 def test_a_promotion_requests_buttons_are_what_its_services_accept_in_each_state(client, team, clock, state):
-    request = promotion_in(state, team)
-    offered_somewhere = set()
-    for name in PEOPLE:
-        user = team[name]
-        request = PromotionRequest.objects.get(pk=request.pk)
-        on_page = shown(client, user, request.get_absolute_url(),
-                        lambda action, pk=request.pk: reverse("finance:promotion_action", args=[pk, action]),
-                        PROMOTION_ATTEMPTS)
-        assert on_page == accepted(PROMOTION_ATTEMPTS, request, user) == rules.allowed_actions(request, user), name
-        offered_somewhere |= on_page
+    pk = promotion_in(state, team).pk
+    offered_somewhere = offered_to(
+        {name: team[name] for name in PEOPLE}, fresh=lambda: PromotionRequest.objects.get(pk=pk),
+        shown=lambda user, request: shown(client, user, request.get_absolute_url(),
+                                          lambda action: reverse("finance:promotion_action", args=[pk, action]),
+                                          PROMOTION_ATTEMPTS),
+        attempts=PROMOTION_ATTEMPTS, rule=rules.allowed_actions)
     assert bool(offered_somewhere) == (state not in ("refused", "paid"))
 
 
@@ -117,13 +93,7 @@ CYCLE_ATTEMPTS = {
 
 @pytest.fixture
 def built(team, working_hours):
-    with time_machine.travel(at("2026-02-01 09:00"), tick=False):
-        tea = stocked(50, sku="SCT-001", name="菊花茶", cost=Decimal("10.00"), price=Decimal("30.00"))
-    inventory_services.record_move(tea, kind=StockMove.Kind.SALE, quantity=-3, by=team["product_lead"],
-                                   moved_at=at("2026-02-10 10:00"))
-    with time_machine.travel(at("2026-03-11 09:00"), tick=False):
-        [made] = services.build_due_cycles()
-    return made, tea
+    return built_cycle(team)
 
 
 def cycle_in(state, team, built):

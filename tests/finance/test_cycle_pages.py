@@ -2,7 +2,6 @@
 records the invoice; the shop manager sees it all, and the dashboard shows this month's cycle per supplier."""
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -12,22 +11,15 @@ from django.urls import reverse
 
 from finance import services
 from finance.models import SupplierCycle
-from inventory import services as inventory_services
-from inventory.models import StockMove
 from tests.finance.conftest import at
-from tests.inventory.factories import stocked
+from tests.finance.factories import built_cycle
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def cycle(team, working_hours):
-    with time_machine.travel(at("2026-02-01 09:00"), tick=False):
-        tea = stocked(50, sku="SCT-001", name="菊花茶", cost=Decimal("10.00"), price=Decimal("30.00"))
-    inventory_services.record_move(tea, kind=StockMove.Kind.SALE, quantity=-3, by=team["product_lead"],
-                                   moved_at=at("2026-02-10 10:00"))
-    with time_machine.travel(at("2026-03-11 09:00"), tick=False):
-        [made] = services.build_due_cycles()
+    made, _tea = built_cycle(team)
     return made
 
 

@@ -56,35 +56,35 @@ def taobao_entries():
 def test_a_booking_that_fails_waits_is_warned_of_and_the_sweep_books_it(
         tmp_path, clock, team, client, monkeypatch, queued, django_capture_on_commit_callbacks):
     calls = fails_once(monkeypatch)
-    imp = import_file(tmp_path, "orders.xlsx", exports.orders_2022(ORDERS), team["product_lead"],
+    taobao_import = import_file(tmp_path, "orders.xlsx", exports.orders_2022(ORDERS), team["product_lead"],
                       django_capture_on_commit_callbacks)
 
-    imp.refresh_from_db()
-    assert imp.money_days == ["2026-03-02", "2026-03-03"] and imp.money_booked_at is None
-    assert queued == [(imp.pk,)] and taobao_entries() == 0  # the retrying job has it
+    taobao_import.refresh_from_db()
+    assert taobao_import.money_days == ["2026-03-02", "2026-03-03"] and taobao_import.money_booked_at is None
+    assert queued == [(taobao_import.pk,)] and taobao_entries() == 0  # the retrying job has it
     assert inventory_selectors.taobao_money_waiting()["count"] == 1
     for page in pages(client, team):
         assert f'{WARNING}="1"' in page and "1 个淘宝导入的金额待入账（最早 2026-03-16 10:00）" in page
 
     assert tasks.book_pending_taobao_money() == 1  # the nightly sweep
-    imp.refresh_from_db()
-    assert imp.money_booked_at is not None and imp.money_note == "" and len(calls) == 2
+    taobao_import.refresh_from_db()
+    assert taobao_import.money_booked_at is not None and taobao_import.money_note == "" and len(calls) == 2
     assert taobao_entries() == 4
     for page in pages(client, team):
         assert WARNING not in page
     # The retrying job's late run, and the sweep again, change nothing: the import is booked.
-    assert tasks.book_taobao_money(imp.pk) is False and tasks.book_pending_taobao_money() == 0
+    assert tasks.book_taobao_money(taobao_import.pk) is False and tasks.book_pending_taobao_money() == 0
     assert len(calls) == 2 and taobao_entries() == 4
 
 
 def test_the_retrying_job_books_it_once_finance_answers(tmp_path, clock, team, monkeypatch, queued,
                                                         django_capture_on_commit_callbacks):
     fails_once(monkeypatch)
-    imp = import_file(tmp_path, "orders.xlsx", exports.orders_2022(ORDERS), team["product_lead"],
+    taobao_import = import_file(tmp_path, "orders.xlsx", exports.orders_2022(ORDERS), team["product_lead"],
                       django_capture_on_commit_callbacks)
     assert tasks.book_taobao_money(*queued[0]) is True
-    imp.refresh_from_db()
-    assert imp.money_booked_at is not None and taobao_entries() == 4
+    taobao_import.refresh_from_db()
+    assert taobao_import.money_booked_at is not None and taobao_entries() == 4
 
 
 def test_a_refusal_is_final_finance_is_told_and_the_import_is_booked_with_it_noted(
@@ -93,10 +93,10 @@ def test_a_refusal_is_final_finance_is_told_and_the_import_is_booked_with_it_not
         raise ServiceError("The books of 2026-03 are closed.")
 
     monkeypatch.setattr(services, "sync_taobao_days", refuse)
-    imp = import_file(tmp_path, "orders.xlsx", exports.orders_2022(ORDERS), team["product_lead"],
+    taobao_import = import_file(tmp_path, "orders.xlsx", exports.orders_2022(ORDERS), team["product_lead"],
                       django_capture_on_commit_callbacks)
-    imp.refresh_from_db()
-    assert imp.money_booked_at is not None and imp.money_note == "The books of 2026-03 are closed."
+    taobao_import.refresh_from_db()
+    assert taobao_import.money_booked_at is not None and taobao_import.money_note == "The books of 2026-03 are closed."
     assert queued == [] and inventory_selectors.taobao_money_waiting()["count"] == 0
     assert Notification.objects.filter(recipient=team["finance_lead"], event="taobao.refused").exists()
 
@@ -107,19 +107,20 @@ def test_an_import_rolled_back_records_nothing_and_books_nothing(
 
     heard = fails_once(monkeypatch)
 
-    def broken(imp):
+    def broken(taobao_import):
         raise RuntimeError("the disk is gone")
 
     path = tmp_path / "orders.xlsx"
     path.write_bytes(exports.orders_2022(ORDERS))
     by = team["product_lead"]
     with django_capture_on_commit_callbacks(execute=True):
-        imp = importing.check(importing.upload(path, filename="orders.xlsx", by=by))
+        taobao_import = importing.check(importing.upload(path, filename="orders.xlsx", by=by))
         # Inside the transaction that marks the import done (the check discards a stage of its own too).
         monkeypatch.setattr(staging, "discard", broken)
         with pytest.raises(RuntimeError, match="disk"):
-            importing.start(imp, by=by)
-    imp.refresh_from_db()
-    assert imp.status != TaobaoImport.Status.DONE and imp.money_days == [] and imp.money_booked_at is None
+            importing.start(taobao_import, by=by)
+    taobao_import.refresh_from_db()
+    assert taobao_import.status != TaobaoImport.Status.DONE
+    assert taobao_import.money_days == [] and taobao_import.money_booked_at is None
     assert heard == [] and queued == [] and taobao_entries() == 0
     assert inventory_selectors.taobao_money_waiting()["count"] == 0

@@ -52,11 +52,12 @@ def import_file(tmp_path, name, content, by, capture):
     path = tmp_path / name
     path.write_bytes(content)
     with capture(execute=True):
-        imp = importing.check(importing.upload(path, filename=name, by=by))
-        assert imp.status == "checked" and not imp.problem_count, (imp.refusal, imp.problems)
-        imp = importing.start(imp, by=by)
-    assert imp.status == "done", imp.refusal
-    return imp
+        taobao_import = importing.check(importing.upload(path, filename=name, by=by))
+        assert taobao_import.status == "checked" and not taobao_import.problem_count, (
+            taobao_import.refusal, taobao_import.problems)
+        taobao_import = importing.start(taobao_import, by=by)
+    assert taobao_import.status == "done", taobao_import.refusal
+    return taobao_import
 
 
 def test_a_refund_is_taken_off_once_from_the_export_to_the_report(tmp_path, clock, team,
@@ -97,8 +98,9 @@ def test_the_command_rewrites_days_booked_the_old_way_and_then_changes_nothing(t
                                      source=LedgerEntry.Source.TAOBAO)
     import_path = tmp_path / "refunds.csv"
     import_path.write_bytes(exports.refunds(REFUNDS))
-    imp = importing.check(importing.upload(import_path, filename="refunds.csv", by=by))
-    importing.start(imp, by=by)  # outside on_commit capture: finance does not hear of it, as before the upgrade
+    taobao_import = importing.check(importing.upload(import_path, filename="refunds.csv", by=by))
+    # outside on_commit capture: finance does not hear of it, as before the upgrade
+    importing.start(taobao_import, by=by)
     march = reports.Period.month(datetime.date(2026, 3, 1))
     assert reports.management_report(march, with_margin=False)["totals"]["net_sales"] == Decimal("110.00")
 

@@ -4,7 +4,6 @@ service accepts. A sale an import wrote is corrected only by importing."""
 import datetime
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -12,28 +11,13 @@ from inventory import alerts, selectors, services
 from inventory.models import Product, RestockRequest, StockMove, Supplier
 from shopteam.errors import ServiceError
 from tests import exports
+from tests.actions import does
 from tests.inventory.factories import stocked
 from tests.inventory.test_taobao_import import CLOSED, LINES_2017, O2, ORDERS_2017, imported
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=selectors.SHANGHAI)
-
-
-class _Undo(Exception):
-    pass
-
-
-def accepted(call):
-    """Whether the service does it (undone afterwards, so the next state is walked from the same ledger)."""
-    try:
-        with transaction.atomic():
-            call()
-            raise _Undo
-    except _Undo:
-        return True
-    except ServiceError:
-        return False
 
 
 def reverse_buttons(client, product):
@@ -85,7 +69,7 @@ def test_every_moves_reverse_button_is_what_the_service_accepts(client, tmp_path
     for product in Product.objects.all():
         shown = reverse_buttons(client, product)
         taken = {move.pk for move in product.moves.all()
-                 if accepted(lambda move=move: services.reverse_move(move, by=user, reason="核对"))}
+                 if does(lambda move=move: services.reverse_move(move, by=user, reason="核对"))}
         assert shown == taken, product.sku
     kinds = {(m.kind, m.order_line_id is None) for m in StockMove.objects.all()}
     assert {("sale", False), ("reversal", False), ("sale", True), ("reversal", True), ("receipt", True)} <= kinds
@@ -110,7 +94,7 @@ def restock_accepts(restock, user):
         "edit": lambda: alerts.edit_restock_quantities(
             restock, quantities={line.product_id: line.quantity + 1 for line in restock.lines.all()}, by=user),
     }
-    return {action for action, call in calls.items() if accepted(call)}
+    return {action for action, call in calls.items() if does(call)}
 
 
 @pytest.mark.parametrize("username", ["product_lead", "manager", "kefu_a"])

@@ -48,9 +48,9 @@ def files(tmp_path):
 def queued(path, clerk, monkeypatch):
     """The file uploaded, checked and started on the worker (its task not sent: the test runs it)."""
     monkeypatch.setattr(tasks.run_taobao_import, "delay_on_commit", lambda pk: None)
-    imp = importing.check(importing.upload(path, filename=path.name, by=clerk))
-    assert imp.status == TaobaoImport.Status.CHECKED, imp.refusal
-    return importing.start(imp, by=clerk, inline=False)
+    taobao_import = importing.check(importing.upload(path, filename=path.name, by=clerk))
+    assert taobao_import.status == TaobaoImport.Status.CHECKED, taobao_import.refusal
+    return importing.start(taobao_import, by=clerk, inline=False)
 
 
 def state():

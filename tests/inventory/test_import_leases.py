@@ -27,32 +27,32 @@ def lines_file(tmp_path, clerk):
 
 
 def test_a_redelivered_check_while_the_first_is_alive_does_nothing(lines_file, clerk):
-    imp = importing.upload(lines_file, filename="lines.csv", by=clerk)
-    TaobaoImport.objects.filter(pk=imp.pk).update(claimed_at=timezone.now())  # a live worker is checking it
-    again = importing.check(imp)
+    taobao_import = importing.upload(lines_file, filename="lines.csv", by=clerk)
+    TaobaoImport.objects.filter(pk=taobao_import.pk).update(claimed_at=timezone.now())  # a live worker is checking it
+    again = importing.check(taobao_import)
     assert (again.status, again.summary, again.rows_done) == (Status.CHECKING, {}, 0)
     assert not staging.staged(again)
 
-    TaobaoImport.objects.filter(pk=imp.pk).update(claimed_at=timezone.now() - importing.LEASE - timedelta(1))
-    taken_over = importing.check(imp)  # that worker died: its lease ran out, the check is taken over
+    TaobaoImport.objects.filter(pk=taobao_import.pk).update(claimed_at=timezone.now() - importing.LEASE - timedelta(1))
+    taken_over = importing.check(taobao_import)  # that worker died: its lease ran out, the check is taken over
     assert (taken_over.status, taken_over.summary["sales"]) == (Status.CHECKED, 5)
 
 
 def test_the_sweep_stops_an_import_whose_worker_died_and_it_runs_again(lines_file, clerk, monkeypatch):
     monkeypatch.setattr(tasks.run_taobao_import, "delay_on_commit", lambda pk: None)
-    imp = importing.start(importing.check(importing.upload(lines_file, filename="lines.csv", by=clerk)),
+    taobao_import = importing.start(importing.check(importing.upload(lines_file, filename="lines.csv", by=clerk)),
                           by=clerk, inline=False)
     alive = timezone.now()
-    TaobaoImport.objects.filter(pk=imp.pk).update(status=Status.RUNNING, started_at=alive, claimed_at=alive)
+    TaobaoImport.objects.filter(pk=taobao_import.pk).update(status=Status.RUNNING, started_at=alive, claimed_at=alive)
     assert importing.expire_stale() == 0  # its worker renews the claim: not touched
-    TaobaoImport.objects.filter(pk=imp.pk).update(claimed_at=alive - importing.LEASE - timedelta(minutes=1))
+    TaobaoImport.objects.filter(pk=taobao_import.pk).update(claimed_at=alive - importing.LEASE - timedelta(minutes=1))
 
     assert importing.expire_stale() == 1
-    imp.refresh_from_db()
-    assert imp.status == Status.FAILED and "Run it again" in imp.refusal
+    taobao_import.refresh_from_db()
+    assert taobao_import.status == Status.FAILED and "Run it again" in taobao_import.refusal
     with pytest.raises(Exception, match="Only a stopped import"):
         importing.retry(TaobaoImport.objects.create(filename="x.csv", status=Status.DONE, created_by=clerk), by=clerk)
 
-    importing.retry(imp, by=clerk)
-    assert importing.run(imp.pk).status == Status.DONE
+    importing.retry(taobao_import, by=clerk)
+    assert importing.run(taobao_import.pk).status == Status.DONE
     assert Product.objects.get(sku="SCT-001").on_hand == 95

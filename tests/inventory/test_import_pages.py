@@ -31,19 +31,19 @@ def test_upload_preview_skip_and_import(client, shelf, clerk):
     client.force_login(clerk)
     bad = [dict(LINES_2017[0]), dict(LINES_2017[1], 商家编码="NOPE")]
     response = upload(client, ("ExportOrderDetailList.csv", exports.lines_2017(bad)))
-    imp = TaobaoImport.objects.get()
-    assert response["Location"] == imp.get_absolute_url()
-    page = client.get(imp.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    taobao_import = TaobaoImport.objects.get()
+    assert response["Location"] == taobao_import.get_absolute_url()
+    page = client.get(taobao_import.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-problem-row="3"' in page and "NOPE" in page and 'name="skip_bad_rows"' in page
-    refused = client.post(reverse("inventory:import_action", args=[imp.pk, "start"]), follow=True,
+    refused = client.post(reverse("inventory:import_action", args=[taobao_import.pk, "start"]), follow=True,
                           HTTP_ACCEPT_LANGUAGE="en")
     assert "choose to skip those rows" in refused.content.decode()
     assert Product.objects.get(sku="SCT-001").on_hand == 100
-    client.post(reverse("inventory:import_action", args=[imp.pk, "start"]), {"skip_bad_rows": "1"})
-    imp.refresh_from_db()
-    assert (imp.status, imp.summary["sales_written"], imp.problem_count) == ("done", 1, 1)
+    client.post(reverse("inventory:import_action", args=[taobao_import.pk, "start"]), {"skip_bad_rows": "1"})
+    taobao_import.refresh_from_db()
+    assert (taobao_import.status, taobao_import.summary["sales_written"], taobao_import.problem_count) == ("done", 1, 1)
     assert Product.objects.get(sku="SCT-001").on_hand == 98
-    kept = client.get(reverse("inventory:import_file", args=[imp.pk]))
+    kept = client.get(reverse("inventory:import_file", args=[taobao_import.pk]))
     assert b"".join(kept.streaming_content) == exports.lines_2017(bad)
 
 
@@ -61,44 +61,46 @@ def test_two_files_at_once_and_a_refused_one(client, shelf, clerk):
 
 def test_the_progress_fragment_polls_while_busy_and_refreshes_when_done(client, shelf, clerk):
     client.force_login(clerk)
-    imp = TaobaoImport.objects.create(filename="big.csv", stored_name="x", status="running", rows_total=200,
+    taobao_import = TaobaoImport.objects.create(filename="big.csv", stored_name="x", status="running", rows_total=200,
                                       rows_done=50, created_by=clerk)
-    fragment = client.get(reverse("inventory:import_progress", args=[imp.pk]))
+    fragment = client.get(reverse("inventory:import_progress", args=[taobao_import.pk]))
     assert b'data-progress="25"' in fragment.content and b'hx-trigger="every 1s"' in fragment.content
-    TaobaoImport.objects.filter(pk=imp.pk).update(status="done")
-    assert client.get(reverse("inventory:import_progress", args=[imp.pk]))["HX-Refresh"] == "true"
+    TaobaoImport.objects.filter(pk=taobao_import.pk).update(status="done")
+    assert client.get(reverse("inventory:import_progress", args=[taobao_import.pk]))["HX-Refresh"] == "true"
 
 
 @pytest.mark.parametrize("username", ["kefu_a", "kefu_lead", "finance_lead", "visual_lead", "marketing_lead"])
 def test_other_groups_neither_see_nor_run_imports(client, shelf, team, username):
-    imp = TaobaoImport.objects.create(filename="x.csv", stored_name="x", status="checked", created_by=team["manager"])
+    taobao_import = TaobaoImport.objects.create(filename="x.csv", stored_name="x", status="checked",
+                                                created_by=team["manager"])
     client.force_login(team[username])
-    for url in [reverse("inventory:import_list"), imp.get_absolute_url(),
-                reverse("inventory:import_progress", args=[imp.pk]), reverse("inventory:import_file", args=[imp.pk])]:
+    for url in [reverse("inventory:import_list"), taobao_import.get_absolute_url(),
+                reverse("inventory:import_progress", args=[taobao_import.pk]),
+                reverse("inventory:import_file", args=[taobao_import.pk])]:
         assert client.get(url).status_code == 403, url
     assert upload(client, ("l.csv", exports.lines_2017(LINES_2017))).status_code == 403
     for action in ["start", "cancel", "retry"]:
-        assert client.post(reverse("inventory:import_action", args=[imp.pk, action])).status_code == 403
-    imp.refresh_from_db()
-    assert imp.status == "checked" and TaobaoImport.objects.count() == 1
+        assert client.post(reverse("inventory:import_action", args=[taobao_import.pk, action])).status_code == 403
+    taobao_import.refresh_from_db()
+    assert taobao_import.status == "checked" and TaobaoImport.objects.count() == 1
 
 
 def test_the_shop_manager_imports(client, shelf, team):
     client.force_login(team["manager"])
     upload(client, ("lines.csv", exports.lines_2017(LINES_2017)))
-    imp = TaobaoImport.objects.get()
-    client.post(reverse("inventory:import_action", args=[imp.pk, "start"]))
+    taobao_import = TaobaoImport.objects.get()
+    client.post(reverse("inventory:import_action", args=[taobao_import.pk, "start"]))
     assert Product.objects.get(sku="SCT-001").on_hand == 97
 
 
 def test_cancel_keeps_the_file_and_imports_nothing(client, shelf, clerk):
     client.force_login(clerk)
     upload(client, ("lines.csv", exports.lines_2017(LINES_2017)))
-    imp = TaobaoImport.objects.get()
-    client.post(reverse("inventory:import_action", args=[imp.pk, "cancel"]))
-    imp.refresh_from_db()
-    assert imp.status == "cancelled" and StockMove.objects.filter(kind="sale").count() == 0
-    assert client.post(reverse("inventory:import_action", args=[imp.pk, "start"])).status_code == 302
+    taobao_import = TaobaoImport.objects.get()
+    client.post(reverse("inventory:import_action", args=[taobao_import.pk, "cancel"]))
+    taobao_import.refresh_from_db()
+    assert taobao_import.status == "cancelled" and StockMove.objects.filter(kind="sale").count() == 0
+    assert client.post(reverse("inventory:import_action", args=[taobao_import.pk, "start"])).status_code == 302
     assert StockMove.objects.filter(kind="sale").count() == 0
 
 
@@ -118,7 +120,7 @@ def test_import_taobao_command(tmp_path, shelf):
 
     call_command("import_taobao", str(lines), "--skip-bad-rows", "--dry-run", stdout=out, stderr=err)
     assert StockMove.objects.filter(kind="sale").count() == 0
-    assert not any(staging.staged(imp) for imp in TaobaoImport.objects.all())  # nothing kept staged for nothing
+    assert not any(staging.staged(each) for each in TaobaoImport.objects.all())  # nothing kept staged for nothing
     call_command("import_taobao", str(lines), "--skip-bad-rows", stdout=out, stderr=err)
     assert dict(Product.objects.values_list("sku", "on_hand")) == {"SCT-001": 97, "SCT-002": 50, "SCT-003": 20}
     assert not StockMove.objects.filter(order_line__order__order_id=O2).exists()

@@ -158,11 +158,11 @@ def outcome(monkeypatch, staged, steps):
 def test_the_staged_path_is_taken_and_its_rows_go_once_imported(tmp_path, shelf, clerk):
     path = tmp_path / "lines.csv"
     path.write_bytes(later_file())
-    imp = importing.check(importing.upload(path, filename="lines.csv", by=clerk))
-    assert imp.status == "checked" and staging.staged(imp)
+    taobao_import = importing.check(importing.upload(path, filename="lines.csv", by=clerk))
+    assert taobao_import.status == "checked" and staging.staged(taobao_import)
     path.unlink()  # the import does not read the file again
-    assert importing.start(imp, by=clerk).status == "done"
-    assert not staging.staged(imp)
+    assert importing.start(taobao_import, by=clerk).status == "done"
+    assert not staging.staged(taobao_import)
 
 
 def order(number, status=DONE, *, paid="39.00", **more):
@@ -180,13 +180,14 @@ def orders_file(rows):
 def test_an_order_export_is_imported_from_what_its_check_read(tmp_path, shelf, clerk):
     path = tmp_path / "orders.csv"
     path.write_bytes(orders_file([order(A), order(B, PAID), order("12345")]))
-    imp = importing.check(importing.upload(path, filename="orders.csv", by=clerk))
-    assert imp.status == "checked" and imp.problem_count == 1 and staging.orders_staged(imp)
+    taobao_import = importing.check(importing.upload(path, filename="orders.csv", by=clerk))
+    assert taobao_import.status == "checked" and taobao_import.problem_count == 1
+    assert staging.orders_staged(taobao_import)
     path.unlink()  # the import does not read the file again
-    done = importing.start(imp, by=clerk, skip_bad_rows=True)
+    done = importing.start(taobao_import, by=clerk, skip_bad_rows=True)
     assert done.status == "done", done.refusal
     assert (done.summary["orders"], done.summary["new_orders"], done.problem_count) == (2, 2, 1)
-    assert not staging.orders_staged(imp)
+    assert not staging.orders_staged(taobao_import)
     assert TaobaoOrder.objects.get(order_id=A).from_order_report
 
 
@@ -269,8 +270,8 @@ def test_a_shortage_and_its_retry_end_the_same_on_both_paths(tmp_path, shelf, cl
     def steps():
         preview, done = import_file(tmp_path, "short.csv", exports.lines_2022_csv(rows), clerk)
         services.record_move(Product.objects.get(sku="SCT-001"), kind="receipt", quantity=60, by=clerk)
-        imp = TaobaoImport.objects.get(filename="short.csv")
-        again = importing.retry(imp, by=clerk)
+        taobao_import = TaobaoImport.objects.get(filename="short.csv")
+        again = importing.retry(taobao_import, by=clerk)
         # The Python path wrote the lines before the settling stopped; the staged one writes them with their sales.
         return preview, done, (again.status, {k: v for k, v in again.summary.items() if k != "new_lines"})
 
@@ -288,9 +289,11 @@ def test_a_file_postgresql_cannot_stage_is_read_in_python(tmp_path, shelf, clerk
     path = tmp_path / "nul.csv"
     path.write_bytes(exports.lines_2022_csv(rows))
     assert b"\x00" not in path.read_bytes()[:65536]
-    imp = importing.check(importing.upload(path, filename="nul.csv", by=clerk))
-    assert (imp.status, imp.summary["lines"], imp.summary["sales"], imp.problem_count) == ("checked", 401, 401, 0)
-    assert not staging.staged(imp)
+    taobao_import = importing.check(importing.upload(path, filename="nul.csv", by=clerk))
+    summary = taobao_import.summary
+    assert (taobao_import.status, taobao_import.problem_count) == ("checked", 0)
+    assert (summary["lines"], summary["sales"]) == (401, 401)
+    assert not staging.staged(taobao_import)
 
 
 @postgres_only
@@ -303,8 +306,8 @@ def test_the_staged_import_keeps_memory_flat_in_the_file_size(tmp_path, clerk):
         path = tmp_path / f"{lines}.csv"
         path.write_bytes(exports.lines_2022_csv(rows))
         tracemalloc.start()
-        imp = importing.check(importing.upload(path, filename=path.name, by=clerk))
-        done = importing.start(imp, by=clerk, inline=True)
+        taobao_import = importing.check(importing.upload(path, filename=path.name, by=clerk))
+        done = importing.start(taobao_import, by=clerk, inline=True)
         _current, top = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert done.status == "done" and done.summary["sales_written"] == lines
@@ -318,7 +321,7 @@ def test_the_fast_cleaning_gives_what_clean_cell_gives(tmp_path):
     """`Table.clean_rows` passes a row on as it is when no cell needs cleaning: every tricky cell must be seen."""
     import random
 
-    from inventory.tables import open_table
+    from inventory.spreadsheets import open_table
 
     pieces = ["", " ", "\u3000", "\t", "\xa0", "\x85", "=", '="', '"', "'", "null", "NULL", "None", "'null", "a",
               "硚", "1", ",", "\n"]
@@ -362,10 +365,10 @@ def test_a_file_that_stops_being_text_is_refused_whole_on_both_paths(tmp_path, s
     refusals = []
     for staged in (True, False):
         monkeypatch.setattr(settings, "SHOPTEAM_IMPORT_IN_SQL", staged)
-        imp = importing.check(importing.upload(path, filename="broken.csv", by=clerk))
-        assert imp.status == "refused" and "is not readable text after line" in imp.refusal
-        assert not staging.staged(imp)
-        refusals.append(imp.refusal)
+        taobao_import = importing.check(importing.upload(path, filename="broken.csv", by=clerk))
+        assert taobao_import.status == "refused" and "is not readable text after line" in taobao_import.refusal
+        assert not staging.staged(taobao_import)
+        refusals.append(taobao_import.refusal)
     assert refusals[0] == refusals[1]
     assert "could not be staged" not in caplog.text  # refused as it is, not read a second time
 
@@ -413,9 +416,9 @@ def test_random_order_cells_end_the_same_on_both_paths(tmp_path, shelf, clerk, m
     first, second = random_orders(random.Random(seed), 120), random_orders(random.Random(seed + 100), 120)
     stage_orders, staged_checks = staging.stage_orders, []
 
-    def stage_and_note(imp, table):
-        found = stage_orders(imp, table)
-        staged_checks.append(imp.pk)
+    def stage_and_note(taobao_import, table):
+        found = stage_orders(taobao_import, table)
+        staged_checks.append(taobao_import.pk)
         return found
 
     monkeypatch.setattr(staging, "stage_orders", stage_and_note)

@@ -58,8 +58,8 @@ def write(tmp_path, name, content):
 
 
 def checked(tmp_path, name, content, by):
-    imp = importing.upload(write(tmp_path, name, content), filename=name, by=by)
-    return importing.check(imp)
+    taobao_import = importing.upload(write(tmp_path, name, content), filename=name, by=by)
+    return importing.check(taobao_import)
 
 
 def read_again():
@@ -68,9 +68,9 @@ def read_again():
 
 
 def imported(tmp_path, name, content, by, *, skip=False):
-    imp = checked(tmp_path, name, content, by)
-    assert imp.status == TaobaoImport.Status.CHECKED, imp.refusal
-    return importing.start(imp, by=by, skip_bad_rows=skip)
+    taobao_import = checked(tmp_path, name, content, by)
+    assert taobao_import.status == TaobaoImport.Status.CHECKED, taobao_import.refusal
+    return importing.start(taobao_import, by=by, skip_bad_rows=skip)
 
 
 # -- 2017: 订单报表 + 宝贝报表, GBK CSV, `="…"` ids, quoted fields with commas, trailing spaces and commas --------
@@ -409,13 +409,14 @@ def test_an_excel_resave_reads_and_its_mangled_id_is_refused_never_guessed(tmp_p
     rows[1]["订单编号"] = "3.51531E+16"  # Excel showed O2 in scientific notation and saved it so
     content = exports.excel_resave(exports.LINES_2017, rows)
     assert content.startswith(b"\xef\xbb\xbf")
-    imp = checked(tmp_path, "resaved.csv", content, clerk)
-    assert imp.status == "checked" and imp.problem_count == 1
-    assert imp.problems[0]["row"] == 3 and "turned into a number by Excel" in imp.problems[0]["reason"]
+    taobao_import = checked(tmp_path, "resaved.csv", content, clerk)
+    assert taobao_import.status == "checked" and taobao_import.problem_count == 1
+    [problem, *_rest] = taobao_import.problems
+    assert problem["row"] == 3 and "turned into a number by Excel" in problem["reason"]
     with pytest.raises(ServiceError, match="1 row"):
-        importing.start(imp, by=clerk)
+        importing.start(taobao_import, by=clerk)
     assert stock() == {"SCT-001": 100, "SCT-002": 50, "SCT-003": 20}  # refused rows: nothing imported
-    done = importing.start(imp, by=clerk, skip_bad_rows=True)
+    done = importing.start(taobao_import, by=clerk, skip_bad_rows=True)
     assert (done.status, done.summary["skipped"]) == ("done", 1)
     assert stock() == {"SCT-001": 98, "SCT-002": 50, "SCT-003": 20}
 
@@ -495,9 +496,9 @@ def test_unknown_or_empty_skus_and_bad_cells_are_refused_rows_with_their_reasons
         {"订单编号": O5, "标题": "枸杞", "价格": "1", "购买数量": "1", "订单状态": "已经飞走", "商家编码": "SCT-003"},
         {"订单编号": "", "标题": "枸杞", "价格": "1", "购买数量": "1.5", "订单状态": PAID, "商家编码": "SCT-003"},
     ]
-    imp = checked(tmp_path, "lines.csv", exports.lines_2017(rows), clerk)
-    reasons = {p["row"]: p["reason"] for p in imp.problems}
-    assert imp.problem_count == 5 and sorted(reasons) == [3, 4, 5, 6, 7]
+    taobao_import = checked(tmp_path, "lines.csv", exports.lines_2017(rows), clerk)
+    reasons = {p["row"]: p["reason"] for p in taobao_import.problems}
+    assert taobao_import.problem_count == 5 and sorted(reasons) == [3, 4, 5, 6, 7]
     assert "No product has the 商家编码 NOPE-9" in reasons[3] and "never matched by its title" in reasons[3]
     assert "has no 商家编码" in reasons[4]
     assert "“abc” is not an amount" in reasons[5]
@@ -520,27 +521,28 @@ def test_unknown_or_empty_skus_and_bad_cells_are_refused_rows_with_their_reasons
     ],
 )
 def test_a_file_that_is_not_an_export_is_refused_whole_with_what_is_wrong(tmp_path, shelf, clerk, content, message):
-    imp = checked(tmp_path, "upload.csv", content, clerk)
+    taobao_import = checked(tmp_path, "upload.csv", content, clerk)
     if message is None:
-        assert (imp.status, imp.summary["rows"]) == ("checked", 0)
+        assert (taobao_import.status, taobao_import.summary["rows"]) == ("checked", 0)
         return
-    assert imp.status == "refused" and message in imp.refusal
+    assert taobao_import.status == "refused" and message in taobao_import.refusal
     with pytest.raises(ServiceError):
-        importing.start(imp, by=clerk)
+        importing.start(taobao_import, by=clerk)
 
 
 def test_the_check_writes_nothing(tmp_path, shelf, clerk):
-    imp = checked(tmp_path, "lines.csv", exports.lines_2017(LINES_2017), clerk)
-    assert (imp.summary["sales"], imp.summary["lines"], imp.summary["short"]) == (3, 6, [])
+    taobao_import = checked(tmp_path, "lines.csv", exports.lines_2017(LINES_2017), clerk)
+    summary = taobao_import.summary
+    assert (summary["sales"], summary["lines"], summary["short"]) == (3, 6, [])
     assert TaobaoOrder.objects.count() == TaobaoOrderLine.objects.count() == 0
     assert StockMove.objects.filter(kind="sale").count() == 0
 
 
 def test_a_file_that_would_take_stock_below_zero_is_warned_and_stops_whole(tmp_path, shelf, clerk):
     rows = [dict(LINES_2017[0], 购买数量="150"), dict(LINES_2017[1])]
-    imp = checked(tmp_path, "lines.csv", exports.lines_2017(rows), clerk)
-    assert imp.summary["short"] == ["SCT-001 菊花茶: 100 in stock, 150 to take out: short by 50."]
-    done = importing.start(imp, by=clerk)
+    taobao_import = checked(tmp_path, "lines.csv", exports.lines_2017(rows), clerk)
+    assert taobao_import.summary["short"] == ["SCT-001 菊花茶: 100 in stock, 150 to take out: short by 50."]
+    done = importing.start(taobao_import, by=clerk)
     assert done.status == "failed" and "short by 50" in done.refusal
     assert stock() == {"SCT-001": 100, "SCT-002": 50, "SCT-003": 20}  # not even the 玫瑰花茶 sale
     stocked_more = Product.objects.get(sku="SCT-001")
@@ -556,9 +558,9 @@ def test_only_the_product_group_imports(tmp_path, shelf, team):
         importing.upload(
             write(tmp_path, "l.csv", exports.lines_2017(LINES_2017)), filename="l.csv", by=team["kefu_lead"]
         )
-    imp = checked(tmp_path, "l.csv", exports.lines_2017(LINES_2017), team["product_lead"])
+    taobao_import = checked(tmp_path, "l.csv", exports.lines_2017(LINES_2017), team["product_lead"])
     with pytest.raises(ServiceError, match="Only the product group"):
-        importing.start(imp, by=team["finance_lead"])
+        importing.start(taobao_import, by=team["finance_lead"])
 
 
 def test_the_same_file_again_is_recognised_at_once_and_not_read(tmp_path, shelf, clerk):
@@ -582,11 +584,11 @@ def test_the_same_file_whose_rows_were_skipped_is_read_again(tmp_path, shelf, cl
 
 
 def test_the_import_runs_once_however_often_it_is_started(tmp_path, shelf, clerk):
-    imp = checked(tmp_path, "lines.csv", exports.lines_2017(LINES_2017), clerk)
-    importing.start(imp, by=clerk)
+    taobao_import = checked(tmp_path, "lines.csv", exports.lines_2017(LINES_2017), clerk)
+    importing.start(taobao_import, by=clerk)
     with pytest.raises(ServiceError, match="not waiting to be imported"):
-        importing.start(imp, by=clerk)
-    assert importing.run(imp.pk).status == "done"
+        importing.start(taobao_import, by=clerk)
+    assert importing.run(taobao_import.pk).status == "done"
     assert StockMove.objects.filter(kind="sale").count() == 3
 
 
@@ -599,13 +601,14 @@ def test_a_large_file_is_checked_and_imported_in_the_background(
     sent = []
     monkeypatch.setattr(tasks.check_taobao_import, "delay_on_commit", lambda pk: sent.append(("check", pk)))
     monkeypatch.setattr(tasks.run_taobao_import, "delay_on_commit", lambda pk: sent.append(("run", pk)))
-    imp = importing.upload(write(tmp_path, "lines.csv", exports.lines_2017(LINES_2017)), filename="lines.csv", by=clerk)
-    assert importing.check_soon(imp).status == "checking" and sent == [("check", imp.pk)]
-    assert tasks.check_taobao_import(imp.pk) == "checked"
-    assert importing.start(imp, by=clerk).status == "queued" and sent[-1] == ("run", imp.pk)
-    assert tasks.run_taobao_import(imp.pk) == "done"
-    imp.refresh_from_db()
-    assert (imp.rows_done, imp.rows_total, imp.progress) == (6, 6, 100)
+    path = write(tmp_path, "lines.csv", exports.lines_2017(LINES_2017))
+    taobao_import = importing.upload(path, filename="lines.csv", by=clerk)
+    assert importing.check_soon(taobao_import).status == "checking" and sent == [("check", taobao_import.pk)]
+    assert tasks.check_taobao_import(taobao_import.pk) == "checked"
+    assert importing.start(taobao_import, by=clerk).status == "queued" and sent[-1] == ("run", taobao_import.pk)
+    assert tasks.run_taobao_import(taobao_import.pk) == "done"
+    taobao_import.refresh_from_db()
+    assert (taobao_import.rows_done, taobao_import.rows_total, taobao_import.progress) == (6, 6, 100)
     assert stock() == AFTER_2017
 
 
@@ -666,9 +669,9 @@ def test_the_signal_after_commit_and_the_money_per_day(tmp_path, shelf, clerk, d
 )
 def test_a_refused_export_names_exactly_the_missing_columns_and_the_layout(tmp_path, shelf, clerk, header, names,
                                                                             not_named):
-    imp = checked(tmp_path, "export.csv", (header + "\r\n1,2,3,4,5,6,7\r\n").encode("gbk"), clerk)
-    assert imp.status == "refused"
+    taobao_import = checked(tmp_path, "export.csv", (header + "\r\n1,2,3,4,5,6,7\r\n").encode("gbk"), clerk)
+    assert taobao_import.status == "refused"
     for text in names:
-        assert text in imp.refusal
+        assert text in taobao_import.refusal
     for text in not_named:
-        assert text not in imp.refusal
+        assert text not in taobao_import.refusal

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from inventory import importing, tasks
 from inventory.models import TaobaoImport
-from inventory.tables import TableRefused
+from inventory.spreadsheets import TableRefused
 from tests import exports
 from tests.inventory.test_taobao_import import LINES_2017, ORDERS_2017, ORDERS_2022
 
@@ -92,9 +92,10 @@ def test_a_zip_bomb_is_refused_naming_the_unpacked_limit_before_it_is_read(clien
     client.force_login(clerk)
     client.post(reverse("inventory:import_list"), {"files": [SimpleUploadedFile("ExportOrderList.xlsx", bomb)]},
                 HTTP_ACCEPT_LANGUAGE="en")
-    imp = TaobaoImport.objects.get()
-    assert imp.status == TaobaoImport.Status.REFUSED
-    assert "more than 2 MB are refused" in imp.refusal and "SHOPTEAM_XLSX_MAX_UNCOMPRESSED_MB" in imp.refusal
+    taobao_import = TaobaoImport.objects.get()
+    assert taobao_import.status == TaobaoImport.Status.REFUSED
+    refusal = taobao_import.refusal
+    assert "more than 2 MB are refused" in refusal and "SHOPTEAM_XLSX_MAX_UNCOMPRESSED_MB" in refusal
 
 
 def test_a_workbook_with_more_rows_than_the_limit_is_refused_before_it_is_read(tmp_path, clerk, settings,
@@ -104,9 +105,9 @@ def test_a_workbook_with_more_rows_than_the_limit_is_refused_before_it_is_read(t
     path = tmp_path / "orders.xlsx"
     path.write_bytes(exports.orders_2022(ORDERS_2022))
     _no_openpyxl(monkeypatch)
-    imp = importing.check(importing.upload(path, filename="orders.xlsx", by=clerk))
-    assert imp.status == TaobaoImport.Status.REFUSED
-    assert "more than 1 rows" in imp.refusal and "SHOPTEAM_IMPORT_MAX_ROWS" in imp.refusal
+    taobao_import = importing.check(importing.upload(path, filename="orders.xlsx", by=clerk))
+    assert taobao_import.status == TaobaoImport.Status.REFUSED
+    assert "more than 1 rows" in taobao_import.refusal and "SHOPTEAM_IMPORT_MAX_ROWS" in taobao_import.refusal
 
 
 def test_a_csv_with_more_rows_than_the_limit_is_refused(tmp_path, clerk, settings):
@@ -114,9 +115,9 @@ def test_a_csv_with_more_rows_than_the_limit_is_refused(tmp_path, clerk, setting
     assert len(ORDERS_2017) > 1
     path = tmp_path / "orders.csv"
     path.write_bytes(exports.orders_2017(ORDERS_2017))
-    imp = importing.check(importing.upload(path, filename="orders.csv", by=clerk))
-    assert imp.status == TaobaoImport.Status.REFUSED
-    assert "SHOPTEAM_IMPORT_MAX_ROWS" in imp.refusal
+    taobao_import = importing.check(importing.upload(path, filename="orders.csv", by=clerk))
+    assert taobao_import.status == TaobaoImport.Status.REFUSED
+    assert "SHOPTEAM_IMPORT_MAX_ROWS" in taobao_import.refusal
 
 
 def test_import_jobs_have_the_time_limit_of_the_setting(settings):
@@ -133,21 +134,22 @@ def test_an_import_past_its_time_limit_ends_failed_naming_the_limit(tmp_path, cl
     settings.SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS = 90
     path = tmp_path / "orders.csv"
     path.write_bytes(exports.orders_2017(ORDERS_2017))
-    imp = importing.check(importing.upload(path, filename="orders.csv", by=clerk))
-    TaobaoImport.objects.filter(pk=imp.pk).update(status=TaobaoImport.Status.QUEUED, applied_by=clerk)
+    taobao_import = importing.check(importing.upload(path, filename="orders.csv", by=clerk))
+    TaobaoImport.objects.filter(pk=taobao_import.pk).update(status=TaobaoImport.Status.QUEUED, applied_by=clerk)
     monkeypatch.setattr(importing.runs, "_write", _past_the_limit)
-    assert tasks.run_taobao_import(imp.pk) == TaobaoImport.Status.FAILED
-    imp.refresh_from_db()
-    assert "time limit of 90 seconds" in imp.refusal and "SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS" in imp.refusal
-    assert imp.finished_at is not None
+    assert tasks.run_taobao_import(taobao_import.pk) == TaobaoImport.Status.FAILED
+    taobao_import.refresh_from_db()
+    refusal = taobao_import.refusal
+    assert "time limit of 90 seconds" in refusal and "SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS" in refusal
+    assert taobao_import.finished_at is not None
 
 
 def test_a_check_past_its_time_limit_ends_failed_naming_the_limit(tmp_path, clerk, settings, monkeypatch):
     settings.SHOPTEAM_IMPORT_TIME_LIMIT_SECONDS = 90
     path = tmp_path / "orders.csv"
     path.write_bytes(exports.orders_2017(ORDERS_2017))
-    imp = importing.upload(path, filename="orders.csv", by=clerk)
+    taobao_import = importing.upload(path, filename="orders.csv", by=clerk)
     monkeypatch.setattr(importing.runs, "_check", _past_the_limit)
-    assert tasks.check_taobao_import(imp.pk) == TaobaoImport.Status.FAILED
-    imp.refresh_from_db()
-    assert "time limit of 90 seconds" in imp.refusal
+    assert tasks.check_taobao_import(taobao_import.pk) == TaobaoImport.Status.FAILED
+    taobao_import.refresh_from_db()
+    assert "time limit of 90 seconds" in taobao_import.refusal

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from shopteam.workcalendar.services import seed_from_chinesecalendar
-from tests.escalation.conftest import MONDAY_10AM, SHANGHAI, clock, working_hours  # noqa: F401 - fixtures
+from tests.escalation.conftest import MONDAY_10AM, SHANGHAI, clock  # noqa: F401 - fixtures
 
 __all__ = ["MONDAY_10AM", "SHANGHAI", "at"]
 
@@ -16,5 +16,5 @@ def at(text):
 
 
 @pytest.fixture
-def holidays(working_hours):  # noqa: F811 - the imported fixture
+def holidays(working_hours):
     seed_from_chinesecalendar()

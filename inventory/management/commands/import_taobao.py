@@ -26,41 +26,44 @@ class Command(BaseCommand):
 
     def _one(self, path, *, skip_bad_rows, dry_run):
         try:
-            imp = importing.check(importing.upload(path, filename=path, by=None))
+            taobao_import = importing.check(importing.upload(path, filename=path, by=None))
         except OSError as error:
             self.stderr.write(f"{path}: {error}")
             return False
-        if imp.status == TaobaoImport.Status.REFUSED:
-            self.stderr.write(f"{path}: refused: {imp.refusal}")
+        if taobao_import.status == TaobaoImport.Status.REFUSED:
+            self.stderr.write(f"{path}: refused: {taobao_import.refusal}")
             return False
-        if imp.status == TaobaoImport.Status.SAME:  # byte for byte a file already imported: nothing to read
-            self.stdout.write(f"{path}: already imported as import #{imp.same_as_id}; nothing written.")
+        if taobao_import.status == TaobaoImport.Status.SAME:  # byte for byte a file already imported: nothing to read
+            self.stdout.write(f"{path}: already imported as import #{taobao_import.same_as_id}; nothing written.")
             return True
-        for problem in imp.problems:
+        for problem in taobao_import.problems:
             self.stderr.write(f"{path}: row {problem['row']}: {problem['reason']}")
-        summary = imp.summary
+        summary = taobao_import.summary
         self.stdout.write(
-            f"{path}: {imp.get_kind_display()}, {summary.get('rows', 0)} rows, {summary.get('sales', 0)} sale(s) "
-            f"and {summary.get('reversals', 0)} reversal(s) to write, {imp.problem_count} refused row(s)."
+            f"{path}: {taobao_import.get_kind_display()}, {summary.get('rows', 0)} rows, "
+            f"{summary.get('sales', 0)} sale(s) "
+            f"and {summary.get('reversals', 0)} reversal(s) to write, {taobao_import.problem_count} refused row(s)."
         )
         for line in summary.get("short", []):
             self.stderr.write(f"{path}: {line}")
-        if (imp.problem_count and not skip_bad_rows) or dry_run:
-            staging.discard(imp)  # not imported from here (it reads its file should it be started on the page)
-        if imp.problem_count and not skip_bad_rows:
-            self.stderr.write(f"{path}: not imported: {imp.problem_count} refused row(s) (use --skip-bad-rows).")
+        if (taobao_import.problem_count and not skip_bad_rows) or dry_run:
+            # not imported from here (it reads its file should it be started on the page)
+            staging.discard(taobao_import)
+        if taobao_import.problem_count and not skip_bad_rows:
+            self.stderr.write(f"{path}: not imported: {taobao_import.problem_count} refused row(s) "
+                              "(use --skip-bad-rows).")
             return False
         if dry_run:
             return True
         try:
-            imp = importing.start(imp, by=None, skip_bad_rows=skip_bad_rows, inline=True)
+            taobao_import = importing.start(taobao_import, by=None, skip_bad_rows=skip_bad_rows, inline=True)
         except ServiceError as error:
             self.stderr.write(f"{path}: {error}")
             return False
-        if imp.status != TaobaoImport.Status.DONE:
-            self.stderr.write(f"{path}: stopped: {imp.refusal}")
+        if taobao_import.status != TaobaoImport.Status.DONE:
+            self.stderr.write(f"{path}: stopped: {taobao_import.refusal}")
             return False
-        self.stdout.write(f"{path}: imported: {imp.summary.get('sales_written', 0)} sale(s), "
-                          f"{imp.summary.get('reversals_written', 0)} reversal(s) written; "
-                          f"{imp.problem_count} row(s) skipped.")
+        self.stdout.write(f"{path}: imported: {taobao_import.summary.get('sales_written', 0)} sale(s), "
+                          f"{taobao_import.summary.get('reversals_written', 0)} reversal(s) written; "
+                          f"{taobao_import.problem_count} row(s) skipped.")
         return True
