@@ -262,7 +262,7 @@ ESCALATION_WARN_WORKING_MINUTES = env.int("ESCALATION_WARN_WORKING_MINUTES", def
 
 # One JSON line per event on standard output (journald keeps it under systemd), each with the request_id of the
 # request (X-Request-ID) or the task_id of the Celery job it belongs to (shopteam/logs.py). LOG_FORMAT=text prints
-# plain lines for a person at a terminal.
+# plain lines for a person at a terminal (the default with DEBUG, as bin/demo runs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -276,7 +276,7 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "filters": ["context"],
-            "formatter": env.str("LOG_FORMAT", default="json"),
+            "formatter": env.str("LOG_FORMAT", default="text" if DEBUG else "json"),
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -33,6 +33,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -310,6 +311,7 @@ def main():
             print(f"Kept: database {config['NAME']!r}, logs in {tmp}")
         else:
             harness.drop_database(config)
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _answers(browser):

@@ -353,13 +353,15 @@ def test_a_403_is_logged_once(client, team, settings, capsys):
     from django.utils.log import configure_logging
 
     settings.DEBUG = True  # Django's own console handler prints only with DEBUG on: it made the second copy
-    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)  # the handlers now write to the captured stderr
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)  # the handlers now write to the captured output
     try:
         client.force_login(team["kefu_a"])
         assert client.get(reverse("dashboard")).status_code == 403
-        logged = capsys.readouterr().err
+        captured = capsys.readouterr()
+        logged = captured.out + captured.err  # the site's handler writes to standard output, Django's to stderr
     finally:
-        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+        with capsys.disabled():  # back to the real streams: the captured ones close with this test
+            configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
     assert logged.count("Forbidden (Permission denied): /dashboard/") == 1
     assert logged.count("Traceback") <= 1
 

@@ -3,9 +3,9 @@ Celery job's task id."""
 import io
 import json
 import logging
-import sys
 
 import pytest
+from django.conf import settings
 
 from shopteam.celery import app
 from shopteam.logs import JsonFormatter
@@ -28,15 +28,15 @@ def _console():
 def log_lines():
     """The lines the configured console handler writes (to standard output in a real process), parsed."""
     handler = _console()
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
+    stream, previous = io.StringIO(), handler.stream
+    handler.stream = stream  # not setStream: it flushes the stream it replaces, which another test may have closed
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def test_the_console_writes_json_to_standard_output():
-    handler = _console()
-    assert isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout
+    assert isinstance(_console(), logging.StreamHandler)
+    assert settings.LOGGING["handlers"]["console"]["stream"] == "ext://sys.stdout"
 
 
 def test_a_request_logs_under_the_id_it_was_given_and_returns_it(client, log_lines):
