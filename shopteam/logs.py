@@ -44,10 +44,11 @@ class ContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         # django.request logs a 4xx after the middleware has returned; the record carries the request itself.
-        record.request_id = current_request_id.get() or getattr(getattr(record, "request", None), "request_id", None)
-        record.task_id = current_task_id.get()
-        record.task = current_task_name.get()
-        record.context = record.request_id or record.task_id or "-"  # the text format's one field
+        request_id = current_request_id.get() or getattr(getattr(record, "request", None), "request_id", None)
+        task_id = current_task_id.get()
+        # "context" is the text format's one field. (Set through __dict__: a LogRecord declares no such attributes.)
+        record.__dict__.update(request_id=request_id, task_id=task_id, task=current_task_name.get(),
+                               context=request_id or task_id or "-")
         return True
 
 
