@@ -38,12 +38,12 @@ def newer(rank, known_rank):
 
 # An order's line is known across exports by its key: `sub:<子订单编号>`, or, in a layout without 子订单编号,
 # `<商家编码|properties|title, cut to LINE_BASE_LENGTH>#<its place among the order's lines with that base>`.
-SUB_KEY, NTH, LINE_BASE_LENGTH = "sub:", "#", 90
+SUB_KEY, NTH, BETWEEN, LINE_BASE_LENGTH = "sub:", "#", "|", 90
 
 
 def line_base(sku, properties, title):
     """What tells apart the lines of an order without 子订单编号 (`line_key`)."""
-    return f"{sku}|{properties}|{title}"[:LINE_BASE_LENGTH]
+    return BETWEEN.join((sku, properties, title))[:LINE_BASE_LENGTH]
 
 
 def line_key(sub_order_id, base, place):

@@ -7,7 +7,7 @@ from django.db import connection
 from psycopg2 import sql
 
 from .. import taobao
-from ..importing.rules import LINE_BASE_LENGTH, NTH, SUB_KEY
+from ..importing.rules import BETWEEN, LINE_BASE_LENGTH, NTH, SUB_KEY
 from ..models import Product, StockMove, TaobaoOrder, TaobaoOrderLine, TaobaoRefund
 
 # What Python's str.strip() takes off (str.isspace()), so that SQL trims amounts exactly as `parse_amount` does.
@@ -107,7 +107,8 @@ def moment_parts(name):
 
 def line_base_sql(sku, properties, title):
     """`importing.rules.line_base` in SQL."""
-    return f"left({sku} || '|' || {properties} || '|' || {title}, {int(LINE_BASE_LENGTH)})"
+    between = literal(BETWEEN)
+    return f"left({sku} || {between} || {properties} || {between} || {title}, {int(LINE_BASE_LENGTH)})"
 
 
 def line_key_sql(sub_order_id, base, place):
