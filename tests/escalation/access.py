@@ -1,0 +1,24 @@
+"""Who may use the case pages. The case walked is raised by kefu_a (customer service) and is with the leader its
+difficulty's chain names first; it is seen by its reporter and their leader, whoever it is with and the shop
+manager, and is a 404 to everyone else. Its actions are answered to those who see it; the services refuse all but
+the one it is with. The format: tests/access.py."""
+from tests.access import MANAGER, SIGNED_IN, STAFF_WITH_A_POST, Rule, leader, member
+
+REPORTER = member("customer-service")
+HOLDER = leader("marketing")  # the first step of the walked case's chain
+SEES_THE_CASE = REPORTER | leader("customer-service") | HOLDER | MANAGER
+CASE = {"pk": "case"}
+
+RULES = {
+    "escalation:case_list": Rule(get=SIGNED_IN),
+    # Raising needs a post: the others are sent to their posts' page.
+    "escalation:raise_case": Rule(get=SIGNED_IN, post=STAFF_WITH_A_POST | SIGNED_IN),
+    "escalation:case_detail": Rule(get=SEES_THE_CASE, args=CASE),
+    "escalation:case_action": tuple(
+        Rule(get=SIGNED_IN, post=allowed, refused=SEES_THE_CASE - allowed, args={**CASE, "action": action})
+        for action, allowed in [
+            ("accept", HOLDER), ("comment", SEES_THE_CASE), ("ask", HOLDER), ("answer", frozenset()),
+            ("pass", HOLDER), ("resolve", HOLDER), ("reopen", frozenset()),
+        ]),
+    "escalation:dashboard": Rule(get=SIGNED_IN),  # the old address, sent on to the dashboard
+}
