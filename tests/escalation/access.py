@@ -8,6 +8,8 @@ REPORTER = member("customer-service")
 HOLDER = leader("marketing")  # the first step of the walked case's chain
 SEES_THE_CASE = REPORTER | leader("customer-service") | HOLDER | MANAGER
 CASE = {"pk": "case"}
+# Filled in as the case page would send it (the hop its reader saw), so that a refusal is the rule's, not the form's.
+AS_SEEN = {"note": "已处理", "hop": lambda made: made["case"].hop}
 
 RULES = {
     "escalation:case_list": Rule(get=SIGNED_IN),
@@ -15,7 +17,8 @@ RULES = {
     "escalation:raise_case": Rule(get=SIGNED_IN, post=STAFF_WITH_A_POST | SIGNED_IN),
     "escalation:case_detail": Rule(get=SEES_THE_CASE, args=CASE),
     "escalation:case_action": tuple(
-        Rule(get=SIGNED_IN, post=allowed, refused=SEES_THE_CASE - allowed, args={**CASE, "action": action})
+        Rule(get=SIGNED_IN, post=allowed, refused=SEES_THE_CASE - allowed, args={**CASE, "action": action},
+             data=AS_SEEN)
         for action, allowed in [
             ("accept", HOLDER), ("comment", SEES_THE_CASE), ("ask", HOLDER), ("answer", frozenset()),
             ("pass", HOLDER), ("resolve", HOLDER), ("reopen", frozenset()),

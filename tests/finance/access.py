@@ -15,7 +15,7 @@ SIGNED_IN_FINANCE = PROMOTIONS | CYCLES
 
 RULES = {
     "finance:home": Rule(get=SIGNED_IN_FINANCE),
-    "finance:ledger": Rule(get=BOOKS),
+    "finance:ledger": (Rule(get=BOOKS), Rule(get=BOOKS, query="export=xlsx")),
     "finance:entry_new": Rule(get=BOOKS, post=BOOKS),
     "finance:entry_detail": Rule(get=BOOKS, args=ENTRY),
     "finance:entry_reverse": Rule(get=SIGNED_IN, post=BOOKS, args=ENTRY),
@@ -33,9 +33,9 @@ RULES = {
         Rule(get=SIGNED_IN, post=BOOKS, refused=ASKED_BY, args={**PROMOTION, "action": "pay"}),
     ),
     "finance:targets": Rule(get=BOOKS, post=MANAGER),  # finance reads the targets; the shop manager sets them
-    "finance:reports": Rule(get=BOOKS),
+    "finance:reports": (Rule(get=BOOKS), Rule(get=BOOKS, query="export=xlsx")),
     "finance:cycle_list": Rule(get=CYCLES, post=CYCLES, data={"supplier": "supplier", "month": "month"}),
-    "finance:cycle_detail": Rule(get=CYCLES, args=CYCLE),
+    "finance:cycle_detail": (Rule(get=CYCLES, args=CYCLE), Rule(get=CYCLES, args=CYCLE, query="export=xlsx")),
     "finance:cycle_action": tuple(Rule(get=SIGNED_IN, post=CYCLES, args={**CYCLE, "action": action})
                                   for action in ("build", "send", "settle", "invoice")),
 }

@@ -8,7 +8,7 @@ COUNTERS = KEEPERS | group("customer-service")  # inventory.services.can_count
 PRODUCT, IMPORT, STOCKTAKE, RESTOCK = {"pk": "product"}, {"pk": "import"}, {"pk": "stocktake"}, {"pk": "restock"}
 
 RULES = {
-    "inventory:product_list": Rule(get=SIGNED_IN),
+    "inventory:product_list": (Rule(get=SIGNED_IN), Rule(get=SIGNED_IN, query="format=xlsx")),
     "inventory:product_create": Rule(get=KEEPERS, post=KEEPERS),
     "inventory:product_import": Rule(get=KEEPERS, post=KEEPERS),
     "inventory:product_detail": Rule(get=SIGNED_IN, args=PRODUCT),
@@ -31,7 +31,8 @@ RULES = {
     ),
     "inventory:count_line": Rule(get=SIGNED_IN, post=COUNTERS, args={"pk": "stocktake_line"}),
     "inventory:alert_list": Rule(get=SIGNED_IN),
-    "inventory:restock_detail": Rule(get=SIGNED_IN, args=RESTOCK),
+    "inventory:restock_detail": (Rule(get=SIGNED_IN, args=RESTOCK),
+                                  Rule(get=SIGNED_IN, args=RESTOCK, query="format=xlsx")),
     "inventory:restock_receive": Rule(get=SIGNED_IN, post=KEEPERS, args=RESTOCK),
     "inventory:restock_edit": Rule(get=SIGNED_IN, post=KEEPERS, args=RESTOCK),
     "inventory:restock_action": tuple(Rule(get=SIGNED_IN, post=KEEPERS, args={**RESTOCK, "action": action})

@@ -11,8 +11,8 @@ RULES = {
     "logout": Rule(get=SIGNED_IN, post=SIGNED_IN, signs_out=True),
     "password_change": Rule(get=SIGNED_IN, post=SIGNED_IN),
     "password_change_done": Rule(get=SIGNED_IN),
-    # The language switch is in the signed-in pages' menu; the sign-in page is in the shop's language.
-    "set_language": Rule(get=SIGNED_IN, post=SIGNED_IN, data={"language": "zh-hans"}),
+    # The language switch: in the signed-in pages' menu, and on the sign-in page.
+    "set_language": Rule(get=EVERYONE, post=EVERYONE, public=True, data={"language": "zh-hans"}),
     # The whole admin site, one rule: its index and every model's list page, staff only.
     "admin": Rule(get=ADMIN),
 }

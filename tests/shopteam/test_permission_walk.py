@@ -5,17 +5,34 @@ Who walks: an anonymous visitor, someone signed in who holds no post ("outsider"
 group (the demo team, plus a member's post added to the groups that have none), the shop manager and an admin.
 Their roles come from the posts they hold (tests/access.py names them). What they visit: one object of each kind
 from tests/objects.py (a case raised by kefu_a, kefu_a's task, kefu_lead's notification, a product, a restock
-request, an import, a ledger entry, a promotion request, a supplier cycle, ...), made once per module.
+request, an import, a ledger entry, a promotion request, a supplier cycle, ...) and from any access.py's
+`objects(team, made)`, made once per module.
 
 What is expected comes from the rule tables: every `tests/<app>/access.py` exports
-`RULES = {"<namespace>:<url name>": Rule(...) or (Rule(...), ...)}` (tests/access.py defines `Rule` and the roles).
-Each pattern is requested with GET and, when its rule has `post`, with an empty POST:
+`RULES = {"<namespace>:<url name>": Rule(...) or (Rule(...), ...)}` (tests/access.py defines `Rule`, its fields
+get, post, refused, args, query, data, public, signs_out and answers, and the role sets). For example, from
+tests/finance/access.py:
 
-- anonymous visitors are sent to sign in, except on `public` patterns (sign-in, /healthz, i18n, the icon);
+    BOOKS = group("finance") | MANAGER          # members and leader of finance, the shop manager, the admins
+    RULES = {
+        "finance:ledger": (Rule(get=BOOKS), Rule(get=BOOKS, query="export=xlsx")),
+        "finance:entry_reverse": Rule(get=SIGNED_IN, post=BOOKS, args={"pk": "entry"}),   # GET: sent to the entry
+        "finance:month_action": tuple(Rule(get=SIGNED_IN, post=leader("finance") | MANAGER,
+                                           args={"month": "month", "action": a}) for a in ("close", "reopen")),
+    }
+
+A new app (shipping, say) adds tests/shipping/access.py with its RULES and, if its pages need objects of their own,
+`def objects(team, made): return {"parcel": ...}` (`made`: the objects already made, by name, e.g. made["case"]).
+Each pattern is requested with GET and with a POST (empty unless the rule gives `data`): every action, and every
+other page by those who may see it (the admin's pages are only read):
+
+- anonymous visitors are sent to sign in, except on `public` patterns (sign-in, /healthz, the language, the icon);
 - the roles the rule allows get 200 or a redirect, never 403/404;
 - everyone else gets 403 or 404 (or is sent to sign in, as the admin does), or, for the roles the rule lists as
-  `refused`, an answer that wrote nothing; a POST that is not taken never writes to the database;
-- nobody ever gets a 500.
+  `refused`, an answer that wrote nothing; a POST that is not taken, or sent to a page that is not an action,
+  never writes to the database;
+- nobody ever gets a 500;
+- no page a walker sees links to one of the objects whose own page they may not open.
 
 A URL pattern without a rule (or a rule for a pattern that is gone) fails `test_every_url_pattern_has_a_rule`,
 naming it. The admin's site is one rule, keyed "admin": its index and every model's list page, staff only.
@@ -33,13 +50,12 @@ from django.conf import settings
 from django.contrib import admin as django_admin
 from django.db import connection, transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import translation
 
-from tests.access import ADMIN_ROLE, ANONYMOUS, MANAGER_ROLE, OUTSIDER, Rule
+from tests.access import ADMIN_KEY, ADMIN_ROLE, ANONYMOUS, MANAGER_ROLE, OUTSIDER, Rule, url_patterns
 
 TESTS = Path(__file__).resolve().parents[1]
-ADMIN_KEY = "admin"
 # Added to the groups the demo team leaves without a member (title, department code).
 EXTRA_MEMBERS = {"finance_a": "finance", "product_a": "product", "marketing_a": "marketing", "data_a": "data-analysis"}
 WALKERS = ["anonymous", "outsider", "admin", "manager", "kefu_lead", "kefu_a", "finance_lead", "finance_a",
@@ -61,22 +77,6 @@ def collected_rules():
             assert key not in rules, f"{key} has rules in two access.py files"
             rules[key] = rule if isinstance(rule, tuple) else (rule,)
     return rules
-
-
-def url_patterns(resolver=None, namespace="", prefix=""):
-    """key -> route for every URL pattern: "namespace:name", the route itself for an unnamed one, and "admin" for
-    the whole admin site."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        route = f"{prefix}{pattern.pattern}"
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace == ADMIN_KEY and not namespace:
-                yield ADMIN_KEY, route
-                continue
-            yield from url_patterns(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace,
-                                    route)
-        elif isinstance(pattern, URLPattern):
-            yield (f"{namespace}{pattern.name}" if pattern.name else route), route
 
 
 def test_every_url_pattern_has_a_rule():
@@ -114,7 +114,10 @@ class World:
         self.objects, self.people = objects, people
 
     def value(self, name):
-        """What fills a URL keyword naming an object: its pk, or the object itself for plain values."""
+        """What fills a URL keyword or a POST field: a named object's pk, a function's answer on the objects, or the
+        value itself."""
+        if callable(name):
+            return name(self.objects)
         found = self.objects.get(name, name)
         return getattr(found, "pk", found)
 
@@ -142,6 +145,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         team["outsider"] = UserFactory(username="outsider")
         team["admin"] = UserFactory(username="admin", is_staff=True, is_superuser=True)
         objects = shop_objects(team, var_dir=var_dir)
+        for module in access_modules():  # an app's own objects: `def objects(team, made): return {"parcel": ...}`
+            if hasattr(module, "objects"):
+                objects.update(module.objects(team, dict(objects)))
         people = {name: (team.get(name), roles_of(team.get(name))) for name in WALKERS}
         yield World(objects, people)
         transaction.set_rollback(True)
@@ -154,7 +160,8 @@ def paths(key, rule, world):
         return [reverse("admin:index")] + [
             reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
             for model in django_admin.site._registry]
-    return [reverse(key, kwargs={name: world.value(value) for name, value in rule.args.items()})]
+    path = reverse(key, kwargs={name: world.value(value) for name, value in rule.args.items()})
+    return [f"{path}?{rule.query}" if rule.query else path]
 
 
 def outcome(response, answers=frozenset()):
@@ -196,9 +203,11 @@ def problem(method, path, key, roles, rule, response, written):
     """What is wrong with this answer, or None."""
     seen = outcome(response, rule.answers)
     anonymous = ANONYMOUS in roles
-    allowed = roles & (rule.get if method == "get" else rule.post)
     if seen == "error":
         return f"{response.status_code}"
+    if method == "post" and rule.post is None:  # not an action: a POST may be answered, but changes nothing
+        return f"{response.status_code} but wrote to {sorted(set(written))} (not an action)" if written else None
+    allowed = roles & (rule.get if method == "get" else rule.post)
     if anonymous and not rule.public:
         expected = {"login"}
     elif allowed:
@@ -215,6 +224,19 @@ def problem(method, path, key, roles, rule, response, written):
     return None
 
 
+def methods(key, rule, roles):
+    """GET, and POST for an action; a page that is not an action is POSTed by those who may see it (nothing else
+    can come of it)."""
+    if rule.post is not None or (key != ADMIN_KEY and roles & rule.get and ANONYMOUS not in roles):
+        return ("get", "post")
+    return ("get",)
+
+
+def links_to(response, url):
+    return (response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")
+            and f'href="{url}"'.encode() in response.content)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("walker", WALKERS)
 def test_the_permission_walk(world, walker):
@@ -222,18 +244,25 @@ def test_the_permission_walk(world, walker):
     client = Client()
     if user is not None:
         client.force_login(user)
-    problems = []
+    problems, pages = [], {}
     for key, rules in sorted(collected_rules().items()):
         for rule in rules:
             for path in paths(key, rule, world):
-                for method in ("get", "post") if rule.post is not None else ("get",):
+                for method in methods(key, rule, roles):
                     data = {name: world.value(value) for name, value in rule.data.items()}
-                    response, written = request(client, method, path, data)
+                    response, written = request(client, method, path, data if method == "post" else None)
                     if user is not None and method == "post" and rule.signs_out:
                         client.force_login(user)
                     found = problem(method, path, key, roles, rule, response, written)
                     if found:
                         problems.append(f"{method.upper()} {path} ({key}) as {walker} {sorted(roles)}: {found}")
+                    if method == "get":
+                        pages[path] = response
+    # An object whose page this walker may not see is not linked from any page they may see (a list, the board).
+    hidden = [obj.get_absolute_url() for obj in world.objects.values() if hasattr(obj, "get_absolute_url")
+              and obj.get_absolute_url() in pages and outcome(pages[obj.get_absolute_url()]) != "ok"]
+    problems += [f"GET {path} as {walker} links to {url}, which they may not see"
+                 for url in hidden for path, response in pages.items() if links_to(response, url)]
     assert not problems, f"{len(problems)} answers break the rules:\n" + "\n".join(problems)
 
 
