@@ -4,6 +4,13 @@ manager, and is a 404 to everyone else. Its actions are answered to those who se
 the one it is with. The format: tests/access.py."""
 from tests.access import MANAGER, SIGNED_IN, STAFF_WITH_A_POST, Rule, leader, member
 
+
+def finance_leader():
+    from roles.models import Post
+
+    return Post.objects.get(department__code="finance", is_leader=True)
+
+
 REPORTER = member("customer-service")
 HOLDER = leader("marketing")  # the first step of the walked case's chain
 SEES_THE_CASE = REPORTER | leader("customer-service") | HOLDER | MANAGER
@@ -14,7 +21,13 @@ AS_SEEN = {"note": "已处理", "hop": lambda made: made["case"].hop}
 RULES = {
     "escalation:case_list": Rule(get=SIGNED_IN),
     # Raising needs a post: the others are sent to their posts' page.
-    "escalation:raise_case": Rule(get=SIGNED_IN, post=STAFF_WITH_A_POST | SIGNED_IN),
+    "escalation:raise_case": (
+        Rule(get=SIGNED_IN, post=STAFF_WITH_A_POST | SIGNED_IN),
+        # A forged form: raised as the finance leader's post, which only its holder may raise from.
+        Rule(get=SIGNED_IN, post=leader("finance"), refused=SIGNED_IN - leader("finance"), data={
+            "post": lambda made: finance_leader().pk, "title": "冒名", "description": "不是我的岗位",
+            "difficulty": lambda made: finance_leader().difficulties.order_by("pk").first().pk}),
+    ),
     "escalation:case_detail": Rule(get=SEES_THE_CASE, args=CASE),
     "escalation:case_action": tuple(
         Rule(get=SIGNED_IN, post=allowed, refused=SEES_THE_CASE - allowed, args={**CASE, "action": action},
