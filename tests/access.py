@@ -65,6 +65,8 @@ class Rule:
         filled in right, but an action refused to some must be filled in right for the refusal to mean anything.
     public: answers anonymous visitors as `get` says instead of sending them to sign in.
     signs_out: the allowed roles' POST ends at the sign-in page (signing out).
+    writes: the allowed roles' POST must write to the database: `data` fills the form in right, so that the
+        others' refusal is the rule's and not the form's.
     answers: statuses besides 200/204/3xx that count as an answer to an allowed role (/healthz's 503).
     """
 
@@ -77,6 +79,7 @@ class Rule:
     public: bool = False
     signs_out: bool = False
     answers: frozenset = frozenset()
+    writes: bool = False
 
 
 def url_patterns(resolver=None, namespace="", prefix=""):

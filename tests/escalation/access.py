@@ -26,12 +26,12 @@ RULES = {
         # A forged form: raised as the finance leader's post, which only its holder may raise from.
         Rule(get=SIGNED_IN, post=leader("finance"), refused=SIGNED_IN - leader("finance"), data={
             "post": lambda made: finance_leader().pk, "title": "冒名", "description": "不是我的岗位",
-            "difficulty": lambda made: finance_leader().difficulties.order_by("pk").first().pk}),
+            "difficulty": lambda made: finance_leader().difficulties.order_by("pk").first().pk}, writes=True),
     ),
     "escalation:case_detail": Rule(get=SEES_THE_CASE, args=CASE),
     "escalation:case_action": tuple(
         Rule(get=SIGNED_IN, post=allowed, refused=SEES_THE_CASE - allowed, args={**CASE, "action": action},
-             data=AS_SEEN)
+             data=AS_SEEN, writes=True)
         for action, allowed in [
             ("accept", HOLDER), ("comment", SEES_THE_CASE), ("ask", HOLDER), ("answer", frozenset()),
             ("pass", HOLDER), ("resolve", HOLDER), ("reopen", frozenset()),

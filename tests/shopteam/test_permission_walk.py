@@ -221,6 +221,8 @@ def problem(method, path, key, roles, rule, response, written):
         return f"{response.status_code}{' → ' + where if where else ''}, expected {' or '.join(sorted(expected))}"
     if method == "post" and not allowed and written:
         return f"{response.status_code} but wrote to {sorted(set(written))}"
+    if method == "post" and allowed and rule.writes and not written:
+        return f"{response.status_code} but wrote nothing: the rule's data is not what the page takes"
     return None
 
 

@@ -17,7 +17,8 @@ RULES = {
         Rule(get=SIGNED_IN, post=SIGNED_IN),
         # Filed for kefu_a: by kefu_a, their leader or the shop manager; anyone else's form is refused.
         Rule(get=SIGNED_IN, post=SEES_IT, refused=SIGNED_IN - SEES_IT, data={
-            "title": "替我跑腿", "priority": "normal", "owner": lambda made: f"user:{made['task'].owner_id}"}),
+            "title": "替我跑腿", "priority": "normal", "owner": lambda made: f"user:{made['task'].owner_id}"},
+             writes=True),
     ),
     "tasks:missed": Rule(get=MANAGER),
     "tasks:standup": Rule(get=SIGNED_IN, post=SIGNED_IN),
