@@ -14,9 +14,9 @@ def last_month():
 
 
 def shop_objects(team, *, var_dir=None):
-    """A case, a task with a subtask, a stand-up, products with a move, a stocktake with a line, a restock request,
-    an import (its file under `var_dir`, or settings.VAR_DIR), a ledger entry, a promotion request, a supplier
-    and its cycle, a notification and a post."""
+    """A case (and one resolved), a task with a subtask, a stand-up, products with a move, a stocktake with a line,
+    a restock request, an import (its file under `var_dir`, or settings.VAR_DIR), a ledger entry, a promotion
+    request, a supplier and its cycle, a notification and a post."""
     from django.test import override_settings
 
     from finance import services as finance_services
@@ -41,6 +41,10 @@ def shop_objects(team, *, var_dir=None):
     subtask = task_services.add_subtask(task, by=team["manager"], title="核对价格")
     difficulty = Difficulty.objects.filter(post__department__code="customer-service").order_by("pk").first()
     case = raise_difficulty(team, difficulty.name, description="顾客说收到的茶叶受潮", reporter=agent)
+    from escalation import services as case_services
+
+    resolved = raise_difficulty(team, difficulty.name, description="快递丢件，已补发", reporter=agent)
+    case_services.resolve_case(resolved, by=resolved.current_post.assignments.first().user, resolution="已补发")
     standup = task_services.write_standup(by=agent, yesterday="回复了差评", today="跟进退款", blockers="")
     product = stocked(1, sku="SCT-JH50", name="食草堂 杭白菊 50g", shelf="A-1", reorder_point=5,
                       reorder_quantity=20, by=clerk)
@@ -65,7 +69,8 @@ def shop_objects(team, *, var_dir=None):
     cycle = finance_services.build_cycle(product.supplier, last_month(), by=clerk)
     notification = NotificationFactory(recipient=team["kefu_lead"], url=case.get_absolute_url())
     return {
-        "task": task, "subtask": subtask, "case": case, "standup": standup, "product": product, "move": sale,
+        "task": task, "subtask": subtask, "case": case, "resolved_case": resolved, "standup": standup,
+        "product": product, "move": sale,
         "stocktake": stocktake, "stocktake_line": stocktake.lines.order_by("pk").first(),
         "restock": RestockRequest.objects.order_by("pk").first(), "import": imp, "entry": ledger_entry,
         "promotion": promotion, "cycle": cycle, "supplier": product.supplier, "notification": notification,

@@ -28,13 +28,19 @@ RULES = {
             "post": lambda made: finance_leader().pk, "title": "冒名", "description": "不是我的岗位",
             "difficulty": lambda made: finance_leader().difficulties.order_by("pk").first().pk}, writes=True),
     ),
-    "escalation:case_detail": Rule(get=SEES_THE_CASE, args=CASE),
+    "escalation:case_detail": (Rule(get=SEES_THE_CASE, args=CASE),
+                               Rule(get=SEES_THE_CASE, args={"pk": "resolved_case"})),
     "escalation:case_action": tuple(
         Rule(get=SIGNED_IN, post=allowed, refused=SEES_THE_CASE - allowed, args={**CASE, "action": action},
              data=AS_SEEN, writes=True)
         for action, allowed in [
             ("accept", HOLDER), ("comment", SEES_THE_CASE), ("ask", HOLDER), ("answer", frozenset()),
             ("pass", HOLDER), ("resolve", HOLDER), ("reopen", frozenset()),
-        ]),
+        ]) + (
+        # A resolved case (raised by kefu_a too): only its reporter reopens it; the others who see it are refused.
+        Rule(get=SIGNED_IN, post=REPORTER, refused=SEES_THE_CASE - REPORTER, writes=True,
+             args={"pk": "resolved_case", "action": "reopen"},
+             data={"note": "顾客说还没收到", "hop": lambda made: made["resolved_case"].hop}),
+    ),
     "escalation:dashboard": Rule(get=SIGNED_IN),  # the old address, sent on to the dashboard
 }
