@@ -1,7 +1,9 @@
 """URL map: one include per app; every page needs a sign-in (LoginRequiredMiddleware)."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from . import views
 from .decorators import post_only
@@ -21,7 +23,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The sign-in page has the language switch too: it needs no sign-in (django.conf.urls.i18n's route and name).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("org/", include("roles.urls")),
     path("cases/", include("escalation.urls")),
     path("tasks/", include("tasks.urls")),

@@ -3,71 +3,43 @@ another host, and each page fits a 390 px phone without scrolling sideways. Scre
 key pages, at 1280 px, in test-artifacts/screenshots/every-page-*.png.
 
 The pages without URL arguments come from walking the URL resolver (those a GET as the manager answers 200),
-plus one page of each kind of object."""
-import datetime
+plus one page of each kind of object (tests/objects.py)."""
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.exceptions import NoReverseMatch
-from django.utils import timezone
 
-from inventory import alerts, selectors
-from inventory import services as inventory_services
-from inventory.models import RestockRequest
-from roles.models import Difficulty, Post
+from roles.models import Post
+from tests.access import ADMIN_KEY, url_patterns
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
-from tests.escalation.factories import raise_difficulty
 from tests.factories import PASSWORD, UserFactory
-from tests.inventory.factories import stocked
-from tests.tasks.factories import file_task
+from tests.objects import shop_objects
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SKIPPED_NAMESPACES = {"admin", "djdt"}
+SKIPPED_NAMESPACES = {ADMIN_KEY, "djdt"}
 SKIPPED_NAMES = {"logout", "login", "set_language", "javascript-catalog"}
 KEY_PAGES = {"dashboard", "tasks-board", "finance-ledger", "case", "stocktake", "admin-post"}
 
 
-def names_without_arguments(resolver=None, namespace=""):
+def names_without_arguments():
     """Every named URL pattern that reverses without arguments, e.g. 'finance:ledger'."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            if pattern.namespace in SKIPPED_NAMESPACES:
-                continue
-            yield from names_without_arguments(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name and pattern.name not in SKIPPED_NAMES:
-            try:
-                yield f"{namespace}{pattern.name}", reverse(f"{namespace}{pattern.name}")
-            except NoReverseMatch:
-                continue
+    for name, _route in url_patterns():
+        if name.split(":")[0] in SKIPPED_NAMESPACES or name.rsplit(":", 1)[-1] in SKIPPED_NAMES:
+            continue
+        try:
+            yield name, reverse(name)
+        except NoReverseMatch:
+            continue
 
 
 @pytest.fixture
-def shop(team):
-    """A task, a case, products, a stocktake and a restock request: one object page of each kind."""
-    from shopteam.workcalendar.services import ensure_schedules
-
-    ensure_schedules()
-    clerk = team["product_lead"]
-    task = file_task(by=team["manager"], title="双十二活动页上线前检查")
-    case = raise_difficulty(team, Difficulty.objects.order_by("pk").first().name, description="顾客说收到的茶叶受潮")
-    product = stocked(1, sku="SCT-JH50", name="食草堂 杭白菊 50g", shelf="A-1", reorder_point=5,
-                      reorder_quantity=20, by=clerk)
-    stocked(30, sku="SCT-CP100", name="食草堂 新会陈皮 100g", shelf="B-2", by=clerk)
-    alerts.scan_low_stock(now=datetime.datetime.combine(timezone.localdate(), datetime.time(10),
-                                                        tzinfo=selectors.SHANGHAI))
-    stocktake = inventory_services.start_stocktake(by=clerk, scope="shelf", scope_value="A-1")
-    return {
-        "task": task.get_absolute_url(),
-        "case": case.get_absolute_url(),
-        "product": product.get_absolute_url(),
-        "stocktake": stocktake.get_absolute_url(),
-        "restock": RestockRequest.objects.get().get_absolute_url(),
-    }
+def shop(team, tmp_path):
+    """One page of each kind of object (tests/objects.py, shared with the permission walk)."""
+    objects = shop_objects(team, var_dir=tmp_path)
+    return {name: obj.get_absolute_url() for name, obj in objects.items() if hasattr(obj, "get_absolute_url")}
 
 
 def manager_pages(shop):

@@ -6,7 +6,7 @@ from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "favicon", "healthz"}  # the sign-in page, the icon its browser tab shows, the monitor's check
+PUBLIC = {"login", "favicon", "healthz", "set_language"}  # sign-in and its language switch, its tab icon, the monitor
 
 
 def every_pattern(resolver=None, prefix=""):
@@ -98,6 +98,13 @@ def test_interface_is_chinese_by_default_and_english_on_request(client):
     assert "组织架构" in client.get(reverse("roles:org_chart")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/org/"})
     assert "Org chart" in client.get(reverse("roles:org_chart")).content.decode()
+
+
+def test_the_sign_in_pages_language_switch_works_before_signing_in(client):
+    assert "Sign in" not in client.get(reverse("login")).content.decode()
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response["Location"] == reverse("login")
+    assert "Sign in" in client.get(reverse("login")).content.decode()
 
 
 def test_times_are_in_shanghai(settings):
