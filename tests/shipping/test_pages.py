@@ -114,6 +114,7 @@ def test_customer_service_sees_problem_parcels_but_cannot_change_them(client, te
     problem = records["problem"]
     page = client.get(reverse("shipping:problem_parcel", args=[problem.pk]))
     assert "查件" in page.content.decode() and b"follow_up" not in page.content
+    assert reverse("shipping:pick_list") not in page.content.decode()  # no tabs to pages she cannot open
     response = client.post(reverse("shipping:problem_parcel_action", args=[problem.pk, "close"]), {"what_done": "x"})
     assert response.status_code == 403
     assert ProblemParcel.objects.get(pk=problem.pk).closed_at is None
