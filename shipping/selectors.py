@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.utils import timezone
 
 from inventory import taobao
-from inventory.models import TaobaoOrder, TaobaoOrderLine
+from inventory.models import TaobaoImport, TaobaoOrder, TaobaoOrderLine
 from roles import selectors as roles_selectors
 
 from .models import PackingProblem, Parcel, ProblemParcel, StoreroomIncident
@@ -104,10 +104,15 @@ def pick_list() -> tuple[list[dict[str, Any]], list[int]]:
 
 
 def flagged_parcels() -> QuerySet[Parcel]:
-    """Shipped here but still "waiting to ship" in an export imported after that: the waybill was not entered in
-    the seller centre."""
-    return (Parcel.objects.filter(shipped_at__isnull=False, order__status_rank=taobao.PAID,
-                                  order__last_import__created_at__gt=F("shipped_at"))
+    """Shipped here but still "waiting to ship" after an export imported later: the waybill was not entered in the
+    seller centre. Later means the order's own last import, or any 订单报表 imported after the parcel left: an
+    import leaves an order it finds unchanged as it was (it does not stamp it), so an order the later file repeated
+    still "waiting to ship" is known only by the file's coming later (a file of an older period, imported late,
+    flags too: entering the waybill, or a newer export, clears it)."""
+    later_order_report = TaobaoImport.objects.filter(kind=TaobaoImport.Kind.ORDERS, status=TaobaoImport.Status.DONE,
+                                                     created_at__gt=OuterRef("shipped_at"))
+    return (Parcel.objects.filter(shipped_at__isnull=False, order__status_rank=taobao.PAID)
+            .filter(Q(order__last_import__created_at__gt=F("shipped_at")) | Exists(later_order_report))
             .select_related("order", "shipped_by").order_by("shipped_at", "pk"))
 
 

@@ -66,7 +66,7 @@ def desk(request):
 @desk_only
 def pick_list(request):
     rows, order_ids = selectors.pick_list()
-    return render(request, "shipping/pick_list.html", {"rows": rows, "order_ids": order_ids})
+    return render(request, "shipping/pick_list.html", {"rows": rows, "order_ids": order_ids, **_nav(request.user)})
 
 
 @post_only("shipping:pick_list")
@@ -79,6 +79,11 @@ def record_picked(request):
         return redirect("shipping:pick_list")
     messages.success(request, _("Recorded: you picked %(n)s order(s).") % {"n": pick.parcels.count()})
     return redirect("shipping:desk")
+
+
+def _nav(user):
+    """Which tabs the desk's navigation shows `user` (customer service sees only the problem parcels)."""
+    return {"hide_desk": not selectors.works_the_desk(user), "records_incidents": selectors.records_incidents(user)}
 
 
 def _order_or_404(order_id):
@@ -111,7 +116,7 @@ def order_page(request, order_id, ship_form=None, problem_form=None, parcel_form
         "correct_form": correct_form or (CorrectShipmentForm(initial={"carrier": parcel.carrier,
                                                                       "waybill": parcel.waybill})
                                          if "correct" in parcel_actions else None),
-        "problems": selectors.problem_parcels().filter(order=order),
+        "problems": selectors.problem_parcels().filter(order=order), **_nav(request.user),
         "packing_problems": selectors.packing_problems(order),
     })
 
@@ -162,7 +167,8 @@ def problem_parcel_list(request):
     show_all = request.GET.get("all") == "1"
     page = Paginator(selectors.problem_parcels(open_only=not show_all), 50).get_page(request.GET.get("page"))
     return render(request, "shipping/problem_parcels.html", {"page": page, "show_all": show_all,
-                                                             "page_query": "all=1" if show_all else None})
+                                                             "page_query": "all=1" if show_all else None,
+                                                             **_nav(request.user)})
 
 
 @problem_viewers
@@ -171,7 +177,7 @@ def problem_parcel_page(request, pk, form=None, correct_form=None):
     return render(request, "shipping/problem_parcel.html", {
         "problem": problem, "actions": rules.allowed_actions(problem, request.user),
         "form": form or FollowUpForm(), "history": problem.history.select_related("history_user").all(),
-        "correct_form": correct_form or CorrectKindForm(initial={"kind": problem.kind}),
+        "correct_form": correct_form or CorrectKindForm(initial={"kind": problem.kind}), **_nav(request.user),
     })
 
 

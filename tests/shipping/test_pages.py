@@ -114,6 +114,7 @@ def test_customer_service_sees_problem_parcels_but_cannot_change_them(client, te
     problem = records["problem"]
     page = client.get(reverse("shipping:problem_parcel", args=[problem.pk]))
     assert "查件" in page.content.decode() and b"follow_up" not in page.content
+    assert reverse("shipping:pick_list") not in page.content.decode()  # no tabs to pages she cannot open
     response = client.post(reverse("shipping:problem_parcel_action", args=[problem.pk, "close"]), {"what_done": "x"})
     assert response.status_code == 403
     assert ProblemParcel.objects.get(pk=problem.pk).closed_at is None
@@ -153,3 +154,14 @@ def test_the_lists_make_as_many_queries_for_many_rows_as_for_few(client, team, p
     grow(15, packer)
     with django_assert_max_num_queries(len(few)):
         assert client.get(url).status_code == 200
+
+
+def test_the_dashboard_shows_orders_waiting_and_the_desk_badge_counts_them(client, team, packer, records):
+    client.force_login(team["manager"])
+    page = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "paid orders waiting to ship" in page and 'data-open-orders>1<' in page
+    client.force_login(packer)
+    home = client.get(reverse("shipping:desk"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("shipping:desk") in home
+    client.force_login(team["kefu_a"])
+    assert reverse("shipping:problem_parcels") in client.get(reverse("roles:org_chart")).content.decode()

@@ -101,6 +101,17 @@ def test_shipped_here_but_still_waiting_in_a_later_export_is_flagged(packer):
     assert list(selectors.flagged_parcels()) == []
 
 
+def test_a_later_order_report_that_leaves_the_order_waiting_flags_it(packer):
+    order = paid_order()
+    services.ship_order(order, by=packer, carrier="中通快递", waybill="A1", checked_lines=all_lines(order))
+    TaobaoImport.objects.create(filename="ExportOrderList-lines.csv", kind=TaobaoImport.Kind.LINES,
+                                status=TaobaoImport.Status.DONE)
+    assert list(selectors.flagged_parcels()) == []
+    TaobaoImport.objects.create(filename="ExportOrderList-later.csv", kind=TaobaoImport.Kind.ORDERS,
+                                status=TaobaoImport.Status.DONE)
+    assert [p.order for p in selectors.flagged_parcels()] == [order]
+
+
 def test_a_damaged_item_is_not_shipped_and_goes_to_the_product_leader(packer, team):
     order = paid_order()
     problem = services.report_packing_problem(order, by=packer, kind="damaged", note="包装破损")
