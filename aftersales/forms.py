@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shopteam import money
+from shopteam import filters, money
 from shopteam.money import MoneyField
 
 from .models import FollowUp, ReturnRequest, Review
@@ -84,3 +84,7 @@ class CorrectionForm(forms.Form):
     field = forms.CharField(max_length=30)
     value = forms.CharField(label=_("Corrected value"), widget=textarea(2), max_length=2000, required=False)
     reason = forms.CharField(label=_("Why"), max_length=1000)
+
+
+class BuyerSearch(filters.FilterForm):
+    q = filters.Text(label=_("Buyer (买家会员名) or order number"))

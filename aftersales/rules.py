@@ -19,6 +19,11 @@ def works_desk(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (roles.holds_in(user, "customer-service") or roles.is_shop_manager(user))
 
 
+def require_desk(user: User) -> None:
+    if not works_desk(user):
+        raise ServiceError(_("Only customer service and the shop manager work the after-sales desk."))
+
+
 def sees_returns(user: User | AnonymousUser) -> bool:
     """Returns are the desk's, and finance reads the ones handed to it."""
     return works_desk(user) or (user.is_authenticated and roles.holds_in(user, "finance"))

@@ -28,8 +28,7 @@ def _locked(complaint: Complaint) -> Complaint:
 
 def record_complaint(*, by: User, order_id: str, wants: str, key: str = "") -> Complaint:
     """A new complaint about an imported order; the same form submitted twice (same `key`) is one complaint."""
-    if not rules.works_desk(by):
-        raise ServiceError(_("Only customer service and the shop manager work the after-sales desk."))
+    rules.require_desk(by)
     if key and (existing := Complaint.objects.filter(recorded_by=by, key=key).first()):
         return existing
     order = imported_order(order_id)

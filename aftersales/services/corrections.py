@@ -26,6 +26,11 @@ CORRECTABLE: dict[type[models.Model], tuple[str, ...]] = {
 EVENT_FIELD = {Complaint: "complaint", Review: "review", FollowUp: "follow_up", ReturnRequest: "return_request"}
 
 
+def correctable_fields(model: type[models.Model]) -> list[tuple[str, str]]:
+    """The fields of `model` that may be corrected, with their names as the page shows them."""
+    return [(name, str(model._meta.get_field(name).verbose_name)) for name in CORRECTABLE[model]]
+
+
 def _value(record: models.Model, field: str, raw: Any) -> Any:
     if field == "left_on":
         if not isinstance(raw, datetime.date):

@@ -15,8 +15,7 @@ from .common import event, text
 
 def record_follow_up(*, by: User, order: TaobaoOrder, kind: str, answer: str, note: str = "") -> FollowUp:
     """The contact and the buyer's answer; an order is followed up once per list (a second submit is refused)."""
-    if not rules.works_desk(by):
-        raise ServiceError(_("Only customer service and the shop manager work the after-sales desk."))
+    rules.require_desk(by)
     if kind not in FollowUp.Kind.values:
         raise ServiceError(_("Choose the list: after receipt or unpaid."))
     if answer not in FollowUp.ANSWERS[FollowUp.Kind(kind)]:

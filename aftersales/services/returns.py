@@ -21,8 +21,7 @@ MOST = Decimal("1000000")
 
 
 def record_return(*, by: User, order_id: str, kind: str, reason: str) -> ReturnRequest:
-    if not rules.works_desk(by):
-        raise ServiceError(_("Only customer service and the shop manager work the after-sales desk."))
+    rules.require_desk(by)
     order = imported_order(order_id)
     if kind not in ReturnRequest.Kind.values:
         raise ServiceError(_("Choose return or exchange."))

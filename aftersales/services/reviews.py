@@ -18,8 +18,7 @@ from .common import event, imported_order, text
 
 def record_review(*, by: User, order_id: str, rating: str, left_on: datetime.date, text_: str = "") -> Review:
     """A negative (or, when the shop counts them, neutral) review of an imported order; one per order."""
-    if not rules.works_desk(by):
-        raise ServiceError(_("Only customer service and the shop manager work the after-sales desk."))
+    rules.require_desk(by)
     order = imported_order(order_id)
     if rating not in Review.Rating.values:
         raise ServiceError(_("Choose the rating: negative or neutral."))

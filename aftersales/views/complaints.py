@@ -43,7 +43,7 @@ def complaint_detail(request, pk, forms=None):
     return render(request, "aftersales/complaint_detail.html", {
         "complaint": complaint, "order": complaint.order, "actions": actions,
         "action_form": forms.get("act") or ActionForm(), "escalate_form": forms.get("escalate") or EscalateForm(),
-        "correction_form": CorrectionForm(), "correctable": services.CORRECTABLE[Complaint],
+        "correction_form": CorrectionForm(), "correctable": services.correctable_fields(Complaint),
         "cases": list(cases_about(complaint)), "history": selectors.history(complaint=complaint),
         "correct_kind": "complaint",
     })

@@ -15,7 +15,7 @@ from shopteam.errors import ServiceError, show_errors
 from shopteam.masking import mask_address, mask_name, mask_phone
 
 from .. import selectors, services
-from ..forms import CorrectionForm, FollowUpForm
+from ..forms import BuyerSearch, CorrectionForm, FollowUpForm
 from ..models import Complaint, FollowUp, ReturnRequest, Review
 from .access import desk
 
@@ -44,7 +44,7 @@ def follow_ups(request):
     })
 
 
-@post_only("aftersales:follow_ups")
+@post_only(lambda **kwargs: reverse("aftersales:follow_ups"))
 @desk
 def follow_up_record(request, pk):
     order = get_object_or_404(TaobaoOrder, pk=pk)
@@ -71,15 +71,17 @@ def contact(order, full):
 
 @desk
 def buyer(request):
-    q = request.GET.get("q", "").strip()
+    search = BuyerSearch(request.GET)
+    q = search.filters().get("q", "")
     nick, orders = selectors.find_buyer(q)
     full = sees_contact_details(request.user)
     rows = [(order, contact(order, full)) for order in orders[:100]] if orders is not None else []
     return render(request, "aftersales/buyer.html", {"q": q, "nick": nick, "rows": rows,
-                                                     "found": orders is not None and bool(rows)})
+                                                     "found": orders is not None and bool(rows),
+                                                     "filter_problems": search.problems()})
 
 
-@post_only("aftersales:desk")
+@post_only(lambda **kwargs: reverse("aftersales:desk"))
 @desk
 def correct(request, kind, pk):
     model = RECORDS.get(kind)

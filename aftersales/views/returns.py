@@ -46,7 +46,7 @@ def return_detail(request, pk):
         "record": record, "order": record.order, "on_desk": on_desk,
         "actions": rules.allowed_actions(record, request.user) if on_desk else set(),
         "check_form": CheckReturnForm(), "correction_form": CorrectionForm(),
-        "correctable": services.CORRECTABLE[ReturnRequest], "history": selectors.history(return_request=record),
+        "correctable": services.correctable_fields(ReturnRequest), "history": selectors.history(return_request=record),
         "correct_kind": "return",
     })
 

@@ -43,7 +43,7 @@ def review_detail(request, pk):
     return render(request, "aftersales/review_detail.html", {
         "review": review, "order": review.order, "actions": rules.allowed_actions(review, request.user),
         "contact_form": ContactForm(), "close_form": CloseReviewForm(), "correction_form": CorrectionForm(),
-        "correctable": services.CORRECTABLE[Review], "history": selectors.history(review=review),
+        "correctable": services.correctable_fields(Review), "history": selectors.history(review=review),
         "correct_kind": "review",
     })
 

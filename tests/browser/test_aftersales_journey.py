@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from aftersales.models import Complaint, FollowUp, Review
 from escalation.models import Case
-from tests.aftersales.factories import received_order, unpaid_order
-from tests.browser.conftest import PHONE, screenshot, sign_in
+from tests.aftersales.factories import complaint, received_order, unpaid_order
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 from tests.browser.test_escalation_journey import assert_fits, go, working_hours  # noqa: F401 - a fixture
 from tests.factories import PASSWORD
 from tests.inventory.factories import TaobaoOrderFactory
@@ -103,14 +103,27 @@ def test_an_agent_works_the_after_sales_desk_on_a_phone(open_page, live_server, 
     due, unpaid = received_order(8), unpaid_order()
     received_order(9)
     agent = open_page(PHONE)
-    complaint = agent_sends_a_complaint_to_the_manager(agent, live_server, complained_about)
+    sent = agent_sends_a_complaint_to_the_manager(agent, live_server, complained_about)
     manager_decides(open_page(PHONE), live_server, Case.objects.get())
-    complaint.refresh_from_db()
-    assert complaint.status == Complaint.Status.DECIDED and complaint.decision == DECISION
-    agent_closes_the_decided_complaint(agent, live_server, complaint)
+    sent.refresh_from_db()
+    assert sent.status == Complaint.Status.DECIDED and sent.decision == DECISION
+    agent_closes_the_decided_complaint(agent, live_server, sent)
     agent_records_a_withdrawn_review(agent, live_server, reviewed)
     agent_works_the_follow_up_lists(agent, live_server, due, unpaid)
     assert Review.objects.get().withdrawn_by.username == "kefu_a"
     assert set(FollowUp.objects.values_list("kind", "answer")) == {("received", "satisfied"), ("unpaid", "will_pay")}
-    complaint.refresh_from_db()
-    assert complaint.status == Complaint.Status.CLOSED and complaint.handled_by.username == "kefu_a"
+    sent.refresh_from_db()
+    assert sent.status == Complaint.Status.CLOSED and sent.handled_by.username == "kefu_a"
+
+
+def test_the_desk_fits_a_desktop_and_a_phone(open_page, live_server, team):
+    complaint(team["kefu_a"], order=TaobaoOrderFactory(buyer_nick="小红"))
+    for viewport, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page = open_page(viewport)
+        sign_in(page, live_server, "kefu_a", PASSWORD)
+        for name, url in (("desk", reverse("aftersales:desk")),
+                          ("buyer", reverse("aftersales:buyer") + "?q=小红"),
+                          ("complaint", Complaint.objects.get().get_absolute_url())):
+            page.goto(live_server.url + url)
+            assert_fits(page)
+            screenshot(page, f"aftersales-{name}-{suffix}")
