@@ -42,7 +42,7 @@ ADMIN = frozenset({ADMIN_ROLE})
 STAFF_WITH_A_POST = LEADERS | MEMBERS | frozenset({MANAGER_ROLE})
 SIGNED_IN = STAFF_WITH_A_POST | frozenset({OUTSIDER, ADMIN_ROLE})
 EVERYONE = SIGNED_IN | frozenset({ANONYMOUS})
-NOBODY = frozenset()
+NOBODY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Rule:
     refused: frozenset = NOBODY
     args: Mapping[str, str] = field(default_factory=dict)
     query: str = ""
-    data: Mapping[str, str] = field(default_factory=dict)
+    data: Mapping[str, object] = field(default_factory=dict)
     public: bool = False
     signs_out: bool = False
     answers: frozenset = frozenset()

@@ -9,7 +9,7 @@ from aftersales.models import Complaint, FollowUp, Review
 from escalation.models import Case
 from tests.aftersales.factories import complaint, received_order, unpaid_order
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
-from tests.browser.test_escalation_journey import assert_fits, go, working_hours  # noqa: F401 - a fixture
+from tests.browser.test_escalation_journey import assert_fits, go
 from tests.factories import PASSWORD
 from tests.inventory.factories import TaobaoOrderFactory
 
