@@ -28,7 +28,7 @@ EVENT_FIELD = {Complaint: "complaint", Review: "review", FollowUp: "follow_up", 
 
 def correctable_fields(model: type[models.Model]) -> list[tuple[str, str]]:
     """The fields of `model` that may be corrected, with their names as the page shows them."""
-    return [(name, str(model._meta.get_field(name).verbose_name)) for name in CORRECTABLE[model]]
+    return [(name, str(getattr(model._meta.get_field(name), "verbose_name", name))) for name in CORRECTABLE[model]]
 
 
 def _value(record: models.Model, field: str, raw: Any) -> Any:
