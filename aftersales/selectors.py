@@ -156,3 +156,8 @@ def desk_counts(now: datetime.datetime | None = None) -> dict[str, int]:
         "unpaid": unpaid_due(now).count(),
         "returns": ReturnRequest.objects.filter(status=ReturnRequest.Status.CHECKING).count(),
     }
+
+
+def count_waiting() -> int:
+    """Open complaints and reviews being worked: the navigation badge's count (two index-backed counts)."""
+    return complaint_list().count() + Review.objects.filter(outcome=Review.Outcome.OPEN).count()
