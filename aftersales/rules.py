@@ -54,6 +54,8 @@ def refusal(record: models.Model, user: User, action: str) -> str | None:
             return None if record.status in (S.OPEN, S.DECIDED) else _(
                 "This complaint is %(status)s.") % {"status": record.get_status_display()}
         if action == "escalate":
+            if not roles.holds_in(user, "customer-service"):
+                return _("Only a customer-service post raises the after-sales case.")
             return None if record.status == S.OPEN and not record.decision else _(
                 "Only an open complaint not yet decided can go to the shop manager.")
     if isinstance(record, Review) and action in ("contact", "close"):

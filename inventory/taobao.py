@@ -181,7 +181,10 @@ def parse_amount(text, label, *, empty=None):
     if not text or text in NO_REFUND:
         return empty
     try:
-        amount = Decimal(text).quantize(CENT)
+        amount = Decimal(text)
+        if not amount.is_finite():  # "NaN" and "Infinity" parse as Decimals, but no amount is either
+            raise InvalidOperation
+        amount = amount.quantize(CENT)
     except InvalidOperation:
         raise ValueError(_("%(label)s “%(value)s” is not an amount.") % {"label": label, "value": text}) from None
     if amount < 0 or amount > LARGEST_AMOUNT:

@@ -43,9 +43,8 @@ REFUND_STATUS_CELLS = ["", taobao.REFUND_DONE, "退款关闭", "买家已经申�
 def amount(rng, digits=12):
     kind = rng.randrange(9)
     if kind == 0:
-        # (Not "NaN": `taobao.parse_amount` raises decimal.InvalidOperation on it, on both paths alike.)
         odd = ["", "-", "无", "无退款申请", "没有申请退款", "abc", "1e3", ".5", "5.", "-1", "0", "0.00", "Infinity",
-               "-Infinity", "1_000"]
+               "-Infinity", "1_000", "NaN", "nan", "sNaN"]
         return rng.choice(odd + (["99999999999.00", "9999999999.99"] if digits >= 12 else []))
     whole = str(rng.randrange(10 ** rng.randrange(1, digits)))
     if rng.random() < 0.3:
