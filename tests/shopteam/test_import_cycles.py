@@ -8,8 +8,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-ROOT = Path(settings.BASE_DIR)
 from tests.shopteam.test_wheel import APPS  # every app of the project, the one list
+
+ROOT = Path(settings.BASE_DIR)
 # None left: the last (inventory.importing, staging and tasks) was taken apart in issue 22.
 KNOWN: set[frozenset[str]] = set()
 
