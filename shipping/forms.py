@@ -24,6 +24,10 @@ class PackingProblemForm(forms.Form):
     note = forms.CharField(label=_("What you found"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CorrectPackingProblemForm(PackingProblemForm):
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=500)
+
+
 class ProblemParcelForm(forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=ProblemParcel.Kind.choices)
     what_done = forms.CharField(label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

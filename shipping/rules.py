@@ -2,7 +2,8 @@
 buttons to show) and by shipping.services (what to refuse), so neither restates the other.
 
 `refusal(obj, user, action)` is the reason `action` is refused (None: allowed); `allowed_actions(obj, user)` the
-set allowed. Objects: an imported order (ship, problem, problem_parcel), a Parcel (correct), a ProblemParcel
+set allowed. Objects: an imported order (ship, problem, problem_parcel), a Parcel or PackingProblem (correct), a
+ProblemParcel
 (follow_up, close, correct), a StoreroomIncident (correct)."""
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from inventory.models import TaobaoOrder
 from shopteam.errors import ServiceError
 
 from . import selectors
-from .models import Parcel, ProblemParcel, StoreroomIncident
+from .models import PackingProblem, Parcel, ProblemParcel, StoreroomIncident
 
 Person = User | AnonymousUser
 
 ACTIONS: dict[type, tuple[str, ...]] = {
     TaobaoOrder: ("ship", "problem", "problem_parcel"),
     Parcel: ("correct",),
+    PackingProblem: ("correct",),
     ProblemParcel: ("follow_up", "close", "correct"),
     StoreroomIncident: ("correct",),
 }
@@ -75,6 +77,8 @@ def refusal(obj: Any, user: Person, action: str) -> str | None:
         if action == "correct":
             return _correction_refusal(user, cast(User | None, obj.recorded_by))
         return _("This problem parcel is closed.") if obj.closed_at else None
+    if isinstance(obj, PackingProblem):
+        return desk_refusal(user) or _correction_refusal(user, cast(User | None, obj.recorded_by))
     if isinstance(obj, StoreroomIncident):
         return incident_rights_refusal(user) or _correction_refusal(
             user, cast(User | None, obj.recorded_by))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/<str:order_id>/problem/", views.packing_problem, name="packing_problem"),
     path("orders/<str:order_id>/problem-parcel/", views.new_problem_parcel, name="new_problem_parcel"),
     path("orders/<str:order_id>/correct/", views.correct_shipment, name="correct_shipment"),
+    path("packing-problems/<int:pk>/correct/", views.correct_packing_problem, name="correct_packing_problem"),
     path("problem-parcels/", views.problem_parcel_list, name="problem_parcels"),
     path("problem-parcels/<int:pk>/", views.problem_parcel_page, name="problem_parcel"),
     path("problem-parcels/<int:pk>/<str:action>/", views.problem_parcel_action, name="problem_parcel_action"),

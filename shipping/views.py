@@ -19,6 +19,7 @@ from .forms import (
     CARRIERS,
     CorrectIncidentForm,
     CorrectKindForm,
+    CorrectPackingProblemForm,
     CorrectShipmentForm,
     FindOrderForm,
     FollowUpForm,
@@ -27,7 +28,7 @@ from .forms import (
     ProblemParcelForm,
     ShipForm,
 )
-from .models import ProblemParcel
+from .models import PackingProblem, ProblemParcel
 
 
 def _only(check):
@@ -117,7 +118,11 @@ def order_page(request, order_id, ship_form=None, problem_form=None, parcel_form
                                                                       "waybill": parcel.waybill})
                                          if "correct" in parcel_actions else None),
         "problems": selectors.problem_parcels().filter(order=order), **_nav(request.user),
-        "packing_problems": selectors.packing_problems(order),
+        "packing_problems": [
+            (problem, CorrectPackingProblemForm(initial={"kind": problem.kind, "note": problem.note},
+                                                prefix=f"p{problem.pk}")
+             if "correct" in rules.allowed_actions(problem, request.user) else None)
+            for problem in selectors.packing_problems(order)],
     })
 
 
@@ -160,6 +165,23 @@ def _correct(request, order, data, checked):
 
 
 correct_shipment = _order_post(CorrectShipmentForm, "correct_form", _correct, lambda: _("Order %(order)s corrected."))
+
+
+@post_only(lambda pk: reverse("shipping:desk"))
+@desk_only
+def correct_packing_problem(request, pk):
+    problem = get_object_or_404(PackingProblem.objects.select_related("order"), pk=pk)
+    form = CorrectPackingProblemForm(request.POST, prefix=f"p{pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose what is wrong, write what you found and why it is corrected."))
+    else:
+        try:
+            services.correct_packing_problem(problem, by=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("Corrected."))
+    return redirect("shipping:order", order_id=problem.order.order_id)
 
 
 @problem_viewers

@@ -2,7 +2,7 @@
 (django-simple-history, with the reason) and notifies inside the transaction. One module per noun."""
 from shopteam.errors import ServiceError
 
-from .desk import correct_shipment, record_pick_list, report_packing_problem, ship_order
+from .desk import correct_packing_problem, correct_shipment, record_pick_list, report_packing_problem, ship_order
 from .problems import (
     close_problem_parcel,
     correct_incident,
@@ -13,7 +13,7 @@ from .problems import (
 )
 
 __all__ = [
-    "ServiceError", "close_problem_parcel", "correct_incident", "correct_problem_parcel", "correct_shipment",
-    "follow_up_problem_parcel", "record_incident", "record_pick_list", "record_problem_parcel",
+    "ServiceError", "close_problem_parcel", "correct_incident", "correct_packing_problem", "correct_problem_parcel",
+    "correct_shipment", "follow_up_problem_parcel", "record_incident", "record_pick_list", "record_problem_parcel",
     "report_packing_problem", "ship_order",
 ]

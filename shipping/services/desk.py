@@ -153,3 +153,21 @@ def report_packing_problem(order: TaobaoOrder, *, by: User, kind: str, note: str
         problem._change_reason = _("Case raised")
         problem.save(update_fields=["case"])
         return problem
+
+
+def correct_packing_problem(problem: PackingProblem, *, by: User, kind: str, note: str,
+                            reason: str) -> PackingProblem:
+    """Correct what was found (who recorded it or their leader); the old kind and note stay in its history, and the
+    case it raised carries on as it is."""
+    if kind not in PackingProblem.Kind.values:
+        raise ServiceError(_("Choose what is wrong: damaged, short or wrong item."))
+    note = checked_text(note, limit=2000, required=_("Write what you found, so the product leader can act."))
+    reason = checked_text(reason, limit=500, required=_("Say why it is corrected."))
+    with transaction.atomic():
+        locked = PackingProblem.objects.select_for_update(of=("self",)).select_related("recorded_by").get(
+            pk=problem.pk)
+        rules.require(rules.refusal(locked, by, "correct"))
+        locked.kind, locked.note = kind, note
+        locked._change_reason = reason
+        locked.save()
+        return locked

@@ -106,7 +106,15 @@ def test_a_damaged_item_is_recorded_from_the_order_page(client, packer, records)
     response = client.post(reverse("shipping:packing_problem", args=[order.order_id]),
                            {"kind": "damaged", "note": "破了"})
     assert response.status_code == 302
-    assert PackingProblem.objects.get(order=order).case is not None
+    problem = PackingProblem.objects.get(order=order)
+    assert problem.case is not None
+    page = client.get(reverse("shipping:order", args=[order.order_id])).content.decode()
+    assert reverse("shipping:correct_packing_problem", args=[problem.pk]) in page
+    response = client.post(reverse("shipping:correct_packing_problem", args=[problem.pk]),
+                           {f"p{problem.pk}-kind": "wrong", f"p{problem.pk}-note": "发错了",
+                            f"p{problem.pk}-reason": "看错"})
+    assert response["Location"] == reverse("shipping:order", args=[order.order_id])
+    assert PackingProblem.objects.get(pk=problem.pk).kind == "wrong"
 
 
 def test_customer_service_sees_problem_parcels_but_cannot_change_them(client, team, records):

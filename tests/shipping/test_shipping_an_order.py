@@ -146,3 +146,12 @@ def test_the_shipper_or_their_leader_corrects_the_waybill_and_the_old_one_is_kep
     services.correct_shipment(parcel, by=team["product_lead"], carrier="中通快递", waybill="A2", reason="打错了")
     assert list(parcel.history.values_list("waybill", flat=True)) == ["A2", "A1", ""]
     assert parcel.history.first().history_change_reason == "打错了"
+
+
+def test_a_packing_problem_is_corrected_by_its_finder_or_their_leader_and_the_old_one_is_kept(packer, team):
+    problem = services.report_packing_problem(paid_order(), by=packer, kind="damaged", note="破了")
+    colleague = AssignmentFactory(post=Post.objects.get(title="打包员")).user
+    with pytest.raises(ServiceError, match="Only whoever recorded it and their leader"):
+        services.correct_packing_problem(problem, by=colleague, kind="short", note="少一袋", reason="看错")
+    services.correct_packing_problem(problem, by=team["product_lead"], kind="short", note="少一袋", reason="看错")
+    assert list(problem.history.values_list("kind", flat=True)) == ["short", "damaged", "damaged"]
