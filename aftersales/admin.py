@@ -2,6 +2,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from shopteam.admin import ReadOnlyAdmin
+
 from .models import AfterSalesSettings, Complaint, Event, FollowUp, ReturnRequest, Review
 
 
@@ -16,19 +18,8 @@ class AfterSalesSettingsAdmin(SimpleHistoryAdmin):
         return False
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnly):
+class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ["pk", "order", "status", "recorded_by", "handled_by", "created_at", "closed_at"]
     list_filter = ["status"]
     search_fields = ["order__order_id", "order__buyer_nick"]
@@ -36,7 +27,7 @@ class ComplaintAdmin(ReadOnly):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnly):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["pk", "order", "rating", "left_on", "outcome", "withdrawn_by"]
     list_filter = ["rating", "outcome"]
     search_fields = ["order__order_id", "order__buyer_nick"]
@@ -44,21 +35,21 @@ class ReviewAdmin(ReadOnly):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ReadOnly):
+class FollowUpAdmin(ReadOnlyAdmin):
     list_display = ["pk", "order", "kind", "answer", "by", "at"]
     list_filter = ["kind", "answer"]
     list_select_related = ["order", "by"]
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(ReadOnly):
+class ReturnRequestAdmin(ReadOnlyAdmin):
     list_display = ["pk", "order", "kind", "status", "amount", "checked_by", "handed_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["order", "checked_by"]
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnly):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ["pk", "kind", "by", "at", "complaint", "review", "follow_up", "return_request"]
     list_filter = ["kind"]
     list_select_related = ["by", "complaint__order", "review__order", "follow_up__order", "return_request__order"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from inventory import taobao
 from inventory.models import TaobaoOrder
+from shopteam.periods import first_of_month, month_moments, next_month
 
 from .models import AfterSalesSettings, Complaint, Event, FollowUp, ReturnRequest, Review
 
@@ -107,19 +108,11 @@ def find_buyer(q: str) -> tuple[str, QuerySet[TaobaoOrder] | None]:
     return nick, orders
 
 
-def _month(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    first = month.replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
-    zone = timezone.get_current_timezone()
-    return (datetime.datetime.combine(first, datetime.time(), zone),
-            datetime.datetime.combine(following, datetime.time(), zone))
-
-
 def monthly_counts(month: datetime.date) -> dict[int, dict[str, int]]:
     """Per person in the month (its first day; Shanghai time): complaints they closed, reviews they brought the
     buyer to withdraw or change, follow-ups they made. user id -> {"complaints_handled", "reviews_withdrawn",
     "follow_ups"}; a person with none of them is absent."""
-    start, end = _month(month)
+    start, end = month_moments(month)
     counts: dict[int, dict[str, int]] = {}
     sources = [
         ("complaints_handled", Complaint.objects.filter(status=Complaint.Status.CLOSED, closed_at__gte=start,
@@ -139,8 +132,7 @@ def monthly_counts(month: datetime.date) -> dict[int, dict[str, int]]:
 
 def month_had_negative_review(month: datetime.date) -> bool:
     """Whether any negative review (and neutral one, when the shop counts them) was left in the month."""
-    first = month.replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    first, following = first_of_month(month), next_month(month)
     ratings = [Review.Rating.NEGATIVE]
     if AfterSalesSettings.current().counts_neutral_reviews:
         ratings.append(Review.Rating.NEUTRAL)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
+from shopteam.periods import next_month
 
 from . import excel, rules, selectors, services
 from .forms import CorrectForm, RecordForm, VoidForm
@@ -27,7 +28,7 @@ def _month(request):
     except ValueError:
         month = today.replace(day=1)
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
-    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    following = next_month(month)
     return month, previous, following if following <= today else None
 
 

@@ -2,18 +2,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from shopteam.admin import ReadOnlyAdmin
+
 from .models import PackingProblem, Parcel, PickList, ProblemParcel, StoreroomIncident
 
 
-class ReadOnly(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only, with each record's history."""
 
 
 @admin.register(Parcel)

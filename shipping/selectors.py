@@ -7,11 +7,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.utils import timezone
 
 from inventory import taobao
 from inventory.models import TaobaoImport, TaobaoOrder, TaobaoOrderLine
 from roles import selectors as roles_selectors
+from shopteam.periods import month_moments
 
 from .models import PackingProblem, Parcel, ProblemParcel, StoreroomIncident
 
@@ -141,19 +141,11 @@ def incidents() -> QuerySet[StoreroomIncident]:
 
 # --- what pay and assessment read -------------------------------------------------------------------------------
 
-def _month_range(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    first = month.replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
-    zone = timezone.get_current_timezone()
-    return (datetime.datetime.combine(first, datetime.time(), zone),
-            datetime.datetime.combine(following, datetime.time(), zone))
-
-
 def monthly_counts(month: datetime.date) -> dict[int, dict[str, int]]:
     """Per person (user id) in the month starting `month` (Shanghai time): orders picked (on a pick list they
     recorded), orders shipped, and problems — the problem parcels (问题件) recorded that month against orders
     they shipped. Everyone with any count is present; each has all three keys."""
-    start, end = _month_range(month)
+    start, end = month_moments(month)
     counts: dict[int, dict[str, int]] = {}
 
     def add(rows: Any, key: str) -> None:

@@ -1,6 +1,5 @@
 """The shop's money: a ledger of income and expense entries that are never edited or deleted (a mistake is
 reversed by an entry pointing to it), months whose books are closed, and the yearly fixed costs."""
-import datetime
 
 from django.conf import settings
 from django.db import models
@@ -10,18 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from roles.models import Bilingual
+from shopteam.periods import first_of_month, next_month  # noqa: F401 - finance.models names them too
 
 # Money in yuan, whole fen: every amount column has the same precision.
 MONEY_DIGITS, MONEY_PLACES = 12, 2
-
-
-def first_of_month(day):
-    return day.replace(day=1)
-
-
-def next_month(day):
-    day = first_of_month(day)
-    return (day + datetime.timedelta(days=32)).replace(day=1)
 
 
 class Category(Bilingual):
