@@ -55,7 +55,7 @@ def backdate(record: Model, when, *fields: str, since: datetime.datetime) -> Non
     """Demo only: move `fields` of a record a service has just made or changed, and its events written since
     `since` (the start of this load), to the moment `when`."""
     at = moment(when)
-    type(record).objects.filter(pk=record.pk).update(**{field: at for field in fields})
+    type(record)._default_manager.filter(pk=record.pk).update(**{field: at for field in fields})
     record.events.filter(at__gte=since).update(at=at)  # type: ignore[attr-defined]
 
 

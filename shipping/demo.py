@@ -38,7 +38,7 @@ def moment(days_ago, hour, minute=0):
 def backdate(record: Model, at: datetime.datetime, *fields: str, since: datetime.datetime) -> None:
     """Demo only: move `fields` of a record a service has just made or changed, and its history rows written since
     `since` (the start of this load), to `at`."""
-    type(record).objects.filter(pk=record.pk).update(**{field: at for field in fields})
+    type(record)._default_manager.filter(pk=record.pk).update(**{field: at for field in fields})
     record.history.filter(history_date__gte=since).update(history_date=at)  # type: ignore[attr-defined]
 
 
