@@ -1,10 +1,30 @@
-"""The shipping desk's records in the admin: read-only (every change goes through shipping.services), with history."""
+"""The shipping desk's records in the admin: read-only (every change goes through shipping.services), with history;
+the desk's settings (the stocktake loss threshold) are edited here, with history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from shopteam.admin import ReadOnlyAdmin
 
-from .models import PackingProblem, Parcel, PickList, ProblemParcel, StoreroomIncident
+from .models import (
+    PackingProblem,
+    Parcel,
+    PickList,
+    ProblemParcel,
+    ShippingSettings,
+    StocktakeLossDecision,
+    StoreroomIncident,
+)
+
+
+@admin.register(ShippingSettings)
+class ShippingSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "stocktake_loss_value", "stocktake_loss_units"]
+
+    def has_add_permission(self, request):
+        return not ShippingSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnly(ReadOnlyAdmin, SimpleHistoryAdmin):
@@ -42,3 +62,10 @@ class StoreroomIncidentAdmin(ReadOnly):
     list_display = ["happened_on", "kind", "recorded_by"]
     list_filter = ["kind"]
     list_select_related = ["recorded_by"]
+
+
+@admin.register(StocktakeLossDecision)
+class StocktakeLossDecisionAdmin(ReadOnly):
+    list_display = ["stocktake", "decision", "lost_units", "lost_value", "decided_by", "decided_at", "incident"]
+    list_filter = ["decision"]
+    list_select_related = ["stocktake", "decided_by", "incident"]

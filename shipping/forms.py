@@ -56,3 +56,9 @@ class IncidentForm(forms.Form):
 
 class CorrectIncidentForm(IncidentForm):
     reason = forms.CharField(label=_("Why it is corrected"), max_length=500)
+
+
+class StocktakeLossForm(forms.Form):
+    """Confirming a stocktake loss (a note, optional) or dismissing it (the reason, which the service requires)."""
+
+    note = forms.CharField(label=_("Note or reason"), max_length=1000, required=False)

@@ -1,6 +1,8 @@
 """The shipping desk's records: what happened to each imported order in the storeroom (picked, packed, shipped),
 the pick lists, problems found while packing, problem parcels (问题件) and storeroom incidents (库房事故).
 The orders themselves are inventory's (as the latest export says them); nothing here changes them."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from inventory.models import TaobaoOrder
+from inventory.models import Stocktake, TaobaoOrder
 
 
 class PickList(models.Model):
@@ -147,3 +149,60 @@ class StoreroomIncident(models.Model):
 
     def __str__(self):
         return f"{self.happened_on} {self.get_kind_display()}"
+
+
+class ShippingSettings(models.Model):
+    """The desk's rules, one row edited in the admin (with history): when a stocktake's loss is large enough to be
+    put to the product leader as a storeroom incident."""
+
+    stocktake_loss_value = models.DecimalField(
+        _("stocktake loss at cost to confirm (¥)"), max_digits=12, decimal_places=2, default=Decimal("200.00"),
+        help_text=_("A posted stocktake whose goods found missing are worth at least this at cost is put to the "
+                    "product leader as a possible storeroom incident."))
+    stocktake_loss_units = models.PositiveIntegerField(
+        _("stocktake loss in units to confirm"), default=5,
+        help_text=_("… or whose goods found missing are at least this many units."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("shipping desk settings")
+        verbose_name_plural = _("shipping desk settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="shipping_settings_one_row")]
+
+    def __str__(self):
+        return str(_("Shipping desk settings"))
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class StocktakeLossDecision(models.Model):
+    """The product leader's (or the shop manager's) word on a stocktake loss over the threshold: a storeroom
+    incident (linked), or not one, with the reason."""
+
+    class Decision(models.TextChoices):
+        INCIDENT = "incident", _("confirmed as a storeroom incident")
+        DISMISSED = "dismissed", _("not an incident")
+
+    stocktake = models.OneToOneField(Stocktake, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("stocktake"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    incident = models.OneToOneField(StoreroomIncident, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="stocktake_decision", verbose_name=_("storeroom incident"))
+    lost_units = models.IntegerField(_("units missing"), default=0)
+    lost_value = models.DecimalField(_("missing at cost"), max_digits=12, decimal_places=2, default=0)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    history = HistoricalRecords()
+    _change_reason: str  # read by simple_history at save: the history row's reason (not a field)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("stocktake loss decision")
+        verbose_name_plural = _("stocktake loss decisions")
+
+    def __str__(self):
+        return f"{self.stocktake_id} {self.get_decision_display()}"

@@ -4,7 +4,8 @@ buttons to show) and by shipping.services (what to refuse), so neither restates 
 `refusal(obj, user, action)` is the reason `action` is refused (None: allowed); `allowed_actions(obj, user)` the
 set allowed. Objects: an imported order (ship, problem, problem_parcel), a Parcel or PackingProblem (correct), a
 ProblemParcel
-(follow_up, close, correct), a StoreroomIncident (correct)."""
+(follow_up, close, correct), a StoreroomIncident (correct), a posted inventory Stocktake whose loss reaches the
+threshold (confirm_loss, dismiss_loss: the product leader's and the shop manager's word on it)."""
 from __future__ import annotations
 
 from typing import Any, cast
@@ -12,7 +13,7 @@ from typing import Any, cast
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
-from inventory.models import TaobaoOrder
+from inventory.models import Stocktake, TaobaoOrder
 from shopteam.errors import ServiceError
 
 from . import selectors
@@ -26,6 +27,7 @@ ACTIONS: dict[type, tuple[str, ...]] = {
     PackingProblem: ("correct",),
     ProblemParcel: ("follow_up", "close", "correct"),
     StoreroomIncident: ("correct",),
+    Stocktake: ("confirm_loss", "dismiss_loss"),
 }
 
 
@@ -82,7 +84,19 @@ def refusal(obj: Any, user: Person, action: str) -> str | None:
     if isinstance(obj, StoreroomIncident):
         return incident_rights_refusal(user) or _correction_refusal(
             user, cast(User | None, obj.recorded_by))
+    if isinstance(obj, Stocktake):
+        return incident_rights_refusal(user) or _stocktake_loss_refusal(obj)
     return _("Unknown action.")
+
+
+def _stocktake_loss_refusal(stocktake: Stocktake) -> str | None:
+    """A stocktake from selectors.stocktake_losses carries its loss; any other is looked up."""
+    loss = stocktake if hasattr(stocktake, "decided") else selectors.stocktake_loss(stocktake)
+    if loss is None:
+        return _("This stocktake is not posted or its loss is under the threshold for a storeroom incident.")
+    if getattr(loss, "decided", False):
+        return _("This stocktake's loss has been decided on already.")
+    return None
 
 
 def allowed_actions(obj: Any, user: Person) -> set[str]:

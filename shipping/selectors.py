@@ -6,14 +6,21 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from inventory import taobao
-from inventory.models import TaobaoImport, TaobaoOrder, TaobaoOrderLine
+from inventory.models import Stocktake, TaobaoImport, TaobaoOrder, TaobaoOrderLine
 from roles import selectors as roles_selectors
 from shopteam.periods import month_moments
 
-from .models import PackingProblem, Parcel, ProblemParcel, StoreroomIncident
+from .models import (
+    PackingProblem,
+    Parcel,
+    ProblemParcel,
+    ShippingSettings,
+    StocktakeLossDecision,
+    StoreroomIncident,
+)
 
 PRODUCT = "product"
 CUSTOMER_SERVICE = "customer-service"
@@ -136,7 +143,44 @@ def count_open_problem_parcels() -> int:
 
 
 def incidents() -> QuerySet[StoreroomIncident]:
-    return StoreroomIncident.objects.select_related("recorded_by")
+    return StoreroomIncident.objects.select_related("recorded_by", "stocktake_decision")
+
+
+def _with_losses(stocktakes: QuerySet[Stocktake]) -> QuerySet[Stocktake]:
+    """Stocktakes with what their counts found missing: `lost_units` (the counted lines short of what was expected,
+    summed) and `lost_value` (the same at the product's cost), and `decided` (the desk has ruled on it)."""
+    short = Q(lines__counted__isnull=False, lines__expected_at_count__isnull=False,
+              lines__counted__lt=F("lines__expected_at_count"))
+    missing = F("lines__expected_at_count") - F("lines__counted")
+    return stocktakes.annotate(
+        lost_units=Sum(missing, filter=short),
+        lost_value=Sum(missing * F("lines__product__cost"), filter=short,
+                       output_field=DecimalField(max_digits=14, decimal_places=2)),
+        decided=Exists(StocktakeLossDecision.objects.filter(stocktake=OuterRef("pk"))))
+
+
+def _over_threshold() -> Q:
+    threshold = ShippingSettings.current()
+    return Q(lost_units__gte=max(threshold.stocktake_loss_units, 1)) | Q(
+        lost_value__gte=threshold.stocktake_loss_value, lost_value__gt=0)
+
+
+def stocktake_losses() -> QuerySet[Stocktake]:
+    """Posted stocktakes whose loss reaches the threshold (ShippingSettings) and that the product leader or the shop
+    manager has not yet confirmed as a storeroom incident or dismissed: latest posted first."""
+    return (_with_losses(Stocktake.objects.filter(status=Stocktake.Status.POSTED)).filter(_over_threshold())
+            .filter(Q(decided=False)).select_related("closed_by").order_by("-closed_at", "-pk"))
+
+
+def stocktake_loss(stocktake: Stocktake) -> Stocktake | None:
+    """The stocktake with its loss annotated if it is posted and its loss reaches the threshold (decided or not);
+    None otherwise."""
+    return (_with_losses(Stocktake.objects.filter(pk=stocktake.pk, status=Stocktake.Status.POSTED))
+            .filter(_over_threshold()).first())
+
+
+def stocktake_decisions(limit: int = 10) -> QuerySet[StocktakeLossDecision]:
+    return StocktakeLossDecision.objects.select_related("stocktake", "decided_by", "incident")[:limit]
 
 
 # --- what pay and assessment read -------------------------------------------------------------------------------

@@ -18,4 +18,5 @@ urlpatterns = [
     path("problem-parcels/<int:pk>/<str:action>/", views.problem_parcel_action, name="problem_parcel_action"),
     path("incidents/", views.incident_list, name="incidents"),
     path("incidents/<int:pk>/", views.incident_page, name="incident"),
+    path("incidents/stocktakes/<int:pk>/<str:action>/", views.stocktake_loss_action, name="stocktake_loss_action"),
 ]

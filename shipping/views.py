@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from inventory.models import Stocktake
 from roles.selectors import sees_contact_details
 from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
@@ -27,8 +28,9 @@ from .forms import (
     PackingProblemForm,
     ProblemParcelForm,
     ShipForm,
+    StocktakeLossForm,
 )
-from .models import PackingProblem, ProblemParcel
+from .models import PackingProblem, ProblemParcel, ShippingSettings
 
 
 def _only(check):
@@ -241,7 +243,35 @@ def incident_list(request):
             messages.success(request, _("Storeroom incident recorded."))
             return redirect("shipping:incidents")
     page = Paginator(selectors.incidents(), 50).get_page(request.GET.get("page"))
-    return render(request, "shipping/incidents.html", {"form": form, "page": page})
+    losses = [(stocktake, rules.allowed_actions(stocktake, request.user)) for stocktake in
+              selectors.stocktake_losses()[:50]]
+    return render(request, "shipping/incidents.html", {
+        "form": form, "page": page, "losses": losses, "threshold": ShippingSettings.current(),
+        "decisions": selectors.stocktake_decisions()})
+
+
+@post_only(lambda pk, action: reverse("shipping:incidents"))
+@incident_keepers
+def stocktake_loss_action(request, pk, action):
+    """Confirm a stocktake's loss as a storeroom incident, or say it is not one (with the reason)."""
+    if action not in ("confirm_loss", "dismiss_loss"):
+        raise Http404
+    stocktake = get_object_or_404(Stocktake, pk=pk)
+    form = StocktakeLossForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        if action == "confirm_loss":
+            incident = services.confirm_stocktake_loss(stocktake, by=request.user, what_happened=note)
+        else:
+            services.dismiss_stocktake_loss(stocktake, by=request.user, reason=note)
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect("shipping:incidents")
+    if action == "confirm_loss":
+        messages.success(request, _("Recorded as a storeroom incident."))
+        return redirect("shipping:incident", pk=incident.pk)
+    messages.success(request, _("Kept as not a storeroom incident, with the reason."))
+    return redirect("shipping:incidents")
 
 
 @incident_keepers

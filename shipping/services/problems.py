@@ -3,6 +3,8 @@ values in each record's history."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -11,14 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inventory.models import TaobaoOrder
+from inventory.models import Stocktake, TaobaoOrder
 from roles import selectors as roles_selectors
 from shopteam.errors import ServiceError, checked_text
 from shopteam.notifications.services import notify
 from shopteam.people import display_name
 
-from .. import rules
-from ..models import ProblemParcel, StoreroomIncident
+from .. import rules, selectors
+from ..models import ProblemParcel, StocktakeLossDecision, StoreroomIncident
 
 
 def _what_done(text: str) -> str:
@@ -125,3 +127,40 @@ def correct_problem_parcel(problem: ProblemParcel, *, by: User, kind: str, reaso
         locked._change_reason = reason
         locked.save()
         return locked
+
+
+def _decide_stocktake_loss(stocktake: Stocktake, by: User, action: str) -> Any:
+    locked = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
+    rules.require(rules.refusal(locked, by, action))
+    loss = selectors.stocktake_loss(locked)  # annotated with lost_units and lost_value
+    assert loss is not None  # the rule refused otherwise
+    return loss
+
+
+def confirm_stocktake_loss(stocktake: Stocktake, *, by: User, what_happened: str = "") -> StoreroomIncident:
+    """The product leader (or the shop manager) confirms a posted stocktake's loss over the threshold as a storeroom
+    incident: the incident is recorded (on the day the stocktake was posted) and linked to the stocktake."""
+    with transaction.atomic():
+        loss = _decide_stocktake_loss(stocktake, by, "confirm_loss")
+        units, value = loss.lost_units or 0, loss.lost_value or Decimal("0")
+        found = _("Stocktake #%(id)s found %(units)s unit(s) missing, worth ¥%(value)s at cost.") % {
+            "id": loss.pk, "units": units, "value": value}
+        what = f"{found} {what_happened.strip()}".strip()
+        posted = timezone.localdate(loss.closed_at) if loss.closed_at else timezone.localdate()
+        incident = record_incident(by=by, kind=StoreroomIncident.Kind.STOCKTAKE_LOSS, happened_on=posted,
+                                   what_happened=what)
+        StocktakeLossDecision.objects.create(stocktake=loss, decision=StocktakeLossDecision.Decision.INCIDENT,
+                                             reason=what_happened.strip(), incident=incident, lost_units=units,
+                                             lost_value=value, decided_by=by)
+        return incident
+
+
+def dismiss_stocktake_loss(stocktake: Stocktake, *, by: User, reason: str) -> StocktakeLossDecision:
+    """Not a storeroom incident (a miscount found, goods found later, …): the reason is kept and the stocktake
+    leaves the list."""
+    reason = checked_text(reason, limit=1000, required=_("Say why it is not a storeroom incident."))
+    with transaction.atomic():
+        loss = _decide_stocktake_loss(stocktake, by, "dismiss_loss")
+        return StocktakeLossDecision.objects.create(
+            stocktake=loss, decision=StocktakeLossDecision.Decision.DISMISSED, reason=reason,
+            lost_units=loss.lost_units or 0, lost_value=loss.lost_value or Decimal("0"), decided_by=by)

@@ -96,3 +96,30 @@ def test_a_packer_ships_three_orders_and_records_a_damaged_item_on_a_phone(open_
     assert page.locator("[data-order] [data-has-problem]").count() == 1
     assert_fits(page)
     screenshot(page, "shipping-desk-after-phone")
+
+
+def test_the_product_leader_decides_two_stocktake_losses_on_a_phone(open_page, live_server, team):
+    from shipping.models import StocktakeLossDecision, StoreroomIncident
+    from tests.shipping.factories import posted_stocktake
+
+    lead = team["product_lead"]
+    found_later = posted_stocktake(lead, [("80.00", 10, 7)])
+    real_loss = posted_stocktake(lead, [("12.00", 30, 22), ("45.00", 6, 5)])
+    page = open_page(PHONE)
+    sign_in(page, live_server, "product_lead", PASSWORD)
+    page.goto(live_server.url + reverse("shipping:incidents"))
+    assert page.locator("[data-stocktake-loss]").count() == 2
+    assert_fits(page)
+    screenshot(page, "shipping-stocktake-losses-phone")
+    loss = f'[data-stocktake-loss="{found_later.pk}"]'
+    page.fill(f"{loss} form[action$='dismiss_loss/'] input[name=note]", "复盘找到了，放在 B-3")
+    go(page, f"{loss} form[action$='dismiss_loss/'] button")
+    assert page.locator("[data-stocktake-loss]").count() == 1
+    go(page, f'[data-stocktake-loss="{real_loss.pk}"] form[action$="confirm_loss/"] button')
+    incident = StoreroomIncident.objects.get()
+    assert page.url.endswith(reverse("shipping:incident", args=[incident.pk]))
+    assert StocktakeLossDecision.objects.get(stocktake=found_later).reason == "复盘找到了，放在 B-3"
+    page.goto(live_server.url + reverse("shipping:incidents"))
+    assert page.locator("[data-stocktake-loss]").count() == 0
+    assert_fits(page)
+    screenshot(page, "shipping-stocktake-losses-decided-phone")

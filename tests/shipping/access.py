@@ -11,16 +11,18 @@ PROBLEM_VIEWERS = DESK | group("customer-service")  # shipping.selectors.sees_pr
 INCIDENT_KEEPERS = leader("product") | MANAGER  # shipping.selectors.records_incidents
 CORRECTORS = DESK - member("product")  # product_lead made them: himself, his leader (the shop manager), the admins
 OPEN, SHIPPED = {"order_id": "open_order_number"}, {"order_id": "shipped_order_number"}
-PROBLEM, INCIDENT = {"pk": "problem_parcel"}, {"pk": "incident"}
+PROBLEM, INCIDENT, LOSS = {"pk": "problem_parcel"}, {"pk": "incident"}, {"pk": "stocktake_loss"}
 
 
 def objects(team, made):
     """An imported order waiting to ship; another shipped by the product leader (the shipment), with a problem
-    parcel he recorded; and a storeroom incident he recorded."""
+    parcel he recorded; a storeroom incident and a packing problem he recorded; and a posted stocktake with a loss
+    over the threshold."""
     from django.utils import timezone
 
     from shipping import services
     from tests.inventory.factories import TaobaoOrderFactory, TaobaoOrderLineFactory
+    from tests.shipping.factories import posted_stocktake
 
     def paid_order():
         order = TaobaoOrderFactory()
@@ -33,8 +35,11 @@ def objects(team, made):
                         checked_lines=list(shipped.lines.values_list("pk", flat=True)))
     problem = services.record_problem_parcel(shipped, by=lead, kind="lost", what_done="查件")
     incident = services.record_incident(by=lead, kind="loss", happened_on=timezone.localdate(), what_happened="丢件")
+    loss = posted_stocktake(lead, [("80.00", 10, 7)])
+    damaged = services.report_packing_problem(paid_order(), by=lead, kind="damaged", note="外箱破损")
     return {"open_order": waiting, "open_order_number": waiting.order_id, "shipment": shipped.parcel,
-            "shipped_order_number": shipped.order_id, "problem_parcel": problem, "incident": incident}
+            "shipped_order_number": shipped.order_id, "problem_parcel": problem, "incident": incident,
+            "stocktake_loss": loss, "packing_problem": damaged}
 
 
 def _order_action(args, **rule):
@@ -57,6 +62,9 @@ RULES = {
     "shipping:correct_shipment": _order_action(
         SHIPPED, post=CORRECTORS, refused=member("product"), writes=True,
         data={"carrier": "韵达快递", "waybill": "YD-WALK-3", "reason": "运单号录错"}),
+    # The order page's correction form (its fields are prefixed by the problem's pk, so the walk sends none: the
+    # desk's POST is answered, with nothing written; the others are turned away).
+    "shipping:correct_packing_problem": Rule(get=SIGNED_IN, post=DESK, args={"pk": "packing_problem"}),
     "shipping:problem_parcels": (Rule(get=PROBLEM_VIEWERS), Rule(get=PROBLEM_VIEWERS, query="all=1")),
     "shipping:problem_parcel": Rule(get=PROBLEM_VIEWERS, args=PROBLEM),
     "shipping:problem_parcel_action": (
@@ -73,4 +81,10 @@ RULES = {
     "shipping:incident": Rule(get=INCIDENT_KEEPERS, post=INCIDENT_KEEPERS, args=INCIDENT, writes=True, data={
         "kind": "damage", "happened_on": lambda made: made["incident"].happened_on.isoformat(),
         "what_happened": "货架倒了", "reason": "记错了类别"}),
+    # A stocktake loss over the threshold: confirmed as an incident or not, by the incidents' keepers only.
+    "shipping:stocktake_loss_action": (
+        Rule(get=SIGNED_IN, post=INCIDENT_KEEPERS, args={**LOSS, "action": "confirm_loss"}, writes=True),
+        Rule(get=SIGNED_IN, post=INCIDENT_KEEPERS, args={**LOSS, "action": "dismiss_loss"}, writes=True,
+             data={"note": "复盘后数量无误"}),
+    ),
 }
