@@ -170,6 +170,18 @@ class Table:
         finally:
             self.close()
 
+    def on_close(self, callback):
+        """Call `callback` too when the table is closed (after what closes the file)."""
+        before = self._close
+
+        def close():
+            try:
+                if before is not None:
+                    before()
+            finally:
+                callback()
+        self._close = close
+
     def close(self):
         if self._close is not None:
             self._close()

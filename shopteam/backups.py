@@ -1,13 +1,15 @@
 """Backing the shop up and restoring it: the database and the stored files, in one folder.
 
 A backup folder holds `database.dump` (PostgreSQL's `pg_dump` custom format) or `database.sqlite3` (SQLite's online
-backup, consistent while the web server and the worker write), `files.tar.gz` (the uploaded exports and uploads
-under SHOPTEAM_VAR_DIR) and `manifest.json` (when, which engine, the rows of every table and the files, so a
-restore can say it got everything back). Restoring writes the database (the configured one, or another named by
-URL) and the files back, then compares the rows and files with the manifest.
+backup, consistent while the web server and the worker write), `files.tar.gz` (the uploaded exports and uploads,
+read through Django's storage: SHOPTEAM_VAR_DIR's imports/ and uploads/, or the shared bucket) and `manifest.json`
+(when, which engine, the rows of every table and the files, so a restore can say it got everything back).
+Restoring writes the database (the configured one, or another named by URL) and the files back (into the storage,
+or a folder named), then compares the rows and files with the manifest.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -24,9 +26,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from . import stored_files
 from .errors import ServiceError
 
-FILE_DIRS = ("imports", "uploads")  # under SHOPTEAM_VAR_DIR: what people uploaded; the rest can be made again
+FILE_DIRS = ("imports", "uploads")  # in the storage: what people uploaded; the rest can be made again
 MANIFEST = "manifest.json"
 FILES = "files.tar.gz"
 PG_DUMP = "database.dump"
@@ -51,12 +54,16 @@ def backup(folder: Path | None = None) -> Path:
     else:
         _sqlite_copy(database["NAME"], folder / SQLITE_COPY)
     files = 0
+    storage = stored_files.storage()
     with tarfile.open(folder / FILES, "w:gz") as archive:
-        for name in FILE_DIRS:
-            root = Path(settings.VAR_DIR) / name
-            if root.is_dir():
-                archive.add(root, arcname=name)
-                files += sum(1 for path in root.rglob("*") if path.is_file())
+        for name in (name for root in FILE_DIRS for name in stored_files.walk(root)):
+            member = tarfile.TarInfo(name)
+            member.size = storage.size(name)
+            with contextlib.suppress(NotImplementedError):
+                member.mtime = storage.get_modified_time(name).timestamp()
+            with stored_files.open_stored(name) as source:
+                archive.addfile(member, source)
+            files += 1
     manifest = {"made_at": timezone.now().isoformat(), "engine": _engine(database),
                 "rows": table_rows(), "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
@@ -79,16 +86,34 @@ def restore(folder: Path, *, database_url: str | None = None, var_dir: Path | No
               *_pg_args(database), str(folder / PG_DUMP)], database)
     else:
         _sqlite_copy(folder / SQLITE_COPY, database["NAME"])
-    var_dir = Path(var_dir or settings.VAR_DIR)
     with tarfile.open(folder / FILES, "r:gz") as archive:
-        archive.extractall(var_dir, filter="data")  # "data": no absolute paths, links or devices out of var_dir
-    files = sum(1 for name in FILE_DIRS for path in (var_dir / name).rglob("*") if path.is_file())
+        if var_dir:
+            var_dir = Path(var_dir)
+            archive.extractall(var_dir, filter="data")  # "data": no absolute paths, links or devices out of var_dir
+            files = sum(1 for name in FILE_DIRS for path in (var_dir / name).rglob("*") if path.is_file())
+        else:
+            _restore_into_storage(archive)
+            files = sum(1 for root in FILE_DIRS for _name in stored_files.walk(root))
     rows = table_rows(database if database_url else None)
     missing = {table: (count, rows.get(table, 0)) for table, count in manifest["rows"].items()
                if rows.get(table, 0) != count}
     if files < manifest["files"]:
         missing["files"] = (manifest["files"], files)
     return Restored(rows, files, missing)
+
+
+def _restore_into_storage(archive: tarfile.TarFile) -> None:
+    """Each file of the backup written back through the storage under its own name (replacing what is there)."""
+    for member in archive:
+        member = tarfile.data_filter(member, "")  # no absolute paths, links or devices
+        if not member.isfile() or member.name.split("/", 1)[0] not in FILE_DIRS:
+            continue
+        stored_files.delete(member.name)
+        source = archive.extractfile(member)
+        assert source is not None
+        saved = stored_files.save(member.name, source)
+        if saved != member.name:
+            raise ServiceError(f"{member.name} could not be written back under its own name (got {saved}).")
 
 
 def table_rows(database: dict[str, Any] | None = None) -> dict[str, int]:

@@ -191,10 +191,11 @@ if SHOPTEAM_FILE_STORAGE == "s3":
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            "max_memory_size": 8 << 20,  # a larger file read back spills to a temporary file, not memory
         },
     }
 elif SHOPTEAM_FILE_STORAGE == "local":
-    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR}}
+    DEFAULT_STORAGE = {"BACKEND": "shopteam.stored_files.VarDirStorage"}  # FileSystemStorage in SHOPTEAM_VAR_DIR
 else:
     raise ValueError(f"SHOPTEAM_FILE_STORAGE is {SHOPTEAM_FILE_STORAGE!r}: it must be local or s3")
 STORAGES = {

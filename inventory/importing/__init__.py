@@ -30,7 +30,7 @@ sweep), `ledger` (settling) and `privacy` (buyers' data cleared after SHOPTEAM_B
 other modules use are importable from here.
 """
 from .batch import Batch
-from .files import file_path, imports_dir, open_file, upload
+from .files import file_exists, file_name, file_path, imports_dir, open_file, upload
 from .ledger import settle_ledger
 from .privacy import forget_old_buyer_data
 from .rules import fully_refunded, newer, target_of
@@ -48,7 +48,8 @@ from .runs import (
 )
 
 __all__ = [
-    "LEASE", "Batch", "cancel", "check", "check_soon", "expire_stale", "file_path", "forget_old_buyer_data",
+    "LEASE", "Batch", "cancel", "check", "check_soon", "expire_stale", "file_exists", "file_name",
+    "file_path", "forget_old_buyer_data",
     "fully_refunded", "imports_dir",
     "newer", "one_import_at_a_time", "open_file", "retry", "run", "runs_inline", "settle_ledger", "start",
     "target_of", "upload",

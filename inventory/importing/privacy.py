@@ -11,8 +11,10 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from shopteam import stored_files
+
 from ..models import TaobaoImport, TaobaoOrder
-from .files import file_path
+from .files import file_name
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +61,6 @@ def _remove_files(cutoff):
             # Uploads of the same bytes share the file: it goes when none of them may be read again.
             if TaobaoImport.objects.filter(stored_name=taobao_import.stored_name, status__in=BUSY).exists():
                 continue
-            path = file_path(taobao_import)
-            removed += path.exists()
-            path.unlink(missing_ok=True)
+            removed += stored_files.delete(file_name(taobao_import))
             TaobaoImport.objects.filter(stored_name=taobao_import.stored_name).update(file_removed_at=timezone.now())
     return removed

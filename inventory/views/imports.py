@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from shopteam import stored_files
 from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
 
@@ -84,7 +85,7 @@ def import_action(request, pk, action):
 def import_file(request, pk):
     """The file as it was uploaded, for reading later."""
     taobao_import = _import(pk)
-    path = importing.file_path(taobao_import)
-    if not path.is_file():
+    name = importing.file_name(taobao_import)
+    if not stored_files.exists(name):
         raise Http404
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=taobao_import.filename)
+    return FileResponse(stored_files.open_stored(name), as_attachment=True, filename=taobao_import.filename)

@@ -3,7 +3,6 @@ catalogue uploaded from a spreadsheet."""
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shopteam import excel as xlsx
+from shopteam import stored_files
 from shopteam.decorators import post_only
 from shopteam.errors import ServiceError, show_errors
 
@@ -143,28 +143,19 @@ def move_reverse(request, pk):
 
 # --- uploads shown before they are applied ----------------------------------------------------------------
 
-def upload_dir(kind):
-    path = Path(settings.VAR_DIR) / "uploads" / kind
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def keep_upload(uploaded, kind):
-    """Store an uploaded file under VAR_DIR/uploads/<kind>/ and return its token (its stored name)."""
+    """Store an uploaded file in the storage under uploads/<kind>/ and return its token (its stored name)."""
     suffix = Path(uploaded.name).suffix.lower()
     token = f"{uuid.uuid4().hex}{suffix if suffix in UPLOAD_SUFFIXES else ''}"
-    with open(upload_dir(kind) / token, "wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
-    return token
+    return Path(stored_files.save(f"uploads/{kind}/{token}", uploaded)).name
 
 
 def kept_upload(kind, token):
+    """The storage name of an upload kept by `keep_upload`; 404 for a token that is not one."""
     name = Path(token or "").name
-    path = upload_dir(kind) / name
-    if not name or name != token or not path.is_file():
+    if not name or name != token or not stored_files.exists(f"uploads/{kind}/{name}"):
         raise Http404
-    return path
+    return f"uploads/{kind}/{name}"
 
 
 @stock_keeper
@@ -174,27 +165,30 @@ def product_import(request):
     plan = token = filename = None
     if request.method == "POST" and request.POST.get("token"):
         token, filename = request.POST["token"], request.POST.get("filename", "")[:200]
-        path = kept_upload("catalogue", token)
+        stored = kept_upload("catalogue", token)
         if request.POST.get("apply"):
             try:
-                done = services.import_catalogue(path, name=filename, by=request.user)
+                with stored_files.local_path(stored) as path:
+                    done = services.import_catalogue(path, name=filename, by=request.user)
             except ServiceError as error:
                 show_errors(request, error)
             else:
                 messages.success(request, _("Catalogue imported: %(new)d new, %(changed)d changed, %(same)d "
                                             "unchanged.") % {"new": len(done["new"]), "changed": len(done["changed"]),
                                                              "same": done["unchanged"]})
-                path.unlink(missing_ok=True)
+                stored_files.delete(stored)
                 return redirect("inventory:product_list")
         try:
-            plan = services.read_catalogue(path, name=filename)
+            with stored_files.local_path(stored) as path:
+                plan = services.read_catalogue(path, name=filename)
         except ServiceError as error:
             show_errors(request, error)
     elif request.method == "POST" and form.is_valid():
         filename = form.cleaned_data["file"].name
         token = keep_upload(form.cleaned_data["file"], "catalogue")
         try:
-            plan = services.read_catalogue(kept_upload("catalogue", token), name=filename)
+            with stored_files.local_path(kept_upload("catalogue", token)) as path:
+                plan = services.read_catalogue(path, name=filename)
         except ServiceError as error:
             show_errors(request, error)
             token = None

@@ -91,7 +91,7 @@ def bench_database(config, *, keep=False):
 
         with override_settings(
             STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "default": {"BACKEND": "shopteam.stored_files.VarDirStorage"},
                 "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
             },
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
