@@ -15,4 +15,8 @@ class AnalysisConfig(AppConfig):
         """The staffing roles' posts, once the playbook is loaded (the figures come from the imported orders)."""
         from .services import seed_staffing
 
-        return seed_staffing()
+        made = seed_staffing()
+        if any(made.values()):
+            return (f"{made['roles']} staffing role(s), {made['thresholds']} threshold(s), "
+                    f"{made['posts']} post link(s).")
+        return None
