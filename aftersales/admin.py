@@ -1,21 +1,14 @@
 """The desk's records are read in the admin (they change only through the desk); its settings are edited here."""
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from shopteam.admin import ReadOnlyAdmin
+from shopteam.admin import OneRowSettingsAdmin, ReadOnlyAdmin
 
 from .models import AfterSalesSettings, Complaint, Event, FollowUp, ReturnRequest, Review
 
 
 @admin.register(AfterSalesSettings)
-class AfterSalesSettingsAdmin(SimpleHistoryAdmin):
+class AfterSalesSettingsAdmin(OneRowSettingsAdmin):
     list_display = ["__str__", "counts_neutral_reviews", "follow_up_after_days", "follow_up_window_days"]
-
-    def has_add_permission(self, request):
-        return not AfterSalesSettings.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Complaint)

@@ -9,12 +9,13 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from inventory.models import TaobaoOrder
+from shopteam.models import OneRowSettings
 
 USER = settings.AUTH_USER_MODEL
 ORDER = pgettext_lazy("an after-sales record's", "order")
 
 
-class AfterSalesSettings(models.Model):
+class AfterSalesSettings(OneRowSettings):
     """The desk's rules, one row edited in the admin."""
 
     counts_neutral_reviews = models.BooleanField(
@@ -34,10 +35,6 @@ class AfterSalesSettings(models.Model):
 
     def __str__(self):
         return str(_("After-sales settings"))
-
-    @classmethod
-    def current(cls):
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class Complaint(models.Model):

@@ -4,7 +4,7 @@ closed, from the finance pages), which keep the rules and the history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from shopteam.admin import ReadOnlyAdmin
+from shopteam.admin import OneRowSettingsAdmin, ReadOnlyAdmin
 
 from .models import Category, ClosedMonth, FinanceSettings, FixedCost, LedgerEntry, MonthlyTarget, PromotionRequest
 
@@ -42,16 +42,10 @@ class ClosedMonthAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(FinanceSettings)
-class FinanceSettingsAdmin(SimpleHistoryAdmin):
+class FinanceSettingsAdmin(OneRowSettingsAdmin):
     """One row: the promotion approval limit and marketing's monthly budget."""
 
     list_display = ["__str__", "promotion_approval_limit", "monthly_promotion_budget"]
-
-    def has_add_permission(self, request):
-        return not FinanceSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyTarget)

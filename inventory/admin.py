@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from shopteam.admin import ReadOnlyAdmin, ReadOnlyInline
+from shopteam.admin import OneRowSettingsAdmin, ReadOnlyAdmin, ReadOnlyInline
 from shopteam.errors import ServiceError
 from shopteam.money import MoneyField
 
@@ -93,16 +93,10 @@ class ProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InventorySettings)
-class InventorySettingsAdmin(SimpleHistoryAdmin):
+class InventorySettingsAdmin(OneRowSettingsAdmin):
     """One row: the most units one move a person records may hold."""
 
     list_display = ["__str__", "move_limit"]
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not InventorySettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StockMove)

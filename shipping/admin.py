@@ -3,7 +3,7 @@ the desk's settings (the stocktake loss threshold) are edited here, with history
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from shopteam.admin import ReadOnlyAdmin
+from shopteam.admin import OneRowSettingsAdmin, ReadOnlyAdmin
 
 from .models import (
     PackingProblem,
@@ -17,14 +17,8 @@ from .models import (
 
 
 @admin.register(ShippingSettings)
-class ShippingSettingsAdmin(SimpleHistoryAdmin):
+class ShippingSettingsAdmin(OneRowSettingsAdmin):
     list_display = ["__str__", "stocktake_loss_value", "stocktake_loss_units"]
-
-    def has_add_permission(self, request):
-        return not ShippingSettings.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnly(ReadOnlyAdmin, SimpleHistoryAdmin):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from inventory.models import Stocktake, TaobaoOrder
+from shopteam.models import OneRowSettings
 
 
 class PickList(models.Model):
@@ -151,7 +152,7 @@ class StoreroomIncident(models.Model):
         return f"{self.happened_on} {self.get_kind_display()}"
 
 
-class ShippingSettings(models.Model):
+class ShippingSettings(OneRowSettings):
     """The desk's rules, one row edited in the admin (with history): when a stocktake's loss is large enough to be
     put to the product leader as a storeroom incident."""
 
@@ -171,10 +172,6 @@ class ShippingSettings(models.Model):
 
     def __str__(self):
         return str(_("Shipping desk settings"))
-
-    @classmethod
-    def current(cls):
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class StocktakeLossDecision(models.Model):

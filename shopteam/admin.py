@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
+from simple_history.admin import SimpleHistoryAdmin
 
 admin.site.site_header = _("Shopteam admin")
 admin.site.site_title = _("Shopteam admin")
@@ -22,6 +23,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OneRowSettingsAdmin(SimpleHistoryAdmin):
+    """An app's settings row (shopteam.models.OneRowSettings): added once, edited with history, never deleted."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not self.model.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shopteam.models import OneRowSettings
+
 from .catalogue import Product
 
 
@@ -71,7 +73,7 @@ class StockMove(models.Model):
         return f"{self.get_kind_display()} {self.quantity:+d} {self.product.sku}"
 
 
-class InventorySettings(models.Model):
+class InventorySettings(OneRowSettings):
     """The storeroom's rules, one row edited in the admin: how many units one move a person records (or one
     stocktake count) may hold, so a typo such as 99,999,999,999 is refused instead of booked."""
 
@@ -97,11 +99,6 @@ class InventorySettings(models.Model):
 
     def __str__(self):
         return str(_("Inventory settings"))
-
-    @classmethod
-    def current(cls):
-        """The row (read only: every move reads it, so it is never written here), or the defaults without one."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class DriftCheck(models.Model):
