@@ -61,6 +61,19 @@ def production_env(tmp_path, database_url, port):
     return {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "LANG": "C.UTF-8", **env}
 
 
+def stop(processes, logs):
+    """Stop the services a test started (terminate, then kill what has not ended in 30 s) and close their logs."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    for log in logs:
+        log.close()
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -136,15 +149,7 @@ def test_the_units_commands_serve_sign_in_deliver_and_run_the_schedule(tmp_path,
         assert "boss@example.com" in mail[0].read_text()
         assert all(process.poll() is None for process in processes.values()), "a service stopped"
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs.values():
-            log.close()
+        stop(processes.values(), logs.values())
     web_log = (tmp_path / "web.log").read_text()
     assert '"GET /healthz HTTP/1.0" 200' in web_log or '"GET /healthz HTTP/1.1" 200' in web_log  # access log
     assert re.search(r'"GET /healthz HTTP/1\.[01]" 200 .* request_id=[0-9a-f]{32}$', web_log, re.M)

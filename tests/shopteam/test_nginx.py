@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.shopteam.test_deploy import BIN, ROOT, free_port, production_env, unit_command
+from tests.shopteam.test_deploy import BIN, ROOT, free_port, production_env, stop, unit_command
 from tests.shopteam.test_deploy import pytestmark as deploy_marks
 from tests.threads import wait_until
 
@@ -159,15 +159,7 @@ def test_nginx_with_tls_proxies_to_the_web_unit(tmp_path, scratch_database):
         assert "secure" in client.flags["sessionid"] and "httponly" in client.flags["sessionid"]
         assert all(process.poll() is None for process in processes.values()), "a service stopped"
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs.values():
-            log.close()
+        stop(processes.values(), logs.values())
     assert f"{request_id} 200 \"GET /accounts/login/ HTTP/1.1\"" in (nginx_dir / "nginx-access.log").read_text()
     assert re.search(rf'"GET /accounts/login/ HTTP/1\.[01]" 200 .* request_id={request_id}$',
                      (tmp_path / "web.log").read_text(), re.M)

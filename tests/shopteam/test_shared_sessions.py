@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from tests.shopteam.test_deploy import BIN, PEOPLE, Browser, free_port, production_env, unit_command
+from tests.shopteam.test_deploy import BIN, PEOPLE, Browser, free_port, production_env, stop, unit_command
 from tests.threads import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow,
@@ -66,12 +66,4 @@ def test_two_web_processes_with_a_redis_cache_serve_one_session(tmp_path, scratc
         assert status == 302 and "/accounts/login/" in location
         assert all(process.poll() is None for process in web), "a web process stopped"
     finally:
-        for process in web:
-            process.terminate()
-        for process in web:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs:
-            log.close()
+        stop(web, logs)
